@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs what the project needs: npm packages (from the lock file) and, unless MONGODB_URI points
+# at another server, the embedded FerretDB. Then compiles the TypeScript. Safe to run repeatedly.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+
+stamp=".local/npm-installed"
+if [ ! -d node_modules ] || [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ]; then
+  npm ci --no-audit --no-fund
+  mkdir -p .local && touch "$stamp"
+fi
+if [ -z "${MONGODB_URI:-}" ]; then
+  bash scripts/install-ferretdb.sh
+fi
+npx tsc -b

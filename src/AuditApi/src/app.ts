@@ -1,0 +1,28 @@
+import { MongoConnection, type HttpFunctionDefinition } from '@patient-tests/shared';
+import type { AuditConfig } from './config';
+import { ensureAuditIndexes } from './data/audit-indexes';
+import type { AuditRecordDocument } from './data/audit-record-document';
+import { MongoAuditRecordStore } from './data/mongo-audit-record-store';
+import { AuditRegister } from './domain/audit-register';
+import { createAuditRecord } from './functions/create-audit-record';
+import { getAuditRecord } from './functions/get-audit-record';
+import { listAuditRecords } from './functions/list-audit-records';
+import { createAuditRecordHandler } from './handlers/create-audit-record';
+import { getAuditRecordHandler } from './handlers/get-audit-record';
+import { listAuditRecordsHandler } from './handlers/list-audit-records';
+
+/** Composition root: builds the connection and the register once and hands them to the handlers. */
+export function composeAuditApp(config: AuditConfig): { functions: HttpFunctionDefinition[]; connection: MongoConnection } {
+  const connection = new MongoConnection({ ...config.mongo, appName: 'audit-api' }, (db) =>
+    ensureAuditIndexes(db.collection<AuditRecordDocument>(config.mongo.collectionName)),
+  );
+  const register = new AuditRegister(new MongoAuditRecordStore(connection, config.mongo.collectionName, config.throttling));
+  return {
+    connection,
+    functions: [
+      createAuditRecord(createAuditRecordHandler(register, config.maxBodyBytes)),
+      getAuditRecord(getAuditRecordHandler(register)),
+      listAuditRecords(listAuditRecordsHandler(register)),
+    ],
+  };
+}

@@ -1,0 +1,7 @@
+import type { HttpHandler } from '@azure/functions';
+import type { HttpFunctionDefinition } from '@patient-tests/shared';
+
+export const listAuditRecords = (handler: HttpHandler): HttpFunctionDefinition => ({
+  name: 'listAuditRecords',
+  options: { methods: ['GET'], route: 'auditrecords', authLevel: 'function', handler },
+});

@@ -1,0 +1,15 @@
+import type { HttpHandler } from '@azure/functions';
+import { decode, parseTraceParent, readJsonBody, withProblemHandling } from '@patient-tests/shared';
+import type { AuditRegister } from '../domain/audit-register';
+import { auditRecordInputSchema } from '../domain/audit-record-schema';
+import { toAuditRecordJson } from './audit-record-json';
+
+export function createAuditRecordHandler(register: AuditRegister, maxBodyBytes: number): HttpHandler {
+  return withProblemHandling(async (request, context) => {
+    const input = decode(auditRecordInputSchema, await readJsonBody(request, maxBodyBytes));
+    const correlationId = parseTraceParent(context.traceContext?.traceParent)?.traceId ?? null;
+    const record = await register.record(input, correlationId);
+    const location = `${new URL(request.url).pathname.replace(/\/$/, '')}/${record.id}`;
+    return { status: 201, headers: { location }, jsonBody: toAuditRecordJson(record) };
+  });
+}

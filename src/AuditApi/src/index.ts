@@ -1,0 +1,7 @@
+// Entry file Azure loads (package.json "main"). The local host loads this same file unchanged.
+import { app } from '@azure/functions';
+import { registerHttpFunctions } from '@patient-tests/shared';
+import { composeAuditApp } from './app';
+import { loadAuditConfig } from './config';
+
+registerHttpFunctions(app, composeAuditApp(loadAuditConfig(process.env)).functions);

@@ -1,0 +1,45 @@
+// Serves one function app on loopback, as `func start` would: FUNCTIONS_APP_DIR names the app.
+import { decodeEnvironment, setting } from '@patient-tests/shared';
+import { KeyRing } from '../host/function-keys';
+import { createFunctionsHost } from '../host/functions-host';
+import { loadFunctionApp } from '../host/load-function-app';
+
+const settings = decodeEnvironment(
+  {
+    FUNCTIONS_APP_DIR: setting.string(1024),
+    FUNCTIONS_HOST_PORT: setting.integer(0, 65_535, 0),
+    FUNCTIONS_KEYS: setting.string(4096),
+    // Azure's default limit is 100 MB (FUNCTIONS_REQUEST_BODY_SIZE_LIMIT).
+    FUNCTIONS_REQUEST_BODY_SIZE_LIMIT: setting.integer(1, 104_857_600, 104_857_600),
+    AzureFunctionsJobHost__extensions__http__routePrefix: setting.optionalString(64),
+  },
+  process.env,
+);
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+const app = loadFunctionApp(settings.FUNCTIONS_APP_DIR, settings.AzureFunctionsJobHost__extensions__http__routePrefix);
+const server = createFunctionsHost({
+  functions: app.functions,
+  routePrefix: app.routePrefix,
+  keys: new KeyRing(settings.FUNCTIONS_KEYS.split(',')),
+  maxRequestBodyBytes: settings.FUNCTIONS_REQUEST_BODY_SIZE_LIMIT,
+  log,
+});
+
+server.keepAliveTimeout = 65_000;
+server.listen(settings.FUNCTIONS_HOST_PORT, '127.0.0.1', () => {
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  const routes = app.functions.map((fn) => `${(fn.trigger.methods ?? []).join(',')} /${app.routePrefix}/${fn.trigger.route ?? fn.name}`);
+  // The supervisor waits for this line; keep it one JSON object on stdout.
+  process.stdout.write(`${JSON.stringify({ event: 'listening', port, routes })}\n`);
+});
+
+function shutDown(): void {
+  // Finish in-flight requests, then leave; a second signal or a hung request ends it after 10 s.
+  server.close(() => process.exit(0));
+  server.closeIdleConnections();
+  setTimeout(() => process.exit(0), 10_000).unref();
+}
+process.once('SIGTERM', shutDown);
+process.once('SIGINT', shutDown);

@@ -1,0 +1,65 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { waitForPort } from '../stack/wait-for-port';
+
+export interface FerretDbOptions {
+  readonly binary: string;
+  /** Folder for the SQLite files (one per database) and FerretDB's state. */
+  readonly dataDirectory: string;
+  readonly port: number;
+  readonly log: (line: string) => void;
+}
+
+export interface RunningFerretDb {
+  readonly uri: string;
+  readonly process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts FerretDB with its SQLite backend on loopback. Telemetry is off because its default,
+ * "undecided", reports to an outside beacon; the debug HTTP listener is off because nothing uses it.
+ */
+export async function startFerretDb(options: FerretDbOptions): Promise<RunningFerretDb> {
+  if (!existsSync(options.binary)) {
+    throw new Error(`FerretDB is not installed at ${options.binary}; run scripts/install-ferretdb.sh, or set MONGODB_URI to use another MongoDB`);
+  }
+  const data = resolve(options.dataDirectory, 'sqlite');
+  const state = resolve(options.dataDirectory, 'state');
+  mkdirSync(data, { recursive: true });
+  mkdirSync(state, { recursive: true });
+  const child = spawn(options.binary, [
+    '--handler=sqlite',
+    `--sqlite-url=file:${data}/`,
+    `--listen-addr=127.0.0.1:${options.port}`,
+    '--telemetry=disable',
+    '--debug-addr=-',
+    `--state-dir=${state}`,
+    '--log-level=error',
+  ], { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout.on('data', (chunk: Buffer) => { options.log(chunk.toString().trimEnd()); });
+  child.stderr.on('data', (chunk: Buffer) => { options.log(chunk.toString().trimEnd()); });
+  await waitForPort(options.port, 30_000, child);
+  return {
+    uri: `mongodb://127.0.0.1:${options.port}/`,
+    process: child,
+    stop: () => stopProcess(child),
+  };
+}
+
+export function ferretDbBinary(repositoryRoot: string): string {
+  return join(repositoryRoot, '.local', 'bin', 'ferretdb');
+}
+
+export function stopProcess(child: ChildProcess, graceMs = 5_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((done) => {
+    const force = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    child.once('exit', () => {
+      clearTimeout(force);
+      done();
+    });
+    child.kill('SIGTERM');
+  });
+}

@@ -1,0 +1,16 @@
+/** One API published through the gateway, as an APIM API with its backend. */
+export interface PublishedApi {
+  /** Public path segment, e.g. `patient` for `/patient/...` (APIM's API `path`). */
+  readonly path: string;
+  /** Backend base URL the public path maps to, e.g. `http://127.0.0.1:7071/api/patient` (APIM's `service_url`). */
+  readonly backendUrl: string;
+  /** The backend's function key, added as `x-functions-key` (APIM's policy does the same). */
+  readonly functionKey: string;
+}
+
+export interface GatewayConfig {
+  readonly subscriptionKeys: readonly string[];
+  readonly apis: readonly PublishedApi[];
+  /** How long the gateway waits for a backend before answering 504 (APIM's forward-request timeout). */
+  readonly backendTimeoutMs: number;
+}

@@ -1,0 +1,82 @@
+import { createServer, request as httpRequest, Agent, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { childTraceParent, formatTraceParent, newTraceParent, parseTraceParent, problemContentType, problemTypes, type ProblemDocument } from '@patient-tests/shared';
+import { KeyRing } from '../host/function-keys';
+import type { GatewayConfig, PublishedApi } from './gateway-config';
+
+/** Headers that describe one connection, not the message (RFC 9110 §7.6.1), plus the caller's credentials. */
+const notForwarded = new Set([
+  'connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer', 'host',
+  'ocp-apim-subscription-key', 'x-functions-key',
+]);
+
+/**
+ * The API Management stand-in: the only entry a client needs. It applies what our APIM policy applies:
+ * a subscription key is required (header or `subscription-key` query) and never reaches the backend,
+ * the backend's function key is added, and the W3C trace context is forwarded or started.
+ */
+export function createGateway(config: GatewayConfig): Server {
+  const subscriptions = new KeyRing(config.subscriptionKeys);
+  const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+  return createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://gateway.local');
+    const api = config.apis.find((candidate) => url.pathname === `/${candidate.path}` || url.pathname.startsWith(`/${candidate.path}/`));
+    if (!api) return sendProblem(res, { ...problemTypes.notFound, detail: 'No API is published at this path.' });
+    const key = firstHeader(req, 'ocp-apim-subscription-key') ?? url.searchParams.get('subscription-key');
+    if (!subscriptions.accepts(key)) {
+      // One answer for a missing and a wrong key, so a caller learns nothing from the difference.
+      return sendProblem(res, { ...problemTypes.unauthorized, detail: 'A valid subscription key is required (Ocp-Apim-Subscription-Key header).' }, { 'www-authenticate': 'ApiKey header="Ocp-Apim-Subscription-Key"' });
+    }
+    forward(req, res, url, api);
+  });
+
+  function forward(req: IncomingMessage, res: ServerResponse, url: URL, api: PublishedApi): void {
+    const target = backendUrl(url, api);
+    const incoming = parseTraceParent(firstHeader(req, 'traceparent'));
+    const traceParent = incoming ? childTraceParent(incoming) : newTraceParent();
+    const headers: Record<string, string | string[]> = {};
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (value !== undefined && !notForwarded.has(name)) headers[name] = value;
+    }
+    headers['x-functions-key'] = api.functionKey;
+    headers.traceparent = formatTraceParent(traceParent);
+    if (!incoming) delete headers.tracestate;
+    const upstream = httpRequest(target, { method: req.method, headers, agent, timeout: config.backendTimeoutMs }, (answer) => {
+      const out: Record<string, string | string[]> = {};
+      for (const [name, value] of Object.entries(answer.headers)) {
+        if (value !== undefined && !notForwarded.has(name)) out[name] = value;
+      }
+      res.writeHead(answer.statusCode ?? 502, out);
+      answer.pipe(res);
+    });
+    upstream.on('timeout', () => upstream.destroy(new GatewayTimeout()));
+    upstream.on('error', (error) => {
+      if (res.headersSent) return void res.destroy();
+      sendProblem(res, {
+        ...(error instanceof GatewayTimeout ? problemTypes.gatewayTimeout : problemTypes.badGateway),
+        detail: 'Retry later; quote the operationId when you contact support.',
+        operationId: traceParent.traceId,
+      });
+    });
+    req.pipe(upstream);
+  }
+}
+
+class GatewayTimeout extends Error {}
+
+function backendUrl(url: URL, api: PublishedApi): URL {
+  const rest = url.pathname.slice(api.path.length + 1);
+  const target = new URL(api.backendUrl.replace(/\/$/, '') + rest);
+  for (const [name, value] of url.searchParams) {
+    if (name !== 'subscription-key' && name !== 'code') target.searchParams.append(name, value);
+  }
+  return target;
+}
+
+function firstHeader(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function sendProblem(res: ServerResponse, document: ProblemDocument, headers: Record<string, string> = {}): void {
+  res.writeHead(document.status, { 'content-type': problemContentType, ...headers }).end(JSON.stringify(document));
+}

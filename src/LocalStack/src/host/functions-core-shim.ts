@@ -1,0 +1,77 @@
+import Module from 'node:module';
+
+/** The trigger binding as @azure/functions hands it to the worker, after applying its defaults. */
+export interface HttpTriggerBinding {
+  readonly type: string;
+  readonly direction: string;
+  readonly authLevel?: string;
+  readonly methods?: string[];
+  readonly route?: string;
+}
+
+export interface RegisteredFunction {
+  readonly name: string;
+  readonly trigger: HttpTriggerBinding;
+  readonly handler: (...args: unknown[]) => unknown;
+}
+
+interface FunctionMetadata {
+  readonly name: string;
+  readonly bindings: Record<string, HttpTriggerBinding>;
+}
+
+const registered: RegisteredFunction[] = [];
+
+/**
+ * Outside the Functions worker, @azure/functions switches to a "test mode" that registers nothing.
+ * It loads the worker's contract lazily as the virtual module `@azure/functions-core`; providing that
+ * module lets the app's unchanged entry file register with us exactly as it registers with Azure.
+ * The contract is types-core/index.d.ts of azure-functions-nodejs-library; a contract test pins it.
+ */
+const functionsCore = {
+  version: 'local',
+  hostVersion: 'local',
+  setProgrammingModel(): void {
+    // The worker records which library drives it; nothing to do locally.
+  },
+  getProgrammingModel(): undefined {
+    return undefined;
+  },
+  registerFunction(metadata: FunctionMetadata, handler: (...args: unknown[]) => unknown) {
+    const trigger = Object.values(metadata.bindings).find(
+      (binding) => binding.direction === 'in' && binding.type.endsWith('Trigger'),
+    );
+    if (!trigger) throw new Error(`function ${metadata.name} has no trigger binding`);
+    registered.push({ name: metadata.name, trigger, handler });
+    return { dispose: () => undefined };
+  },
+  registerHook() {
+    return { dispose: () => undefined };
+  },
+  log(level: string, category: string, message: string): void {
+    if (level === 'error' || level === 'warning') process.stderr.write(`[${category}] ${message}\n`);
+  },
+};
+
+interface ModuleInternals {
+  _resolveFilename(request: string, ...rest: unknown[]): string;
+  _cache: Record<string, unknown>;
+}
+
+let installed = false;
+
+/** Must run before @azure/functions is first loaded. */
+export function installFunctionsCoreShim(): void {
+  if (installed) return;
+  installed = true;
+  // Module internals are not in @types/node; this is the documented way to provide a virtual module to CJS.
+  const internals = Module as unknown as ModuleInternals;
+  const resolve = internals._resolveFilename.bind(Module);
+  internals._resolveFilename = (request: string, ...rest: unknown[]) =>
+    request === '@azure/functions-core' ? request : resolve(request, ...rest);
+  internals._cache['@azure/functions-core'] = { id: '@azure/functions-core', loaded: true, exports: functionsCore };
+}
+
+export function registeredFunctions(): readonly RegisteredFunction[] {
+  return registered;
+}

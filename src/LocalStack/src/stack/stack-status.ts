@@ -1,0 +1,40 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+/** What clients, tests and load tests read to find the running stack (`.local/stack.json`, ignored). */
+export interface StackStatus {
+  readonly gateway: { readonly url: string; readonly subscriptionKey: string };
+  readonly audit: {
+    readonly url: string;
+    readonly functionKey: string;
+    readonly database: string;
+    readonly collection: string;
+  };
+  readonly mongodbUri: string;
+  readonly embeddedDatabase: boolean;
+  readonly startedAt: string;
+}
+
+export function writeStackStatus(path: string, status: StackStatus): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, `${JSON.stringify(status, null, 2)}\n`, { mode: 0o600 });
+}
+
+/** The banner shows where things are; a password inside a custom MONGODB_URI is masked. */
+export function formatBanner(status: StackStatus, statusPath: string): string {
+  const rows = [
+    ['gateway (APIM stand-in)', status.gateway.url],
+    ['  subscription key', status.gateway.subscriptionKey],
+    ['Audit API (internal)', `${status.audit.url}/api`],
+    ['  function key', status.audit.functionKey],
+    ['  database', `${status.audit.database}.${status.audit.collection}`],
+    ['database', `${redactPassword(status.mongodbUri)}${status.embeddedDatabase ? ' (embedded FerretDB)' : ''}`],
+    ['status file', statusPath],
+  ];
+  const width = Math.max(...rows.map(([label = '']) => label.length));
+  return ['', 'Local stack is ready:', ...rows.map(([label = '', value = '']) => `  ${label.padEnd(width)}  ${value}`), '', 'Press Ctrl-C to stop.', ''].join('\n');
+}
+
+export function redactPassword(uri: string): string {
+  return uri.replace(/\/\/([^:@/]+):[^@/]+@/, '//$1:****@');
+}

@@ -1,0 +1,50 @@
+import type { FieldError } from './problem-types';
+
+/**
+ * The closed set of failures a handler may raise on purpose. Anything else that escapes a handler is
+ * an internal error and is answered with a fixed text (see to-problem-response.ts).
+ */
+export abstract class ApiError extends Error {
+  abstract readonly kind: 'validation' | 'notFound' | 'payloadTooLarge' | 'unsupportedMediaType' | 'serviceUnavailable';
+}
+
+export class ValidationError extends ApiError {
+  readonly kind = 'validation';
+  constructor(readonly errors: readonly FieldError[], detail = 'The request has invalid members; see errors.') {
+    super(detail);
+    this.name = 'ValidationError';
+  }
+}
+
+export class NotFoundError extends ApiError {
+  readonly kind = 'notFound';
+  constructor(detail: string) {
+    super(detail);
+    this.name = 'NotFoundError';
+  }
+}
+
+export class PayloadTooLargeError extends ApiError {
+  readonly kind = 'payloadTooLarge';
+  constructor(readonly limitBytes: number) {
+    super(`The request body exceeds the limit of ${limitBytes} bytes.`);
+    this.name = 'PayloadTooLargeError';
+  }
+}
+
+export class UnsupportedMediaTypeError extends ApiError {
+  readonly kind = 'unsupportedMediaType';
+  constructor() {
+    super('Send the body as application/json.');
+    this.name = 'UnsupportedMediaTypeError';
+  }
+}
+
+/** A dependency (database, downstream API) is not available; the caller may retry after a while. */
+export class ServiceUnavailableError extends ApiError {
+  readonly kind = 'serviceUnavailable';
+  constructor(detail: string, readonly retryAfterSeconds = 5, options?: { cause?: unknown }) {
+    super(detail, options);
+    this.name = 'ServiceUnavailableError';
+  }
+}

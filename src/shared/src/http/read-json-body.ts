@@ -1,0 +1,60 @@
+import type { HttpRequest } from '@azure/functions';
+import { PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from './errors';
+import type { FieldError } from './problem-types';
+
+/** Keys that could reach a prototype or a MongoDB operator; they are never valid in our bodies. */
+const forbiddenKey = /^(__proto__|constructor|prototype)$|^\$|\./;
+const maxDepth = 16;
+
+/**
+ * Reads a JSON request body within a size limit, before any validation runs. The Functions host's own
+ * limit is 100 MB and answers 500 rather than 413 (azure-functions-host #10519), so each handler
+ * enforces a limit that fits its resource.
+ */
+export async function readJsonBody(request: HttpRequest, maxBytes: number): Promise<unknown> {
+  const declared = Number(request.headers.get('content-length') ?? '0');
+  if (declared > maxBytes) throw new PayloadTooLargeError(maxBytes);
+  if (!isJson(request.headers.get('content-type'))) throw new UnsupportedMediaTypeError();
+  const bytes = Buffer.from(await request.arrayBuffer());
+  if (bytes.length > maxBytes) throw new PayloadTooLargeError(maxBytes);
+  if (bytes.length === 0) throw new ValidationError([{ field: '', message: 'A JSON body is required.' }]);
+  return parseStrictJson(bytes);
+}
+
+function isJson(contentType: string | null): boolean {
+  const mediaType = (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  return mediaType === 'application/json' || /^application\/[a-z0-9.+-]+\+json$/.test(mediaType);
+}
+
+function parseStrictJson(bytes: Buffer): unknown {
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new ValidationError([{ field: '', message: 'The body is not valid UTF-8.' }]);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new ValidationError([{ field: '', message: 'The body is not well-formed JSON.' }]);
+  }
+  const problems: FieldError[] = [];
+  inspect(parsed, [], problems);
+  if (problems.length > 0) throw new ValidationError(problems);
+  return parsed;
+}
+
+/** Finds forbidden member names anywhere in the document, and nesting deeper than any schema of ours. */
+function inspect(value: unknown, path: string[], problems: FieldError[]): void {
+  if (value === null || typeof value !== 'object') return;
+  if (path.length >= maxDepth) {
+    problems.push({ field: path.join('.'), message: `The body is nested deeper than ${maxDepth} levels.` });
+    return;
+  }
+  for (const [key, member] of Object.entries(value)) {
+    const memberPath = [...path, key];
+    if (forbiddenKey.test(key)) problems.push({ field: memberPath.join('.'), message: 'This member name is not allowed.' });
+    else inspect(member, memberPath, problems);
+  }
+}

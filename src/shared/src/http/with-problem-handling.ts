@@ -1,0 +1,32 @@
+import type { HttpHandler, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import { ApiError } from './errors';
+import { toProblemResponse } from './to-problem-response';
+import { parseTraceParent } from './trace-context';
+
+/** The operation id support uses to find a request: the W3C trace id Azure hands the function. */
+export function operationIdOf(context: InvocationContext): string {
+  return parseTraceParent(context.traceContext?.traceParent)?.traceId ?? context.invocationId;
+}
+
+/**
+ * Wraps a handler so that every failure is answered as a problem document and logged once. Expected
+ * API errors are logged as warnings by kind; anything else as an error by type only, because driver
+ * messages can carry connection details.
+ */
+export function withProblemHandling(
+  handler: (request: HttpRequest, context: InvocationContext) => Promise<HttpResponseInit>,
+): HttpHandler {
+  return async (request, context) => {
+    try {
+      return await handler(request, context);
+    } catch (error: unknown) {
+      const operationId = operationIdOf(context);
+      if (error instanceof ApiError) {
+        context.warn(`request rejected: ${error.kind}`, { operationId });
+      } else {
+        context.error(`unhandled ${error instanceof Error ? error.name : typeof error}`, { operationId });
+      }
+      return toProblemResponse(error, operationId, new URL(request.url).pathname);
+    }
+  };
+}

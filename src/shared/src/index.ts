@@ -1,0 +1,13 @@
+export { ConfigurationError } from './config/configuration-error';
+export { decodeEnvironment } from './config/decode-environment';
+export { setting } from './config/settings';
+export * from './http/errors';
+export * from './http/problem-types';
+export { problemResponse, toProblemResponse } from './http/to-problem-response';
+export { decode } from './http/decode';
+export { readJsonBody } from './http/read-json-body';
+export * from './http/trace-context';
+export { operationIdOf, withProblemHandling } from './http/with-problem-handling';
+export { MongoConnection, type MongoConnectionSettings } from './mongo/mongo-connection';
+export * from './mongo/throttling-retry';
+export * from './functions/http-function-definition';

@@ -1,0 +1,59 @@
+import { MongoClient, type Db, type MongoClientOptions } from 'mongodb';
+import { ServiceUnavailableError } from '../http/errors';
+
+export interface MongoConnectionSettings {
+  readonly uri: string;
+  readonly databaseName: string;
+  readonly serverSelectionTimeoutMs: number;
+  readonly appName: string;
+}
+
+/**
+ * One MongoClient per process, created on first use. A failed connect is not cached: the next request
+ * tries again (the 2020 sample cached the rejected promise and stayed broken until the worker recycled).
+ * `prepare` runs once per successful connection, e.g. to create indexes idempotently.
+ */
+export class MongoConnection {
+  private pending: Promise<Db> | undefined;
+  private client: MongoClient | undefined;
+
+  constructor(
+    private readonly settings: MongoConnectionSettings,
+    private readonly prepare: (db: Db) => Promise<void> = () => Promise.resolve(),
+  ) {}
+
+  database(): Promise<Db> {
+    this.pending ??= this.connect().catch((error: unknown) => {
+      this.pending = undefined;
+      throw new ServiceUnavailableError('The database is not reachable right now.', 5, { cause: error });
+    });
+    return this.pending;
+  }
+
+  async close(): Promise<void> {
+    const client = this.client;
+    this.pending = undefined;
+    this.client = undefined;
+    await client?.close();
+  }
+
+  private async connect(): Promise<Db> {
+    const options: MongoClientOptions = {
+      appName: this.settings.appName,
+      serverSelectionTimeoutMS: this.settings.serverSelectionTimeoutMs,
+      // Cosmos DB closes idle connections after about four minutes; recycle ours well before that.
+      maxIdleTimeMS: 120_000,
+    };
+    const client = new MongoClient(this.settings.uri, options);
+    try {
+      await client.connect();
+      const db = client.db(this.settings.databaseName);
+      await this.prepare(db);
+      this.client = client;
+      return db;
+    } catch (error: unknown) {
+      await client.close().catch(() => undefined);
+      throw error;
+    }
+  }
+}

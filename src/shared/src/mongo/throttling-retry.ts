@@ -1,0 +1,76 @@
+import { MongoError, MongoNetworkError, MongoServerSelectionError } from 'mongodb';
+import { ServiceUnavailableError } from '../http/errors';
+
+/** Cosmos DB answers a request over the provisioned RU/s with this code; the driver does not retry it. */
+export const cosmosThrottledCode = 16500;
+
+export interface ThrottlingRetryPolicy {
+  /** Upper bound on the sum of all waits for one operation. */
+  readonly maxTotalWaitMs: number;
+  /** Wait used when the error carries no RetryAfterMs. */
+  readonly fallbackWaitMs: number;
+  /** Extra random wait, up to this fraction of each wait, so retries of many callers spread out. */
+  readonly jitterRatio: number;
+}
+
+export const defaultThrottlingRetryPolicy: ThrottlingRetryPolicy = {
+  maxTotalWaitMs: 5_000,
+  fallbackWaitMs: 100,
+  jitterRatio: 0.2,
+};
+
+export interface RetryTools {
+  readonly sleep: (ms: number) => Promise<void>;
+  readonly random: () => number;
+}
+
+const realTools: RetryTools = {
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  random: Math.random,
+};
+
+/**
+ * Runs one database operation, retrying Cosmos throttling (16500) for as long as the policy's total
+ * wait allows and honouring the server's RetryAfterMs. A throttle that outlasts the bound, or a database
+ * that cannot be reached, becomes a 503 for the caller; every other error passes through untouched.
+ */
+export async function withThrottlingRetry<T>(
+  operation: () => Promise<T>,
+  policy: ThrottlingRetryPolicy = defaultThrottlingRetryPolicy,
+  tools: RetryTools = realTools,
+): Promise<T> {
+  let waitedMs = 0;
+  for (;;) {
+    try {
+      return await operation();
+    } catch (error: unknown) {
+      if (isUnreachable(error)) {
+        throw new ServiceUnavailableError('The database is not reachable right now.', 5, { cause: error });
+      }
+      if (!isThrottled(error)) throw error;
+      const base = retryAfterMs(error) ?? policy.fallbackWaitMs;
+      const wait = Math.round(base * (1 + policy.jitterRatio * tools.random()));
+      if (waitedMs + wait > policy.maxTotalWaitMs) {
+        throw new ServiceUnavailableError('The database is busy; retry shortly.', Math.max(1, Math.ceil(base / 1000)), {
+          cause: error,
+        });
+      }
+      waitedMs += wait;
+      await tools.sleep(wait);
+    }
+  }
+}
+
+export function isThrottled(error: unknown): error is MongoError {
+  return error instanceof MongoError && error.code === cosmosThrottledCode;
+}
+
+/** Cosmos puts the wait into the message: `Error=16500, RetryAfterMs=34, Details=...`. */
+export function retryAfterMs(error: MongoError): number | undefined {
+  const match = /RetryAfterMs=(\d+)/.exec(error.message);
+  return match?.[1] === undefined ? undefined : Number(match[1]);
+}
+
+function isUnreachable(error: unknown): boolean {
+  return error instanceof MongoServerSelectionError || error instanceof MongoNetworkError;
+}

@@ -1,0 +1,44 @@
+import assert from 'node:assert/strict';
+import { ConfigurationError, decodeEnvironment, setting } from '../src';
+
+const shape = {
+  MONGODB_URI: setting.mongodbUri(),
+  DATABASE_NAME: setting.databaseName('audit'),
+  TIMEOUT_MS: setting.integer(100, 60_000, 5_000),
+};
+
+function configurationProblems(run: () => unknown): readonly string[] {
+  try {
+    run();
+  } catch (error: unknown) {
+    assert.ok(error instanceof ConfigurationError, 'expected a ConfigurationError');
+    return error.problems;
+  }
+  assert.fail('expected start-up to fail');
+}
+
+describe('decodeEnvironment', () => {
+  it('decodes valid settings and applies defaults', () => {
+    const settings = decodeEnvironment(shape, { MONGODB_URI: 'mongodb://127.0.0.1:27017/', TIMEOUT_MS: '250' });
+    assert.deepEqual(settings, { MONGODB_URI: 'mongodb://127.0.0.1:27017/', DATABASE_NAME: 'audit', TIMEOUT_MS: 250 });
+  });
+
+  it('names a missing variable', () => {
+    assert.deepEqual(configurationProblems(() => decodeEnvironment(shape, {})), ['MONGODB_URI is required but not set']);
+  });
+
+  it('treats an empty or blank value as missing', () => {
+    assert.deepEqual(configurationProblems(() => decodeEnvironment(shape, { MONGODB_URI: '  ' })), [
+      'MONGODB_URI is required but not set',
+    ]);
+  });
+
+  it('names every invalid variable at once, without echoing its value', () => {
+    const problems = configurationProblems(() =>
+      decodeEnvironment(shape, { MONGODB_URI: 'postgres://user:secret@db/', DATABASE_NAME: 'bad name!', TIMEOUT_MS: 'soon' }),
+    );
+    assert.deepEqual(problems.map((problem) => problem.split(' ')[0]), ['MONGODB_URI', 'DATABASE_NAME', 'TIMEOUT_MS']);
+    assert.ok(problems.every((problem) => problem.includes('is invalid')));
+    assert.ok(!problems.join(' ').includes('secret'), 'the bad value must not be echoed');
+  });
+});
