@@ -11,7 +11,11 @@ export const auditIndexes: IndexDescription[] = [
   { name: 'correlation', key: { correlationId: 1 } },
 ];
 
-/** createIndexes is idempotent for identical definitions, so this runs on every cold start. */
+/**
+ * Creating an index that exists with the same definition is a no-op, so this runs on every cold start.
+ * One index per command: FerretDB 1.24.2 panics on a createIndexes batch of several indexes that already
+ * exist ("slice bounds out of range", connection dropped); single-index commands are fine everywhere.
+ */
 export async function ensureAuditIndexes(collection: Collection<AuditRecordDocument>): Promise<void> {
-  await collection.createIndexes(auditIndexes);
+  for (const index of auditIndexes) await collection.createIndexes([index]);
 }

@@ -20,11 +20,15 @@ export function createGateway(config: GatewayConfig): Server {
   return createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://gateway.local');
     const api = config.apis.find((candidate) => url.pathname === `/${candidate.path}` || url.pathname.startsWith(`/${candidate.path}/`));
-    if (!api) return sendProblem(res, { ...problemTypes.notFound, detail: 'No API is published at this path.' });
+    if (!api) {
+      sendProblem(res, { ...problemTypes.notFound, detail: 'No API is published at this path.' });
+      return;
+    }
     const key = firstHeader(req, 'ocp-apim-subscription-key') ?? url.searchParams.get('subscription-key');
     if (!subscriptions.accepts(key)) {
       // One answer for a missing and a wrong key, so a caller learns nothing from the difference.
-      return sendProblem(res, { ...problemTypes.unauthorized, detail: 'A valid subscription key is required (Ocp-Apim-Subscription-Key header).' }, { 'www-authenticate': 'ApiKey header="Ocp-Apim-Subscription-Key"' });
+      sendProblem(res, { ...problemTypes.unauthorized, detail: 'A valid subscription key is required (Ocp-Apim-Subscription-Key header).' }, { 'www-authenticate': 'ApiKey header="Ocp-Apim-Subscription-Key"' });
+      return;
     }
     forward(req, res, url, api);
   });

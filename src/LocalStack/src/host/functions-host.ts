@@ -85,7 +85,7 @@ export function createFunctionsHost(options: FunctionsHostOptions): Server {
       return void res.writeHead(500).end();
     }
     const payload = Buffer.from(await response.arrayBuffer());
-    res.writeHead(response.status ?? 200, Object.fromEntries(response.headers)).end(payload);
+    res.writeHead(response.status, Object.fromEntries(response.headers)).end(payload);
   }
 }
 

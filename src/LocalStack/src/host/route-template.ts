@@ -31,6 +31,9 @@ export function compileRoute(routePrefix: string, template: string): CompiledRou
   let specificity = 0;
   for (const segment of segments) {
     const match = parameter.exec(segment);
+    if (!match && segment.includes('{')) {
+      throw new Error(`route segment "${segment}" is not supported by the local host`);
+    }
     if (!match) {
       source += `/${escape(segment)}`;
       specificity += 3;

@@ -15,7 +15,7 @@ export type LocalKeys = z.infer<typeof keyFile>;
  * Keys are generated at first start into an ignored file (mode 0600) and reused after that, so a
  * restart keeps clients working. Values given in the environment win over the file.
  */
-export function loadOrCreateKeys(path: string, overrides: Partial<LocalKeys>): LocalKeys {
+export function loadOrCreateKeys(path: string, overrides: { [Name in keyof LocalKeys]?: string | undefined }): LocalKeys {
   let keys: LocalKeys;
   if (existsSync(path)) {
     keys = keyFile.parse(JSON.parse(readFileSync(path, 'utf8')));
@@ -24,8 +24,11 @@ export function loadOrCreateKeys(path: string, overrides: Partial<LocalKeys>): L
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, `${JSON.stringify(keys, null, 2)}\n`, { mode: 0o600 });
   }
-  const defined = Object.fromEntries(Object.entries(overrides).filter(([, value]) => value !== undefined));
-  return { ...keys, ...defined };
+  return {
+    gatewaySubscriptionKey: overrides.gatewaySubscriptionKey ?? keys.gatewaySubscriptionKey,
+    auditFunctionKey: overrides.auditFunctionKey ?? keys.auditFunctionKey,
+    patientTestsFunctionKey: overrides.patientTestsFunctionKey ?? keys.patientTestsFunctionKey,
+  };
 }
 
 function newKey(): string {

@@ -48,7 +48,10 @@ export function startFunctionHost(options: StartFunctionHostOptions): Promise<Fu
     });
     createInterface({ input: child.stdout }).on('line', (line) => {
       const event = parseListening(line);
-      if (!event) return options.log(line);
+      if (!event) {
+        options.log(line);
+        return;
+      }
       clearTimeout(timer);
       child.removeAllListeners('exit');
       resolve({

@@ -1,0 +1,208 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { startFunctionHost, type FunctionHostProcess } from '@patient-tests/local-stack';
+import { MongoClient, type Collection } from 'mongodb';
+import type { AuditRecordDocument } from '../../src/data/audit-record-document';
+import { testMongoUri, uniqueDatabaseName } from '../fixtures/test-database';
+
+const appDirectory = join(__dirname, '..', '..', '..');
+const functionKey = 'component-test-function-key';
+const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+const traceparent = `00-${traceId}-00f067aa0ba902b7-01`;
+const validBody = { sourceSystemName: 'PatientTestsApi', resource: { type: 'patient', id: 'patient-42', operation: 'read' } };
+
+interface Problem { type: string; status: number; errors?: { field: string; message: string }[]; operationId?: string }
+
+describe('Audit API over HTTP (functions host + FerretDB)', () => {
+  const databaseName = uniqueDatabaseName('audit_api');
+  let client: MongoClient;
+  let records: Collection<AuditRecordDocument>;
+  let host: FunctionHostProcess;
+
+  const post = (body: string, headers: Record<string, string> = {}) =>
+    fetch(`${host.url}/api/auditrecord`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-functions-key': functionKey, ...headers },
+      body,
+    });
+  const get = (path: string, headers: Record<string, string> = { 'x-functions-key': functionKey }) => fetch(`${host.url}/api/${path}`, { headers });
+
+  before(async () => {
+    client = new MongoClient(testMongoUri());
+    records = client.db(databaseName).collection<AuditRecordDocument>('auditrecords');
+    host = await startFunctionHost({
+      appDirectory,
+      port: 0,
+      functionKeys: [functionKey],
+      settings: { MONGODB_URI: testMongoUri(), AUDIT_DATABASE_NAME: databaseName },
+      log: () => undefined,
+    });
+  });
+  after(async () => {
+    await host.stop();
+    await client.db(databaseName).dropDatabase();
+    await client.close();
+  });
+
+  describe('POST /api/auditrecord', () => {
+    it('stores the record with server-assigned id, date and correlation id, and answers 201 with a Location', async () => {
+      const before = Date.now();
+      const response = await post(JSON.stringify(validBody), { traceparent });
+      assert.equal(response.status, 201);
+      const created = (await response.json()) as { id: string; createdDate: string; correlationId: string };
+      assert.equal(response.headers.get('location'), `/api/auditrecord/${created.id}`);
+      assert.match(created.id, /^[0-9a-f-]{36}$/);
+      assert.equal(created.correlationId, traceId);
+      assert.ok(Date.parse(created.createdDate) >= before - 1000);
+      assert.deepEqual(await records.findOne({ _id: created.id }), {
+        _id: created.id,
+        ...validBody,
+        createdDate: new Date(created.createdDate),
+        correlationId: traceId,
+      });
+      assert.deepEqual(await (await get(`auditrecord/${created.id}`)).json(), created);
+    });
+
+    const hostile: [string, string, string[]][] = [
+      ['malformed JSON', '{"sourceSystemName": "x", ', ['']],
+      ['a JSON array', '[]', ['']],
+      ['a JSON string', '"audit me"', ['']],
+      ['null', 'null', ['']],
+      ['missing fields', '{}', ['sourceSystemName', 'resource']],
+      ['missing resource type and operation', JSON.stringify({ ...validBody, resource: { id: 'x' } }), ['resource.type', 'resource.operation']],
+      ['wrong types', JSON.stringify({ sourceSystemName: 5, resource: { type: true, operation: ['read'] } }), ['sourceSystemName', 'resource.type', 'resource.operation']],
+      ['an unknown field', JSON.stringify({ ...validBody, outcome: 'ok' }), ['outcome']],
+      ['an unknown nested field', JSON.stringify({ ...validBody, resource: { ...validBody.resource, extra: 1 } }), ['resource.extra']],
+      ['a client-supplied id', JSON.stringify({ ...validBody, id: '0f8fad5b-d9cb-469f-a165-70867728950e' }), ['id']],
+      ['a client-supplied createdDate', JSON.stringify({ ...validBody, createdDate: '2020-01-01T00:00:00Z' }), ['createdDate']],
+      ['an operator where a string belongs', JSON.stringify({ ...validBody, sourceSystemName: { $ne: null } }), ['sourceSystemName.$ne']],
+      ['a $where operator', JSON.stringify({ ...validBody, resource: { ...validBody.resource, id: { $where: 'sleep(1000)' } } }), ['resource.id.$where']],
+      ['a __proto__ key', `{"sourceSystemName":"x","resource":{"type":"t","operation":"o"},"__proto__":{"isAdmin":true}}`, ['__proto__']],
+      ['an empty string', JSON.stringify({ ...validBody, sourceSystemName: '' }), ['sourceSystemName']],
+      ['a string over its maximum length', JSON.stringify({ ...validBody, resource: { ...validBody.resource, type: 'x'.repeat(65) } }), ['resource.type']],
+    ];
+    for (const [name, body, fields] of hostile) {
+      it(`answers 400 naming ${fields.map((field) => field || 'the body').join(', ')} for ${name}, and writes nothing`, async () => {
+        const count = await records.countDocuments();
+        const response = await post(body);
+        assert.equal(response.status, 400);
+        assert.equal(response.headers.get('content-type'), 'application/problem+json');
+        const problem = (await response.json()) as Problem;
+        assert.equal(problem.type, 'urn:patient-tests:problem:validation');
+        assert.deepEqual(problem.errors?.map((error) => error.field), fields);
+        assert.equal(await records.countDocuments(), count);
+      });
+    }
+
+    it('answers 413 for a body over the limit and writes nothing', async () => {
+      const count = await records.countDocuments();
+      const response = await post(JSON.stringify({ ...validBody, sourceSystemName: 'x'.repeat(5000) }));
+      assert.equal(response.status, 413);
+      assert.equal(((await response.json()) as Problem).type, 'urn:patient-tests:problem:payload-too-large');
+      assert.equal(await records.countDocuments(), count);
+    });
+
+    it('answers 415 for a body not declared as JSON and writes nothing', async () => {
+      const count = await records.countDocuments();
+      const response = await post(JSON.stringify(validBody), { 'content-type': 'text/plain' });
+      assert.equal(response.status, 415);
+      assert.equal(await records.countDocuments(), count);
+    });
+
+    it('answers 401 without a function key or with a wrong one, and writes nothing', async () => {
+      const count = await records.countDocuments();
+      for (const key of [undefined, 'wrong-key']) {
+        const response = await fetch(`${host.url}/api/auditrecord`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...(key === undefined ? {} : { 'x-functions-key': key }) },
+          body: JSON.stringify(validBody),
+        });
+        assert.equal(response.status, 401);
+      }
+      assert.equal(await records.countDocuments(), count);
+    });
+
+    it('has no update or delete path', async () => {
+      const created = (await (await post(JSON.stringify(validBody))).json()) as { id: string };
+      for (const method of ['PUT', 'PATCH', 'DELETE']) {
+        const response = await fetch(`${host.url}/api/auditrecord/${created.id}`, { method, headers: { 'x-functions-key': functionKey } });
+        assert.equal(response.status, 404, method);
+      }
+      assert.equal(await records.countDocuments({ _id: created.id }), 1);
+    });
+  });
+
+  describe('GET /api/auditrecords', () => {
+    it('pages a resource\'s history newest first with a continuation token', async () => {
+      const resource = { type: 'test', id: 'paged-resource', operation: 'read' };
+      const ids: string[] = [];
+      for (let index = 0; index < 3; index++) {
+        const created = (await (await post(JSON.stringify({ sourceSystemName: 'paging', resource }))).json()) as { id: string };
+        ids.push(created.id);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      const first = (await (await get('auditrecords?resourceType=test&resourceId=paged-resource&limit=2')).json()) as { items: { id: string }[]; continuationToken: string };
+      assert.deepEqual(first.items.map((item) => item.id), [ids[2], ids[1]]);
+      const second = (await (await get(`auditrecords?resourceType=test&resourceId=paged-resource&limit=2&continuationToken=${first.continuationToken}`)).json()) as { items: { id: string }[]; continuationToken: string | null };
+      assert.deepEqual(second.items.map((item) => item.id), [ids[0]]);
+      assert.equal(second.continuationToken, null);
+    });
+
+    it('accepts the key as ?code= without treating it as a filter', async () => {
+      const response = await get(`auditrecords?resourceType=nothing-here&code=${functionKey}`, {});
+      assert.equal(response.status, 200);
+      assert.deepEqual(await response.json(), { items: [], continuationToken: null });
+    });
+
+    const badQueries: [string, string[]][] = [
+      ['auditrecords', ['resourceType']],
+      ['auditrecords?resourceType=patient&limit=0', ['limit']],
+      ['auditrecords?resourceType=patient&limit=abc', ['limit']],
+      ['auditrecords?resourceType=patient&limit=1000', ['limit']],
+      ['auditrecords?resourceType=patient&continuationToken=forged', ['continuationToken']],
+      ['auditrecords?resourceType=patient&sort=asc', ['sort']],
+    ];
+    for (const [path, fields] of badQueries) {
+      it(`answers 400 naming ${fields.join(', ')} for ${path}`, async () => {
+        const response = await get(path);
+        assert.equal(response.status, 400);
+        assert.deepEqual(((await response.json()) as Problem).errors?.map((error) => error.field), fields);
+      });
+    }
+
+    it('answers 404 for a record id that does not exist', async () => {
+      const response = await get('auditrecord/0f8fad5b-d9cb-469f-a165-70867728950e');
+      assert.equal(response.status, 404);
+      assert.equal(((await response.json()) as Problem).type, 'urn:patient-tests:problem:not-found');
+    });
+  });
+
+  describe('when the database cannot be reached', () => {
+    let orphan: FunctionHostProcess;
+    before(async () => {
+      orphan = await startFunctionHost({
+        appDirectory,
+        port: 0,
+        functionKeys: [functionKey],
+        settings: { MONGODB_URI: 'mongodb://audit-user:s3cret-password@127.0.0.1:9/', MONGODB_SERVER_SELECTION_TIMEOUT_MS: '300' },
+        log: () => undefined,
+      });
+    });
+    after(() => orphan.stop());
+
+    it('answers 503 with Retry-After and leaks no connection detail', async () => {
+      const response = await fetch(`${orphan.url}/api/auditrecord`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-functions-key': functionKey, traceparent },
+        body: JSON.stringify(validBody),
+      });
+      assert.equal(response.status, 503);
+      assert.ok(Number(response.headers.get('retry-after')) > 0);
+      const text = await response.text();
+      const problem = JSON.parse(text) as Problem;
+      assert.equal(problem.type, 'urn:patient-tests:problem:service-unavailable');
+      assert.equal(problem.operationId, traceId);
+      for (const leak of ['s3cret', 'audit-user', '127.0.0.1:9', 'mongodb://', 'Mongo']) assert.ok(!text.includes(leak), leak);
+    });
+  });
+});

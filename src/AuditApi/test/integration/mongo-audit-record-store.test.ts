@@ -1,0 +1,76 @@
+import assert from 'node:assert/strict';
+import { MongoConnection, defaultThrottlingRetryPolicy } from '@patient-tests/shared';
+import { MongoClient } from 'mongodb';
+import { ensureAuditIndexes } from '../../src/data/audit-indexes';
+import type { AuditRecordDocument } from '../../src/data/audit-record-document';
+import { MongoAuditRecordStore } from '../../src/data/mongo-audit-record-store';
+import { anAuditRecord } from '../fixtures/audit-record-builder';
+import { testMongoUri, uniqueDatabaseName } from '../fixtures/test-database';
+
+describe('MongoAuditRecordStore on FerretDB', () => {
+  const databaseName = uniqueDatabaseName('audit_store');
+  const collectionName = 'auditrecords';
+  let connection: MongoConnection;
+  let store: MongoAuditRecordStore;
+  let client: MongoClient;
+
+  before(() => {
+    connection = new MongoConnection(
+      { uri: testMongoUri(), databaseName, serverSelectionTimeoutMs: 5_000, appName: 'audit-store-test' },
+      (db) => ensureAuditIndexes(db.collection<AuditRecordDocument>(collectionName)),
+    );
+    store = new MongoAuditRecordStore(connection, collectionName, defaultThrottlingRetryPolicy);
+    client = new MongoClient(testMongoUri());
+  });
+
+  after(async () => {
+    await client.db(databaseName).dropDatabase();
+    await client.close();
+    await connection.close();
+  });
+
+  it('writes a record and reads the same record back', async () => {
+    const record = anAuditRecord();
+    await store.insert(record);
+    assert.deepEqual(await store.findById(record.id), record);
+    const raw = await client.db(databaseName).collection<AuditRecordDocument>(collectionName).findOne({ _id: record.id });
+    assert.ok(raw?.createdDate instanceof Date, 'createdDate is stored as a BSON date');
+    assert.equal(raw.resource.id, record.resource.id);
+  });
+
+  it('keeps an absent resource id absent', async () => {
+    const record = anAuditRecord({ resource: { type: 'patient', operation: 'search' } });
+    await store.insert(record);
+    assert.deepEqual((await store.findById(record.id))?.resource, { type: 'patient', operation: 'search' });
+  });
+
+  it('finds a resource\'s records newest first, after a cursor, within the limit', async () => {
+    const resource = { type: 'test', id: 'resource-under-review', operation: 'read' };
+    const records = [0, 1, 2, 3].map((minute) => anAuditRecord({ resource, createdDate: new Date(Date.UTC(2026, 4, 1, 9, minute)) }));
+    for (const record of records) await store.insert(record);
+    await store.insert(anAuditRecord({ resource: { ...resource, id: 'someone-else' } }));
+    const newest = await store.find({ resourceType: 'test', resourceId: resource.id, limit: 3 });
+    assert.deepEqual(newest.map((record) => record.id), [records[3], records[2], records[1]].map((record) => record?.id));
+    const last = newest.at(-1)!;
+    const rest = await store.find({ resourceType: 'test', resourceId: resource.id, limit: 3, after: { createdDate: last.createdDate, id: last.id } });
+    assert.deepEqual(rest.map((record) => record.id), [records[0]?.id]);
+  });
+
+  it('breaks ties in the same millisecond by id, so paging never skips or repeats', async () => {
+    const resource = { type: 'tie', id: 'same-ms', operation: 'read' };
+    const createdDate = new Date('2026-06-01T00:00:00.000Z');
+    const ids = ['00000000-0000-4000-8000-000000000001', '00000000-0000-4000-8000-000000000002', '00000000-0000-4000-8000-000000000003'];
+    for (const id of ids) await store.insert(anAuditRecord({ id, resource, createdDate }));
+    const first = await store.find({ resourceType: 'tie', limit: 2 });
+    const second = await store.find({ resourceType: 'tie', limit: 2, after: { createdDate, id: first.at(-1)!.id } });
+    assert.deepEqual([...first, ...second].map((record) => record.id), [...ids].reverse());
+  });
+
+  it('has created its indexes, and creating them again changes nothing', async () => {
+    await connection.database();
+    const collection = client.db(databaseName).collection<AuditRecordDocument>(collectionName);
+    await ensureAuditIndexes(collection);
+    const names = (await collection.listIndexes().toArray()).map((index) => String((index as { name?: unknown }).name)).sort();
+    assert.deepEqual(names, ['_id_', 'correlation', 'resource_newest_first', 'type_newest_first']);
+  });
+});

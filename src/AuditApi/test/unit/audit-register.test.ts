@@ -1,0 +1,65 @@
+import assert from 'node:assert/strict';
+import { NotFoundError, ValidationError } from '@patient-tests/shared';
+import type { AuditRecord, AuditRecordQuery, AuditRecordStore } from '../../src/domain/audit-record';
+import { AuditRegister } from '../../src/domain/audit-register';
+import { anAuditRecord } from '../fixtures/audit-record-builder';
+
+/** A typed in-memory store that orders like the real one: newest first, then id descending. */
+class InMemoryAuditRecordStore implements AuditRecordStore {
+  readonly records: AuditRecord[] = [];
+  insert(record: AuditRecord): Promise<void> {
+    this.records.push(record);
+    return Promise.resolve();
+  }
+  findById(id: string): Promise<AuditRecord | undefined> {
+    return Promise.resolve(this.records.find((record) => record.id === id));
+  }
+  find(query: AuditRecordQuery): Promise<AuditRecord[]> {
+    const key = (record: AuditRecord) => `${record.createdDate.toISOString()}|${record.id}`;
+    const after = query.after ? `${query.after.createdDate.toISOString()}|${query.after.id}` : undefined;
+    return Promise.resolve(
+      this.records
+        .filter((record) => record.resource.type === query.resourceType)
+        .filter((record) => query.resourceId === undefined || record.resource.id === query.resourceId)
+        .filter((record) => after === undefined || key(record) < after)
+        .sort((a, b) => (key(a) < key(b) ? 1 : -1))
+        .slice(0, query.limit),
+    );
+  }
+}
+
+describe('AuditRegister', () => {
+  it('assigns the id, the date and the correlation id', async () => {
+    const store = new InMemoryAuditRecordStore();
+    const now = new Date('2026-02-03T04:05:06.007Z');
+    const register = new AuditRegister(store, () => now, () => 'fixed-id');
+    const record = await register.record({ sourceSystemName: 'x', resource: { type: 'patient', operation: 'read' } }, 'trace-1');
+    assert.deepEqual(record, { sourceSystemName: 'x', resource: { type: 'patient', operation: 'read' }, id: 'fixed-id', createdDate: now, correlationId: 'trace-1' });
+    assert.deepEqual(store.records, [record]);
+  });
+
+  it('pages newest first with a continuation token until the last page', async () => {
+    const store = new InMemoryAuditRecordStore();
+    for (let minute = 0; minute < 5; minute++) {
+      await store.insert(anAuditRecord({ resource: { type: 'patient', id: 'p', operation: 'read' }, createdDate: new Date(Date.UTC(2026, 0, 1, 10, minute)) }));
+    }
+    const register = new AuditRegister(store);
+    const first = await register.list({ resourceType: 'patient', resourceId: 'p', limit: 2 });
+    const second = await register.list({ resourceType: 'patient', resourceId: 'p', limit: 2, continuationToken: first.continuationToken ?? '' });
+    const third = await register.list({ resourceType: 'patient', resourceId: 'p', limit: 2, continuationToken: second.continuationToken ?? '' });
+    const minutes = [first, second, third].flatMap((page) => page.items.map((record) => record.createdDate.getUTCMinutes()));
+    assert.deepEqual(minutes, [4, 3, 2, 1, 0]);
+    assert.equal(third.continuationToken, null);
+  });
+
+  it('rejects a continuation token it did not issue', async () => {
+    const register = new AuditRegister(new InMemoryAuditRecordStore());
+    for (const token of ['garbage', Buffer.from('{"d":"x","i":"y"}').toString('base64url')]) {
+      await assert.rejects(register.list({ resourceType: 'patient', limit: 1, continuationToken: token }), ValidationError);
+    }
+  });
+
+  it('reports an unknown id as not found', async () => {
+    await assert.rejects(new AuditRegister(new InMemoryAuditRecordStore()).get('nope'), NotFoundError);
+  });
+});

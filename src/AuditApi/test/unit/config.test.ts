@@ -1,0 +1,28 @@
+import assert from 'node:assert/strict';
+import { ConfigurationError } from '@patient-tests/shared';
+import { loadAuditConfig } from '../../src/config';
+
+describe('Audit API configuration', () => {
+  it('needs only MONGODB_URI and defaults the rest', () => {
+    const config = loadAuditConfig({ MONGODB_URI: 'mongodb://127.0.0.1:27017/' });
+    assert.equal(config.mongo.databaseName, 'audit');
+    assert.equal(config.mongo.collectionName, 'auditrecords');
+    assert.equal(config.maxBodyBytes, 4096);
+  });
+
+  it('fails start-up naming the missing connection string', () => {
+    assert.throws(() => loadAuditConfig({}), (error: unknown) => {
+      assert.ok(error instanceof ConfigurationError);
+      assert.deepEqual(error.problems, ['MONGODB_URI is required but not set']);
+      return true;
+    });
+  });
+
+  it('fails start-up naming each invalid setting', () => {
+    assert.throws(
+      () => loadAuditConfig({ MONGODB_URI: 'mongodb://x/', AUDIT_DATABASE_NAME: 'a b', AUDIT_MAX_BODY_BYTES: '-1' }),
+      (error: unknown) => error instanceof ConfigurationError && error.problems.length === 2 &&
+        error.message.includes('AUDIT_DATABASE_NAME') && error.message.includes('AUDIT_MAX_BODY_BYTES'),
+    );
+  });
+});

@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict';
+import type { Server } from 'node:http';
+import type { HttpRequest, InvocationContext } from '@azure/functions';
+import { KeyRing } from '../src/host/function-keys';
+import { createFunctionsHost } from '../src/host/functions-host';
+import type { RegisteredFunction } from '../src/host/functions-core-shim';
+import { closeServer, listenOnFreePort } from './fixtures/http-server';
+
+interface Seen { params: Record<string, string>; traceParent: string | undefined; body: string; headers: Record<string, string> }
+
+describe('functions host', () => {
+  const seen: Seen[] = [];
+  const record = async (request: unknown, context: unknown) => {
+    const req = request as HttpRequest;
+    const ctx = context as InvocationContext;
+    seen.push({ params: { ...req.params }, traceParent: ctx.traceContext?.traceParent, body: await req.text(), headers: Object.fromEntries(req.headers) });
+    return { status: 200, jsonBody: { ok: true } };
+  };
+  const functions: RegisteredFunction[] = [
+    { name: 'tests', trigger: { type: 'httpTrigger', direction: 'in', authLevel: 'function', methods: ['GET'], route: 'patient/{patientId:guid}/tests/{testId:guid?}' }, handler: record },
+    { name: 'create', trigger: { type: 'httpTrigger', direction: 'in', authLevel: 'function', methods: ['POST'], route: 'patient' }, handler: record },
+    { name: 'open', trigger: { type: 'httpTrigger', direction: 'in', authLevel: 'anonymous', methods: ['GET'], route: 'open' }, handler: record },
+    { name: 'broken', trigger: { type: 'httpTrigger', direction: 'in', authLevel: 'anonymous', methods: ['GET'], route: 'broken' }, handler: () => { throw new Error('secret detail'); } },
+  ];
+  const patientId = '0f8fad5b-d9cb-469f-a165-70867728950e';
+  let server: Server;
+  let base: string;
+
+  before(async () => {
+    server = createFunctionsHost({ functions, routePrefix: 'api', keys: new KeyRing(['the-key']), maxRequestBodyBytes: 64, log: () => undefined });
+    base = await listenOnFreePort(server);
+  });
+  after(() => closeServer(server));
+  beforeEach(() => { seen.length = 0; });
+
+  it('serves a route with its values when the header key is right', async () => {
+    const response = await fetch(`${base}/api/patient/${patientId}/tests`, { headers: { 'x-functions-key': 'the-key' } });
+    assert.equal(response.status, 200);
+    assert.deepEqual(seen[0]?.params, { patientId });
+  });
+
+  it('takes the key from ?code= when no header is sent, and the header wins over it', async () => {
+    assert.equal((await fetch(`${base}/api/patient/${patientId}/tests?code=the-key`)).status, 200);
+    const headerWins = await fetch(`${base}/api/patient/${patientId}/tests?code=the-key`, { headers: { 'x-functions-key': 'wrong' } });
+    assert.equal(headerWins.status, 401);
+  });
+
+  it('answers 401 with an empty body without or with a wrong key, before the function runs', async () => {
+    for (const headers of [{}, { 'x-functions-key': 'wrong' }] as Record<string, string>[]) {
+      const response = await fetch(`${base}/api/patient`, { method: 'POST', headers, body: '{}' });
+      assert.equal(response.status, 401);
+      assert.equal(await response.text(), '');
+    }
+    assert.equal(seen.length, 0);
+  });
+
+  it('answers 404 for an unknown path, a broken constraint and a wrong method, as Azure does', async () => {
+    const key = { 'x-functions-key': 'the-key' };
+    assert.equal((await fetch(`${base}/api/nothing`, { headers: key })).status, 404);
+    assert.equal((await fetch(`${base}/api/patient/not-a-guid/tests`, { headers: key })).status, 404);
+    assert.equal((await fetch(`${base}/api/patient`, { headers: key })).status, 404);
+    assert.equal(seen.length, 0);
+  });
+
+  it('serves anonymous functions without a key', async () => {
+    assert.equal((await fetch(`${base}/api/open`)).status, 200);
+  });
+
+  it('answers 413 for a body over the host limit', async () => {
+    const response = await fetch(`${base}/api/patient`, { method: 'POST', headers: { 'x-functions-key': 'the-key' }, body: 'x'.repeat(65) });
+    assert.equal(response.status, 413);
+    assert.equal(seen.length, 0);
+  });
+
+  it('hands the caller\'s traceparent to the function, or starts a trace', async () => {
+    const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    await fetch(`${base}/api/open`, { headers: { traceparent } });
+    await fetch(`${base}/api/open`);
+    assert.equal(seen[0]?.traceParent, traceparent);
+    assert.match(seen[1]?.traceParent ?? '', /^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+    assert.notEqual(seen[1]?.traceParent, traceparent);
+  });
+
+  it('answers an exception with 500 and an empty body', async () => {
+    const response = await fetch(`${base}/api/broken`);
+    assert.equal(response.status, 500);
+    assert.equal(await response.text(), '');
+  });
+});

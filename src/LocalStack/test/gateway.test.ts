@@ -1,0 +1,104 @@
+import assert from 'node:assert/strict';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createGateway } from '../src/gateway/gateway';
+import { closeServer, listenOnFreePort } from './fixtures/http-server';
+
+interface Forwarded { url: string; headers: IncomingHttpHeaders; body: string }
+
+describe('gateway (API Management stand-in)', () => {
+  const received: Forwarded[] = [];
+  const subscriptionKey = 'client-subscription-key';
+  const functionKey = 'backend-function-key';
+  let backend: Server;
+  let gateway: Server;
+  let base: string;
+
+  before(async () => {
+    backend = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        received.push({ url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString() });
+        res.writeHead(201, { 'content-type': 'application/json', location: '/api/patient/1' }).end('{"stored":true}');
+      });
+    });
+    const backendUrl = await listenOnFreePort(backend);
+    gateway = createGateway({
+      subscriptionKeys: [subscriptionKey],
+      apis: [{ path: 'patient', backendUrl: `${backendUrl}/api/patient`, functionKey }],
+      backendTimeoutMs: 5_000,
+    });
+    base = await listenOnFreePort(gateway);
+  });
+  after(async () => { await closeServer(gateway); await closeServer(backend); });
+  beforeEach(() => { received.length = 0; });
+
+  it('gives the same 401 problem without a key and with a wrong key, and forwards nothing', async () => {
+    const missing = await fetch(`${base}/patient`);
+    const wrong = await fetch(`${base}/patient`, { headers: { 'ocp-apim-subscription-key': 'guess' } });
+    assert.equal(missing.status, 401);
+    assert.equal(wrong.status, 401);
+    assert.equal(missing.headers.get('content-type'), 'application/problem+json');
+    assert.deepEqual(await missing.json(), await wrong.json());
+    assert.equal(received.length, 0);
+  });
+
+  it('maps the public path to the backend route, adds the function key and strips the subscription key', async () => {
+    const response = await fetch(`${base}/patient/search?x=1`, {
+      method: 'POST',
+      headers: { 'ocp-apim-subscription-key': subscriptionKey, 'content-type': 'application/json', 'x-functions-key': 'client-injected' },
+      body: '{"firstName":"Ada"}',
+    });
+    assert.equal(response.status, 201);
+    assert.deepEqual(await response.json(), { stored: true });
+    const [forwarded] = received;
+    assert.equal(forwarded?.url, '/api/patient/search?x=1');
+    assert.equal(forwarded.body, '{"firstName":"Ada"}');
+    assert.equal(forwarded.headers['x-functions-key'], functionKey);
+    assert.equal(forwarded.headers['ocp-apim-subscription-key'], undefined);
+  });
+
+  it('accepts the key as a subscription-key query parameter and removes it before forwarding', async () => {
+    const response = await fetch(`${base}/patient?subscription-key=${subscriptionKey}&code=smuggled`);
+    assert.equal(response.status, 201);
+    assert.equal(received[0]?.url, '/api/patient');
+    assert.ok(!JSON.stringify(received[0].headers).includes(subscriptionKey));
+  });
+
+  it('continues the caller\'s trace with a new parent span', async () => {
+    const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    await fetch(`${base}/patient`, { headers: { 'ocp-apim-subscription-key': subscriptionKey, traceparent, tracestate: 'vendor=1' } });
+    const forwarded = String(received[0]?.headers.traceparent);
+    assert.match(forwarded, /^00-4bf92f3577b34da6a3ce929d0e0e4736-[0-9a-f]{16}-01$/);
+    assert.notEqual(forwarded, traceparent);
+    assert.equal(received[0]?.headers.tracestate, 'vendor=1');
+  });
+
+  it('starts a trace when the caller sent none or a malformed one', async () => {
+    await fetch(`${base}/patient`, { headers: { 'ocp-apim-subscription-key': subscriptionKey } });
+    await fetch(`${base}/patient`, { headers: { 'ocp-apim-subscription-key': subscriptionKey, traceparent: '00-zz-bad-01' } });
+    for (const forwarded of received) assert.match(String(forwarded.headers.traceparent), /^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+    assert.notEqual(received[0]?.headers.traceparent, received[1]?.headers.traceparent);
+  });
+
+  it('answers 404 for a path no API is published at, without forwarding', async () => {
+    const response = await fetch(`${base}/auditrecord`, { headers: { 'ocp-apim-subscription-key': subscriptionKey } });
+    assert.equal(response.status, 404);
+    assert.equal((await fetch(`${base}/patients`, { headers: { 'ocp-apim-subscription-key': subscriptionKey } })).status, 404);
+    assert.equal(received.length, 0);
+  });
+
+  it('answers 502 with a problem document when the backend is down', async () => {
+    const lonely = createGateway({ subscriptionKeys: [subscriptionKey], apis: [{ path: 'patient', backendUrl: 'http://127.0.0.1:9/api/patient', functionKey }], backendTimeoutMs: 2_000 });
+    const url = await listenOnFreePort(lonely);
+    try {
+      const response = await fetch(`${url}/patient`, { headers: { 'ocp-apim-subscription-key': subscriptionKey } });
+      assert.equal(response.status, 502);
+      const problem = (await response.json()) as { type: string; operationId: string };
+      assert.equal(problem.type, 'urn:patient-tests:problem:bad-gateway');
+      assert.match(problem.operationId, /^[0-9a-f]{32}$/);
+    } finally {
+      await closeServer(lonely);
+    }
+  });
+});
