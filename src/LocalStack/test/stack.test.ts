@@ -1,0 +1,101 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { StackStatus } from '../src/stack/stack-status';
+import { freePort } from '../src/stack/wait-for-port';
+
+const upEntry = join(__dirname, '..', 'src', 'cli', 'up.js');
+
+interface RunningStack { child: ChildProcess; status: StackStatus; output: () => string }
+
+/** Runs `npm start`'s program in its own state folder, so the developer's .local/ is never touched. */
+async function startStack(stateDirectory: string, ferretPort: number, extra: Record<string, string> = {}): Promise<RunningStack> {
+  const environment: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    LOCAL_STACK_DIR: stateDirectory,
+    FERRETDB_PORT: String(ferretPort),
+    GATEWAY_PORT: '0',
+    AUDIT_PORT: '0',
+    ...extra,
+  };
+  if (process.env.MONGODB_URI) environment.MONGODB_URI = process.env.MONGODB_URI;
+  const child = spawn(process.execPath, [upEntry], { env: environment, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+  child.stderr.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+  const deadline = Date.now() + 30_000;
+  while (!output.includes('Local stack is ready')) {
+    if (child.exitCode !== null) throw new Error(`the stack exited early:\n${output}`);
+    if (Date.now() > deadline) throw new Error(`the stack did not become ready:\n${output}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const status = JSON.parse(readFileSync(join(stateDirectory, 'stack.json'), 'utf8')) as StackStatus;
+  return { child, status, output: () => output };
+}
+
+async function refusesConnections(url: string): Promise<boolean> {
+  try {
+    await fetch(url);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+describe('local stack (npm start)', () => {
+  let stateDirectory: string;
+  let ferretPort: number;
+  let running: RunningStack | undefined;
+
+  before(async () => {
+    stateDirectory = mkdtempSync(join(tmpdir(), 'patient-tests-stack-'));
+    ferretPort = await freePort();
+  });
+  after(async () => {
+    if (running && running.child.exitCode === null) {
+      running.child.kill('SIGINT');
+      await once(running.child, 'exit');
+    }
+    rmSync(stateDirectory, { recursive: true, force: true });
+  });
+
+  it('comes up, writes stack.json and keys, stops on Ctrl-C, and keeps data and keys across a restart', async () => {
+    running = await startStack(stateDirectory, ferretPort);
+    const first = running.status;
+    assert.match(first.gateway.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+    assert.ok(first.gateway.subscriptionKey.length >= 32);
+    assert.equal(first.audit.database, 'audit');
+    assert.equal(first.audit.collection, 'auditrecords');
+    assert.ok(running.output().includes(first.gateway.subscriptionKey), 'the banner shows the subscription key');
+    assert.equal(statSync(join(stateDirectory, 'keys.json')).mode & 0o077, 0, 'keys.json is readable by its owner only');
+
+    // No API is published until the PatientTests API exists; the Audit API is never published.
+    const gatewayAnswer = await fetch(`${first.gateway.url}/auditrecord`, { headers: { 'ocp-apim-subscription-key': first.gateway.subscriptionKey } });
+    assert.equal(gatewayAnswer.status, 404);
+    assert.equal(gatewayAnswer.headers.get('content-type'), 'application/problem+json');
+    const created = await fetch(`${first.audit.url}/api/auditrecord`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-functions-key': first.audit.functionKey },
+      body: JSON.stringify({ sourceSystemName: 'stack-test', resource: { type: 'patient', id: 'p-1', operation: 'create' } }),
+    });
+    assert.equal(created.status, 201);
+    const { id } = (await created.json()) as { id: string };
+
+    running.child.kill('SIGINT');
+    const [code] = (await once(running.child, 'exit')) as [number | null];
+    assert.equal(code, 0);
+    assert.ok(await refusesConnections(first.audit.url), 'the Audit API host stopped');
+    assert.ok(await refusesConnections(first.gateway.url), 'the gateway stopped');
+    if (first.embeddedDatabase) assert.ok(await refusesConnections(`http://127.0.0.1:${ferretPort}`), 'FerretDB stopped');
+
+    running = await startStack(stateDirectory, ferretPort, { GATEWAY_SUBSCRIPTION_KEY: 'overridden-subscription-key' });
+    const second = running.status;
+    assert.equal(second.audit.functionKey, first.audit.functionKey, 'keys are reused');
+    assert.equal(second.gateway.subscriptionKey, 'overridden-subscription-key', 'the environment overrides the key file');
+    const readBack = await fetch(`${second.audit.url}/api/auditrecord/${id}`, { headers: { 'x-functions-key': second.audit.functionKey } });
+    assert.equal(readBack.status, 200, 'data survived the restart');
+  });
+});
