@@ -1,5 +1,5 @@
 import type { HttpHandler } from '@azure/functions';
-import { decode, withProblemHandling } from '@patient-tests/shared';
+import { ValidationError, decode, withProblemHandling } from '@patient-tests/shared';
 import type { AuditRegister } from '../domain/audit-register';
 import { auditRecordQuerySchema } from '../domain/audit-record-schema';
 import { toAuditRecordJson } from './audit-record-json';
@@ -9,10 +9,10 @@ const hostQueryParameters = new Set(['code']);
 
 export function listAuditRecordsHandler(register: AuditRegister): HttpHandler {
   return withProblemHandling(async (request) => {
-    const parameters = Object.fromEntries(
-      [...request.query.entries()].filter(([name]) => !hostQueryParameters.has(name)),
-    );
-    const query = decode(auditRecordQuerySchema, parameters);
+    const entries = [...request.query.entries()].filter(([name]) => !hostQueryParameters.has(name));
+    const repeated = [...new Set(entries.map(([name]) => name).filter((name, index, names) => names.indexOf(name) !== index))];
+    if (repeated.length > 0) throw new ValidationError(repeated.map((field) => ({ field, message: 'must be given once' })));
+    const query = decode(auditRecordQuerySchema, Object.fromEntries(entries));
     const page = await register.list(query);
     return {
       status: 200,

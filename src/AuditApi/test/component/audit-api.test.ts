@@ -161,6 +161,7 @@ describe('Audit API over HTTP (functions host + FerretDB)', () => {
       ['auditrecords?resourceType=patient&limit=1000', ['limit']],
       ['auditrecords?resourceType=patient&continuationToken=forged', ['continuationToken']],
       ['auditrecords?resourceType=patient&sort=asc', ['sort']],
+      ['auditrecords?resourceType=patient&resourceType=test', ['resourceType']],
     ];
     for (const [path, fields] of badQueries) {
       it(`answers 400 naming ${fields.join(', ')} for ${path}`, async () => {
