@@ -8,3 +8,6 @@ export { startFerretDb, ferretDbBinary, stopProcess } from './database/ferretdb'
 export { startFunctionHost, type FunctionHostProcess } from './stack/start-function-host';
 export { freePort, waitForPort } from './stack/wait-for-port';
 export { repositoryRoot } from './stack/repository-root';
+export { startStack, type RunningStack, type StackOptions } from './stack/start-stack';
+export type { StackStatus } from './stack/stack-status';
+export type { LocalKeys } from './stack/local-keys';

@@ -19,6 +19,7 @@ async function startStack(stateDirectory: string, ferretPort: number, extra: Rec
     FERRETDB_PORT: String(ferretPort),
     GATEWAY_PORT: '0',
     AUDIT_PORT: '0',
+    PATIENT_TESTS_PORT: '0',
     ...extra,
   };
   if (process.env.MONGODB_URI) environment.MONGODB_URI = process.env.MONGODB_URI;
@@ -72,10 +73,11 @@ describe('local stack (npm start)', () => {
     assert.ok(running.output().includes(first.gateway.subscriptionKey), 'the banner shows the subscription key');
     assert.equal(statSync(join(stateDirectory, 'keys.json')).mode & 0o077, 0, 'keys.json is readable by its owner only');
 
-    // No API is published until the PatientTests API exists; the Audit API is never published.
-    const gatewayAnswer = await fetch(`${first.gateway.url}/auditrecord`, { headers: { 'ocp-apim-subscription-key': first.gateway.subscriptionKey } });
-    assert.equal(gatewayAnswer.status, 404);
-    assert.equal(gatewayAnswer.headers.get('content-type'), 'application/problem+json');
+    assert.equal(first.patientTests.database, 'patienttests');
+    assert.equal((await fetch(`${first.gateway.url}/patient/search`, { method: 'POST' })).status, 401);
+    // The Audit API is never published through the gateway, as in Azure.
+    const notPublished = await fetch(`${first.gateway.url}/auditrecord`, { headers: { 'ocp-apim-subscription-key': first.gateway.subscriptionKey } });
+    assert.equal(notPublished.status, 404);
     const created = await fetch(`${first.audit.url}/api/auditrecord`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-functions-key': first.audit.functionKey },
@@ -89,6 +91,7 @@ describe('local stack (npm start)', () => {
     assert.equal(code, 0);
     assert.ok(await refusesConnections(first.audit.url), 'the Audit API host stopped');
     assert.ok(await refusesConnections(first.gateway.url), 'the gateway stopped');
+    assert.ok(await refusesConnections(first.patientTests.url), 'the PatientTests API host stopped');
     if (first.embeddedDatabase) assert.ok(await refusesConnections(`http://127.0.0.1:${ferretPort}`), 'FerretDB stopped');
 
     running = await startStack(stateDirectory, ferretPort, { GATEWAY_SUBSCRIPTION_KEY: 'overridden-subscription-key' });

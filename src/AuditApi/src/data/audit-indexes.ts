@@ -1,3 +1,4 @@
+import { ensureIndexes } from '@patient-tests/shared';
 import type { Collection, IndexDescription } from 'mongodb';
 import type { AuditRecordDocument } from './audit-record-document';
 
@@ -11,11 +12,6 @@ export const auditIndexes: IndexDescription[] = [
   { name: 'correlation', key: { correlationId: 1 } },
 ];
 
-/**
- * Creating an index that exists with the same definition is a no-op, so this runs on every cold start.
- * One index per command: FerretDB 1.24.2 panics on a createIndexes batch of several indexes that already
- * exist ("slice bounds out of range", connection dropped); single-index commands are fine everywhere.
- */
 export async function ensureAuditIndexes(collection: Collection<AuditRecordDocument>): Promise<void> {
-  for (const index of auditIndexes) await collection.createIndexes([index]);
+  await ensureIndexes(collection, auditIndexes);
 }

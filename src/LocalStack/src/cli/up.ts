@@ -1,35 +1,33 @@
 // `npm start`: brings the local stack up on loopback and keeps it running until Ctrl-C.
-import { once } from 'node:events';
 import { join } from 'node:path';
 import { decodeEnvironment, setting } from '@patient-tests/shared';
-import { MongoClient } from 'mongodb';
-import { ferretDbBinary, startFerretDb, type RunningFerretDb } from '../database/ferretdb';
-import { createGateway } from '../gateway/gateway';
 import { loadOrCreateKeys } from '../stack/local-keys';
-import { startFunctionHost, type FunctionHostProcess } from '../stack/start-function-host';
 import { repositoryRoot } from '../stack/repository-root';
-import { formatBanner, writeStackStatus, type StackStatus } from '../stack/stack-status';
+import { startStack, type RunningStack } from '../stack/start-stack';
+import { formatBanner, writeStackStatus } from '../stack/stack-status';
+import type { FunctionHostProcess } from '../stack/start-function-host';
 
-const root = repositoryRoot();
 const settings = decodeEnvironment(
   {
     MONGODB_URI: setting.mongodbUri().optional(),
     // Where keys, the status file and the embedded database live; tests point a second stack elsewhere.
     LOCAL_STACK_DIR: setting.optionalString(1024),
     GATEWAY_PORT: setting.integer(0, 65_535, 7070),
+    PATIENT_TESTS_PORT: setting.integer(0, 65_535, 7071),
     AUDIT_PORT: setting.integer(0, 65_535, 7072),
     FERRETDB_PORT: setting.integer(1, 65_535, 27027),
     AUDIT_DATABASE_NAME: setting.databaseName('audit'),
     AUDIT_COLLECTION_NAME: setting.databaseName('auditrecords'),
+    PATIENT_TESTS_DATABASE_NAME: setting.databaseName('patienttests'),
     GATEWAY_SUBSCRIPTION_KEY: setting.optionalString(),
     AUDIT_FUNCTION_KEY: setting.optionalString(),
     PATIENT_TESTS_FUNCTION_KEY: setting.optionalString(),
   },
   process.env,
 );
-const log = (source: string) => (line: string) => { process.stderr.write(`[${source}] ${line}\n`); };
 
 async function main(): Promise<void> {
+  const root = repositoryRoot();
   const stateDirectory = settings.LOCAL_STACK_DIR ?? join(root, '.local');
   const statusPath = join(stateDirectory, 'stack.json');
   const keys = loadOrCreateKeys(join(stateDirectory, 'keys.json'), {
@@ -37,79 +35,38 @@ async function main(): Promise<void> {
     auditFunctionKey: settings.AUDIT_FUNCTION_KEY,
     patientTestsFunctionKey: settings.PATIENT_TESTS_FUNCTION_KEY,
   });
-  const stoppers: (() => Promise<void>)[] = [];
-  const stopAll = async () => {
-    for (const stop of stoppers.reverse()) await stop().catch(() => undefined);
-  };
-  process.once('SIGINT', () => void stopAll().then(() => process.exit(0)));
-  process.once('SIGTERM', () => void stopAll().then(() => process.exit(0)));
-
+  let stack: RunningStack;
   try {
-    let ferret: RunningFerretDb | undefined;
-    let mongodbUri = settings.MONGODB_URI;
-    if (mongodbUri === undefined) {
-      ferret = await startFerretDb({ binary: ferretDbBinary(root), dataDirectory: join(stateDirectory, 'ferretdb'), port: settings.FERRETDB_PORT, log: log('ferretdb') });
-      stoppers.push(() => ferret?.stop() ?? Promise.resolve());
-      mongodbUri = ferret.uri;
-    }
-    await pingDatabase(mongodbUri);
-
-    const audit = await startFunctionHost({
-      appDirectory: join(root, 'src', 'AuditApi'),
-      port: settings.AUDIT_PORT,
-      functionKeys: [keys.auditFunctionKey],
-      settings: { MONGODB_URI: mongodbUri, AUDIT_DATABASE_NAME: settings.AUDIT_DATABASE_NAME, AUDIT_COLLECTION_NAME: settings.AUDIT_COLLECTION_NAME },
-      log: log('audit'),
+    stack = await startStack({
+      root,
+      stateDirectory,
+      mongodbUri: settings.MONGODB_URI,
+      ports: { gateway: settings.GATEWAY_PORT, patientTests: settings.PATIENT_TESTS_PORT, audit: settings.AUDIT_PORT, ferretdb: settings.FERRETDB_PORT },
+      keys,
+      names: { auditDatabase: settings.AUDIT_DATABASE_NAME, auditCollection: settings.AUDIT_COLLECTION_NAME, patientTestsDatabase: settings.PATIENT_TESTS_DATABASE_NAME },
+      log: (source) => (line) => { process.stderr.write(`[${source}] ${line}\n`); },
     });
-    stoppers.push(() => audit.stop());
-    watchForCrash(audit, 'Audit API', stopAll);
-    await checkAuditAnswers(audit, keys.auditFunctionKey);
-
-    // The PatientTests API is published here once it exists; the Audit API never is, as in Azure.
-    const gateway = createGateway({ subscriptionKeys: [keys.gatewaySubscriptionKey], apis: [], backendTimeoutMs: 30_000 });
-    gateway.listen(settings.GATEWAY_PORT, '127.0.0.1');
-    await once(gateway, 'listening');
-    const gatewayAddress = gateway.address();
-    const gatewayPort = typeof gatewayAddress === 'object' && gatewayAddress ? gatewayAddress.port : settings.GATEWAY_PORT;
-    stoppers.push(() => new Promise((done) => { gateway.close(() => { done(); }); gateway.closeAllConnections(); }));
-
-    const status: StackStatus = {
-      gateway: { url: `http://127.0.0.1:${gatewayPort}`, subscriptionKey: keys.gatewaySubscriptionKey },
-      audit: { url: audit.url, functionKey: keys.auditFunctionKey, database: settings.AUDIT_DATABASE_NAME, collection: settings.AUDIT_COLLECTION_NAME },
-      mongodbUri,
-      embeddedDatabase: ferret !== undefined,
-      startedAt: new Date().toISOString(),
-    };
-    writeStackStatus(statusPath, status);
-    process.stdout.write(formatBanner(status, statusPath));
   } catch (error: unknown) {
     process.stderr.write(`The local stack could not start: ${error instanceof Error ? error.message : String(error)}\n`);
-    await stopAll();
     process.exit(1);
   }
-}
-
-async function pingDatabase(uri: string): Promise<void> {
-  const client = new MongoClient(uri, { serverSelectionTimeoutMS: 10_000 });
-  try {
-    await client.db('admin').command({ ping: 1 });
-  } finally {
-    await client.close();
+  let stopping = false;
+  const shutDown = (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    void stack.stop().then(() => process.exit(code));
+  };
+  process.once('SIGINT', () => { shutDown(0); });
+  process.once('SIGTERM', () => { shutDown(0); });
+  for (const [name, host] of [['Audit API', stack.audit], ['PatientTests API', stack.patientTests]] as [string, FunctionHostProcess][]) {
+    host.process.once('exit', (code) => {
+      if (stopping) return;
+      process.stderr.write(`${name} stopped unexpectedly (code ${code ?? 'null'}); stopping the stack.\n`);
+      shutDown(1);
+    });
   }
-}
-
-/** A real request, which also makes the app create its indexes before the first client arrives. */
-async function checkAuditAnswers(audit: FunctionHostProcess, key: string): Promise<void> {
-  const response = await fetch(`${audit.url}/api/auditrecords?resourceType=stack-check&limit=1`, { headers: { 'x-functions-key': key } });
-  if (response.status !== 200) throw new Error(`the Audit API answered ${response.status} to its start-up check`);
-}
-
-function watchForCrash(host: FunctionHostProcess, name: string, stopAll: () => Promise<void>): void {
-  host.process.once('exit', (code, signal) => {
-    if (signal === 'SIGTERM') return;
-    process.stderr.write(`${name} stopped unexpectedly (code ${code ?? 'null'}); stopping the stack.\n`);
-    void stopAll().then(() => process.exit(1));
-  });
+  writeStackStatus(statusPath, stack.status);
+  process.stdout.write(formatBanner(stack.status, statusPath));
 }
 
 void main();

@@ -8,9 +8,17 @@ export interface PublishedApi {
   readonly functionKey: string;
 }
 
+/** A document served as it is, without a subscription key (the API definitions clients read). */
+export interface PublishedDocument {
+  readonly path: string;
+  readonly contentType: string;
+  readonly body: string;
+}
+
 export interface GatewayConfig {
   readonly subscriptionKeys: readonly string[];
   readonly apis: readonly PublishedApi[];
+  readonly documents?: readonly PublishedDocument[];
   /** How long the gateway waits for a backend before answering 504 (APIM's forward-request timeout). */
   readonly backendTimeoutMs: number;
 }

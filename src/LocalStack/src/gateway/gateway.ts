@@ -1,6 +1,7 @@
 import { createServer, request as httpRequest, Agent, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { childTraceParent, formatTraceParent, newTraceParent, parseTraceParent, problemContentType, problemTypes, type ProblemDocument } from '@patient-tests/shared';
 import { KeyRing } from '../host/function-keys';
+import { isEmptyErrorAnswer, problemForEmptyAnswer, publicLocation } from './backend-answer';
 import type { GatewayConfig, PublishedApi } from './gateway-config';
 
 /** Headers that describe one connection, not the message (RFC 9110 §7.6.1), plus the caller's credentials. */
@@ -19,6 +20,11 @@ export function createGateway(config: GatewayConfig): Server {
   const agent = new Agent({ keepAlive: true, maxSockets: 256 });
   return createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://gateway.local');
+    const document = req.method === 'GET' ? config.documents?.find((candidate) => candidate.path === url.pathname) : undefined;
+    if (document) {
+      res.writeHead(200, { 'content-type': document.contentType }).end(document.body);
+      return;
+    }
     const api = config.apis.find((candidate) => url.pathname === `/${candidate.path}` || url.pathname.startsWith(`/${candidate.path}/`));
     if (!api) {
       sendProblem(res, { ...problemTypes.notFound, detail: 'No API is published at this path.' });
@@ -45,11 +51,19 @@ export function createGateway(config: GatewayConfig): Server {
     headers.traceparent = formatTraceParent(traceParent);
     if (!incoming) delete headers.tracestate;
     const upstream = httpRequest(target, { method: req.method, headers, agent, timeout: config.backendTimeoutMs }, (answer) => {
+      const status = answer.statusCode ?? 502;
+      if (isEmptyErrorAnswer(status, answer.headers)) {
+        answer.resume();
+        const problem = problemForEmptyAnswer(status, traceParent.traceId);
+        sendProblem(res, problem);
+        return;
+      }
       const out: Record<string, string | string[]> = {};
       for (const [name, value] of Object.entries(answer.headers)) {
         if (value !== undefined && !notForwarded.has(name)) out[name] = value;
       }
-      res.writeHead(answer.statusCode ?? 502, out);
+      if (typeof out.location === 'string') out.location = publicLocation(out.location, api);
+      res.writeHead(status, out);
       answer.pipe(res);
     });
     upstream.on('timeout', () => upstream.destroy(new GatewayTimeout()));

@@ -3,7 +3,8 @@ import { dirname } from 'node:path';
 
 /** What clients, tests and load tests read to find the running stack (`.local/stack.json`, ignored). */
 export interface StackStatus {
-  readonly gateway: { readonly url: string; readonly subscriptionKey: string };
+  readonly gateway: { readonly url: string; readonly subscriptionKey: string; readonly openApi: string };
+  readonly patientTests: { readonly url: string; readonly functionKey: string; readonly database: string };
   readonly audit: {
     readonly url: string;
     readonly functionKey: string;
@@ -25,6 +26,11 @@ export function formatBanner(status: StackStatus, statusPath: string): string {
   const rows = [
     ['gateway (APIM stand-in)', status.gateway.url],
     ['  subscription key', status.gateway.subscriptionKey],
+    ['  PatientTests API', `${status.gateway.url}/patient`],
+    ['  OpenAPI document', status.gateway.openApi],
+    ['PatientTests API (behind the gateway)', `${status.patientTests.url}/api`],
+    ['  function key', status.patientTests.functionKey],
+    ['  database', status.patientTests.database],
     ['Audit API (internal)', `${status.audit.url}/api`],
     ['  function key', status.audit.functionKey],
     ['  database', `${status.audit.database}.${status.audit.collection}`],

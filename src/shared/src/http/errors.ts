@@ -5,7 +5,7 @@ import type { FieldError } from './problem-types';
  * an internal error and is answered with a fixed text (see to-problem-response.ts).
  */
 export abstract class ApiError extends Error {
-  abstract readonly kind: 'validation' | 'notFound' | 'payloadTooLarge' | 'unsupportedMediaType' | 'serviceUnavailable';
+  abstract readonly kind: 'validation' | 'notFound' | 'preconditionFailed' | 'payloadTooLarge' | 'unsupportedMediaType' | 'serviceUnavailable';
 }
 
 export class ValidationError extends ApiError {
@@ -21,6 +21,15 @@ export class NotFoundError extends ApiError {
   constructor(detail: string) {
     super(detail);
     this.name = 'NotFoundError';
+  }
+}
+
+/** The client's `If-Match` names a version that is no longer the stored one. */
+export class PreconditionFailedError extends ApiError {
+  readonly kind = 'preconditionFailed';
+  constructor(detail: string) {
+    super(detail);
+    this.name = 'PreconditionFailedError';
   }
 }
 
@@ -40,11 +49,20 @@ export class UnsupportedMediaTypeError extends ApiError {
   }
 }
 
-/** A dependency (database, downstream API) is not available; the caller may retry after a while. */
+/**
+ * A dependency (database, downstream API) is not available; the caller may retry after a while.
+ * `diagnostic` is for our logs only (e.g. "audit answered 500"); it must not carry secrets or personal data.
+ */
 export class ServiceUnavailableError extends ApiError {
   readonly kind = 'serviceUnavailable';
-  constructor(detail: string, readonly retryAfterSeconds = 5, options?: { cause?: unknown }) {
+  constructor(
+    detail: string,
+    readonly retryAfterSeconds = 5,
+    options?: { cause?: unknown; diagnostic?: string },
+  ) {
     super(detail, options);
     this.name = 'ServiceUnavailableError';
+    this.diagnostic = options?.diagnostic;
   }
+  readonly diagnostic: string | undefined;
 }

@@ -5,6 +5,7 @@
 export const problemTypes = {
   validation: { type: 'urn:patient-tests:problem:validation', title: 'The request is not valid', status: 400 },
   notFound: { type: 'urn:patient-tests:problem:not-found', title: 'The resource was not found', status: 404 },
+  preconditionFailed: { type: 'urn:patient-tests:problem:precondition-failed', title: 'The resource has changed', status: 412 },
   payloadTooLarge: { type: 'urn:patient-tests:problem:payload-too-large', title: 'The request body is too large', status: 413 },
   unsupportedMediaType: { type: 'urn:patient-tests:problem:unsupported-media-type', title: 'The request body must be JSON', status: 415 },
   unauthorized: { type: 'urn:patient-tests:problem:unauthorized', title: 'Access denied', status: 401 },

@@ -1,5 +1,5 @@
 import type { HttpHandler, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
-import { ApiError } from './errors';
+import { ApiError, ServiceUnavailableError } from './errors';
 import { toProblemResponse } from './to-problem-response';
 import { parseTraceParent } from './trace-context';
 
@@ -21,7 +21,9 @@ export function withProblemHandling(
       return await handler(request, context);
     } catch (error: unknown) {
       const operationId = operationIdOf(context);
-      if (error instanceof ApiError) {
+      if (error instanceof ServiceUnavailableError) {
+        context.warn(`request rejected: ${error.kind}`, { operationId, diagnostic: error.diagnostic ?? error.cause?.constructor.name });
+      } else if (error instanceof ApiError) {
         context.warn(`request rejected: ${error.kind}`, { operationId });
       } else {
         context.error(`unhandled ${error instanceof Error ? error.name : typeof error}`, { operationId });

@@ -1,0 +1,50 @@
+import { MongoConnection, ensureIndexes, type HttpFunctionDefinition } from '@patient-tests/shared';
+import { AuditClient } from './clients/audit-client';
+import type { PatientTestsConfig } from './config';
+import type { MedicalTestDocument } from './data/medical-test-document';
+import { MongoMedicalTestStore } from './data/mongo-medical-test-store';
+import { MongoPatientStore } from './data/mongo-patient-store';
+import type { PatientDocument } from './data/patient-document';
+import { medicalTestIndexes, patientIndexes } from './data/patient-tests-indexes';
+import { MedicalTestService } from './domain/medical-test-service';
+import { PatientService } from './domain/patient-service';
+import { createPatient } from './functions/create-patient';
+import { createTest } from './functions/create-test';
+import { listTests } from './functions/list-tests';
+import { loadPatient } from './functions/load-patient';
+import { loadTest } from './functions/load-test';
+import { searchPatients } from './functions/search-patients';
+import { updatePatient } from './functions/update-patient';
+import { createPatientHandler } from './handlers/create-patient';
+import { createTestHandler } from './handlers/create-test';
+import { listTestsHandler } from './handlers/list-tests';
+import { loadPatientHandler } from './handlers/load-patient';
+import { loadTestHandler } from './handlers/load-test';
+import { searchPatientsHandler } from './handlers/search-patients';
+import { updatePatientHandler } from './handlers/update-patient';
+
+/** Composition root: one connection, one audit client and the services, built once per process. */
+export function composePatientTestsApp(config: PatientTestsConfig): { functions: HttpFunctionDefinition[]; connection: MongoConnection } {
+  const { mongo } = config;
+  const connection = new MongoConnection({ ...mongo, appName: 'patient-tests-api' }, async (db) => {
+    await ensureIndexes(db.collection<PatientDocument>(mongo.patientsCollection), patientIndexes);
+    await ensureIndexes(db.collection<MedicalTestDocument>(mongo.testsCollection), medicalTestIndexes);
+  });
+  const patientStore = new MongoPatientStore(connection, mongo.patientsCollection, config.throttling);
+  const testStore = new MongoMedicalTestStore(connection, mongo.testsCollection, config.throttling);
+  const audit = new AuditClient(config.audit);
+  const patients = new PatientService(patientStore, audit);
+  const tests = new MedicalTestService(testStore, patientStore, audit);
+  return {
+    connection,
+    functions: [
+      createPatient(createPatientHandler(patients, config.maxBodyBytes)),
+      searchPatients(searchPatientsHandler(patients, config.maxBodyBytes)),
+      loadPatient(loadPatientHandler(patients)),
+      updatePatient(updatePatientHandler(patients, config.maxBodyBytes)),
+      createTest(createTestHandler(tests, config.maxBodyBytes)),
+      listTests(listTestsHandler(tests)),
+      loadTest(loadTestHandler(tests)),
+    ],
+  };
+}

@@ -1,0 +1,34 @@
+import { decodeEnvironment, setting } from '@patient-tests/shared';
+
+/** Every setting of the PatientTests API, decoded once at start-up. */
+export function loadPatientTestsConfig(environment: Readonly<Record<string, string | undefined>>) {
+  const values = decodeEnvironment(
+    {
+      MONGODB_URI: setting.mongodbUri(),
+      PATIENT_TESTS_DATABASE_NAME: setting.databaseName('patienttests'),
+      PATIENTS_COLLECTION_NAME: setting.databaseName('patients'),
+      TESTS_COLLECTION_NAME: setting.databaseName('tests'),
+      AUDIT_API_URL: setting.httpUrl(),
+      AUDIT_API_KEY: setting.string(512),
+      AUDIT_TIMEOUT_MS: setting.integer(50, 30_000, 2_000),
+      MONGODB_SERVER_SELECTION_TIMEOUT_MS: setting.integer(100, 60_000, 5_000),
+      COSMOS_THROTTLE_MAX_WAIT_MS: setting.integer(0, 30_000, 5_000),
+      PATIENT_TESTS_MAX_BODY_BYTES: setting.integer(1_024, 1_048_576, 32_768),
+    },
+    environment,
+  );
+  return {
+    mongo: {
+      uri: values.MONGODB_URI,
+      databaseName: values.PATIENT_TESTS_DATABASE_NAME,
+      serverSelectionTimeoutMs: values.MONGODB_SERVER_SELECTION_TIMEOUT_MS,
+      patientsCollection: values.PATIENTS_COLLECTION_NAME,
+      testsCollection: values.TESTS_COLLECTION_NAME,
+    },
+    audit: { baseUrl: values.AUDIT_API_URL, functionKey: values.AUDIT_API_KEY, timeoutMs: values.AUDIT_TIMEOUT_MS },
+    throttling: { maxTotalWaitMs: values.COSMOS_THROTTLE_MAX_WAIT_MS, fallbackWaitMs: 100, jitterRatio: 0.2 },
+    maxBodyBytes: values.PATIENT_TESTS_MAX_BODY_BYTES,
+  };
+}
+
+export type PatientTestsConfig = ReturnType<typeof loadPatientTestsConfig>;

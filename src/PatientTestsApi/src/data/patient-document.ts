@@ -1,0 +1,60 @@
+import type { Gender, Patient } from '../domain/patient';
+
+/**
+ * The stored shape. `_id` and `_shardKey` are the patient id (the shard key of the Cosmos collection);
+ * `_dateOfBirthDate` is the first instant of the birth date, for range search; `_version` backs the ETag.
+ */
+export interface PatientDocument {
+  _id: string;
+  _shardKey: string;
+  _version: number;
+  _dateOfBirthDate: Date;
+  firstName: string;
+  lastName?: string;
+  fullName?: string;
+  gender: Gender;
+  dateOfBirth: string;
+  postCode: string;
+  insuranceNumber?: string;
+  preferredContactNumber?: string;
+  lastUpdated: Date;
+}
+
+const optionalMembers = ['lastName', 'fullName', 'insuranceNumber', 'preferredContactNumber'] as const;
+
+export function toPatientDocument(patient: Patient, dateOfBirthStart: Date): PatientDocument {
+  const document: PatientDocument = {
+    _id: patient.id,
+    _shardKey: patient.id,
+    _version: patient.version,
+    _dateOfBirthDate: dateOfBirthStart,
+    firstName: patient.firstName,
+    gender: patient.gender,
+    dateOfBirth: patient.dateOfBirth,
+    postCode: patient.postCode,
+    lastUpdated: patient.lastUpdated,
+  };
+  for (const member of optionalMembers) {
+    const value = patient[member];
+    if (value !== undefined) document[member] = value;
+  }
+  return document;
+}
+
+/** Member by member, so nothing internal (`_id`, `_shardKey`, `_dateOfBirthDate`) can reach a response. */
+export function fromPatientDocument(document: PatientDocument): Patient {
+  const patient: { -readonly [K in keyof Patient]: Patient[K] } = {
+    id: document._id,
+    firstName: document.firstName,
+    gender: document.gender,
+    dateOfBirth: document.dateOfBirth,
+    postCode: document.postCode,
+    lastUpdated: document.lastUpdated,
+    version: document._version,
+  };
+  for (const member of optionalMembers) {
+    const value = document[member];
+    if (value !== undefined) patient[member] = value;
+  }
+  return patient;
+}

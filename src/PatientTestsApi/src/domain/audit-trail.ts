@@ -1,0 +1,25 @@
+/** One vocabulary for every audited interaction. */
+export type AuditedOperation = 'create' | 'read' | 'update' | 'search' | 'list';
+
+export interface AuditEntry {
+  readonly type: 'patient' | 'test';
+  /**
+   * The resource acted on. For `list` it is the patient whose tests were listed; a search has none,
+   * because its criteria are personal data and never reach the audit register.
+   */
+  readonly id?: string;
+  readonly operation: AuditedOperation;
+}
+
+/** Where the request came from, as far as auditing needs it: the W3C trace it belongs to. */
+export interface RequestScope {
+  readonly traceParent?: string | undefined;
+}
+
+/**
+ * The port to the audit register. `record` resolves only once the entry is stored; any failure
+ * rejects, and the caller must then do nothing (fail closed).
+ */
+export interface AuditTrail {
+  record(entry: AuditEntry, scope: RequestScope): Promise<void>;
+}

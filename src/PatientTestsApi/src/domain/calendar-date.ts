@@ -1,0 +1,37 @@
+/**
+ * Dates of birth as the original API takes them: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, years 0001-9999.
+ * Unlike the original, an impossible date (`2000-02-31`) is rejected instead of rolling over.
+ */
+export const partialDatePattern = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/;
+
+export interface DateSpan {
+  /** First instant of the period, UTC. */
+  readonly start: Date;
+  /** Last millisecond of the period, UTC. */
+  readonly end: Date;
+}
+
+/** The whole-day span a (partial) date stands for, or undefined when it is not a calendar date. */
+export function dateSpan(value: string): DateSpan | undefined {
+  const match = partialDatePattern.exec(value);
+  if (!match) return undefined;
+  const year = Number(match[1]);
+  const month = match[2] === undefined ? undefined : Number(match[2]);
+  const day = match[3] === undefined ? undefined : Number(match[3]);
+  if (year < 1 || (month !== undefined && (month < 1 || month > 12))) return undefined;
+  if (day !== undefined && (day < 1 || day > daysIn(year, month ?? 1))) return undefined;
+  const start = utc(year, (month ?? 1) - 1, day ?? 1);
+  const next = day !== undefined ? utc(year, (month ?? 1) - 1, day + 1) : month !== undefined ? utc(year, month, 1) : utc(year + 1, 0, 1);
+  return { start, end: new Date(next.getTime() - 1) };
+}
+
+function daysIn(year: number, month: number): number {
+  return utc(year, month, 0).getUTCDate();
+}
+
+/** Date.UTC maps years 0-99 to 1900-1999; setUTCFullYear does not. */
+function utc(year: number, monthIndex: number, day: number): Date {
+  const date = new Date(0);
+  date.setUTCFullYear(year, monthIndex, day);
+  return date;
+}

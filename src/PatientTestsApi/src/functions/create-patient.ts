@@ -1,0 +1,7 @@
+import type { HttpHandler } from '@azure/functions';
+import type { HttpFunctionDefinition } from '@patient-tests/shared';
+
+export const createPatient = (handler: HttpHandler): HttpFunctionDefinition => ({
+  name: 'createPatient',
+  options: { methods: ['POST'], route: 'patient', authLevel: 'function', handler },
+});

@@ -1,0 +1,28 @@
+import type { HttpHandler } from '@azure/functions';
+import { ValidationError, decode, queryParameters, readJsonBody, withProblemHandling } from '@patient-tests/shared';
+import type { PatientService } from '../domain/patient-service';
+import { patientSearchSchema, searchPageSchema } from '../domain/patient-schema';
+import { toPatientCriteria } from '../domain/search-criteria';
+import { isGuid, scopeOf } from './http-helpers';
+import { toPatientJson } from './patient-json';
+
+/** Response header that announces the next page; the body stays a bare array for the original's clients. */
+export const continuationHeader = 'x-continuation-token';
+
+export function searchPatientsHandler(patients: PatientService, maxBodyBytes: number): HttpHandler {
+  return withProblemHandling(async (request, context) => {
+    const page = decode(searchPageSchema, queryParameters(request));
+    const criteria = toPatientCriteria(decode(patientSearchSchema, await readJsonBody(request, maxBodyBytes)));
+    const afterId = page.continuationToken === undefined ? undefined : decodeToken(page.continuationToken);
+    const result = await patients.search(criteria, page.limit, afterId, scopeOf(context));
+    const headers: Record<string, string> = {};
+    if (result.nextAfterId !== null) headers[continuationHeader] = Buffer.from(result.nextAfterId).toString('base64url');
+    return { status: 200, headers, jsonBody: result.patients.map(toPatientJson) };
+  });
+}
+
+function decodeToken(token: string): string {
+  const afterId = Buffer.from(token, 'base64url').toString('utf8');
+  if (!isGuid(afterId)) throw new ValidationError([{ field: 'continuationToken', message: 'is not a token this API issued' }]);
+  return afterId;
+}

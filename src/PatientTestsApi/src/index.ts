@@ -1,0 +1,7 @@
+// Entry file Azure loads (package.json "main"). The local host loads this same file unchanged.
+import { app } from '@azure/functions';
+import { registerHttpFunctions } from '@patient-tests/shared';
+import { composePatientTestsApp } from './app';
+import { loadPatientTestsConfig } from './config';
+
+registerHttpFunctions(app, composePatientTestsApp(loadPatientTestsConfig(process.env)).functions);
