@@ -1,0 +1,117 @@
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import type { Server } from 'node:http';
+import { createGateway, startFunctionHost, type FunctionHostProcess } from '@patient-tests/local-stack';
+import { AuditFaultRelay, type AuditFault } from '../fixtures/audit-fault-relay';
+import { aPatientBody, aTestBody } from '../fixtures/builders';
+import { testMongoUri } from '../fixtures/test-database';
+import { TestStack } from '../fixtures/test-stack';
+
+interface Operation { name: string; method: string; path: () => string; body?: () => unknown }
+
+describe('fail closed: when the audit register cannot record, nothing is read, returned or written', () => {
+  const auditTimeoutMs = 300;
+  let api: TestStack;
+  let relay: AuditFaultRelay;
+  let host: FunctionHostProcess;
+  let gateway: Server;
+  let gatewayUrl: string;
+  let patientId: string;
+  let testId: string;
+
+  before(async () => {
+    api = await TestStack.start();
+    const patient = await api.call('/', { method: 'POST', body: aPatientBody() });
+    patientId = ((await patient.json()) as { id: string }).id;
+    const test = await api.call(`/${patientId}/tests`, { method: 'POST', body: aTestBody(patientId) });
+    testId = ((await test.json()) as { id: string }).id;
+
+    relay = new AuditFaultRelay(`${api.stack.status.audit.url}`);
+    await relay.start();
+    host = await startFunctionHost({
+      appDirectory: join(__dirname, '..', '..', '..'),
+      port: 0,
+      functionKeys: ['fail-closed-key'],
+      settings: {
+        MONGODB_URI: testMongoUri(),
+        PATIENT_TESTS_DATABASE_NAME: api.databases.patientTests,
+        AUDIT_API_URL: relay.url,
+        AUDIT_API_KEY: api.stack.status.audit.functionKey,
+        AUDIT_TIMEOUT_MS: String(auditTimeoutMs),
+      },
+      log: () => undefined,
+    });
+    gateway = createGateway({
+      subscriptionKeys: ['fail-closed-subscription'],
+      apis: [{ path: 'patient', backendUrl: `${host.url}/api/patient`, functionKey: 'fail-closed-key' }],
+      backendTimeoutMs: 10_000,
+    });
+    gateway.listen(0, '127.0.0.1');
+    await once(gateway, 'listening');
+    const address = gateway.address();
+    gatewayUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/patient`;
+  });
+  after(async () => {
+    gateway.closeAllConnections();
+    gateway.close();
+    await host.stop();
+    await relay.stop();
+    await api.stop();
+  });
+
+  const operations: Operation[] = [
+    { name: 'create patient', method: 'POST', path: () => '/', body: () => aPatientBody() },
+    { name: 'load patient', method: 'GET', path: () => `/${patientId}` },
+    { name: 'update patient', method: 'PUT', path: () => `/${patientId}`, body: () => ({ ...aPatientBody(), id: patientId }) },
+    { name: 'search patients', method: 'POST', path: () => '/search', body: () => ({}) },
+    { name: 'create test', method: 'POST', path: () => `/${patientId}/tests`, body: () => aTestBody(patientId) },
+    { name: 'list tests', method: 'GET', path: () => `/${patientId}/tests` },
+    { name: 'load test', method: 'GET', path: () => `/${patientId}/tests/${testId}` },
+  ];
+
+  const call = (operation: Operation) => fetch(`${gatewayUrl}${operation.path()}`, {
+    method: operation.method,
+    headers: { 'ocp-apim-subscription-key': 'fail-closed-subscription', 'content-type': 'application/json' },
+    body: operation.body ? JSON.stringify(operation.body()) : undefined,
+  });
+
+  it('works while the audit register works (the relay itself is sound)', async () => {
+    relay.fault = 'none';
+    const response = await call(operations[1]!);
+    assert.equal(response.status, 200);
+    assert.equal(relay.forwarded, 1);
+  });
+
+  for (const fault of ['stopped', 'answers-500', 'too-slow'] as const) {
+    describe(`with the Audit API ${fault}`, () => {
+      before(async () => {
+        if (fault === 'stopped') await relay.stop();
+        else relay.fault = fault as AuditFault;
+      });
+      after(async () => {
+        relay.fault = 'none';
+        if (fault === 'stopped') await relay.start();
+      });
+
+      for (const operation of operations) {
+        it(`${operation.name} answers 503 with Retry-After, returns no data and changes nothing`, async () => {
+          const before = await api.counts();
+          const storedPatient = await api.patients.findOne({ _id: patientId });
+          const started = Date.now();
+          const response = await call(operation);
+          const waited = Date.now() - started;
+          assert.equal(response.status, 503);
+          assert.ok(Number(response.headers.get('retry-after')) > 0);
+          const text = await response.text();
+          assert.equal((JSON.parse(text) as { type: string }).type, 'urn:patient-tests:problem:service-unavailable');
+          assert.ok(!text.includes('firstName') && !text.includes('performer'), 'no resource data in the answer');
+          // Not a speed goal: a slow audit must not hold the request until it answers (after 5 s).
+          assert.ok(waited < 4_000, `answered after ${waited} ms`);
+          assert.deepEqual(await api.counts(), before);
+          assert.deepEqual(await api.patients.findOne({ _id: patientId }), storedPatient);
+        });
+      }
+    });
+  }
+});
