@@ -27,7 +27,7 @@ describe('fail closed: when the audit register cannot record, nothing is read, r
     const test = await api.call(`/${patientId}/tests`, { method: 'POST', body: aTestBody(patientId) });
     testId = ((await test.json()) as { id: string }).id;
 
-    relay = new AuditFaultRelay(`${api.stack.status.audit.url}`);
+    relay = new AuditFaultRelay(api.stack.status.audit.url);
     await relay.start();
     host = await startFunctionHost({
       appDirectory: join(__dirname, '..', '..', '..'),
@@ -87,7 +87,7 @@ describe('fail closed: when the audit register cannot record, nothing is read, r
     describe(`with the Audit API ${fault}`, () => {
       before(async () => {
         if (fault === 'stopped') await relay.stop();
-        else relay.fault = fault as AuditFault;
+        else relay.fault = fault;
       });
       after(async () => {
         relay.fault = 'none';
