@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import type { Server } from 'node:http';
 import { createGateway, startFunctionHost, type FunctionHostProcess } from '@patient-tests/local-stack';
-import { AuditFaultRelay, type AuditFault } from '../fixtures/audit-fault-relay';
+import { AuditFaultRelay } from '../fixtures/audit-fault-relay';
 import { aPatientBody, aTestBody } from '../fixtures/builders';
 import { testMongoUri } from '../fixtures/test-database';
 import { TestStack } from '../fixtures/test-stack';
