@@ -1,0 +1,26 @@
+import assert from 'node:assert/strict';
+import { ConfigurationError } from '@patient-tests/shared';
+import { loadPatientTestsConfig } from '../../src/config';
+
+const required = { MONGODB_URI: 'mongodb://127.0.0.1:27017/', AUDIT_API_URL: 'http://127.0.0.1:7072/api', AUDIT_API_KEY: 'k' };
+
+describe('PatientTests API configuration', () => {
+  it('defaults everything but the database, the Audit API and its key', () => {
+    const config = loadPatientTestsConfig(required);
+    assert.equal(config.mongo.databaseName, 'patienttests');
+    assert.equal(config.mongo.patientsCollection, 'patients');
+    assert.equal(config.mongo.testsCollection, 'tests');
+    assert.equal(config.audit.timeoutMs, 2000);
+  });
+
+  for (const name of Object.keys(required)) {
+    it(`fails start-up naming ${name} when it is missing (auditing never silently switches off)`, () => {
+      assert.throws(() => loadPatientTestsConfig({ ...required, [name]: undefined }), (error: unknown) =>
+        error instanceof ConfigurationError && error.problems.length === 1 && error.problems[0] === `${name} is required but not set`);
+    });
+  }
+
+  it('rejects an Audit API address that is not an http(s) URL', () => {
+    assert.throws(() => loadPatientTestsConfig({ ...required, AUDIT_API_URL: 'not a url' }), /AUDIT_API_URL is invalid/);
+  });
+});

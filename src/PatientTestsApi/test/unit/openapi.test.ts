@@ -1,0 +1,32 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import SwaggerParser from '@apidevtools/swagger-parser';
+import { composePatientTestsApp } from '../../src/app';
+import { loadPatientTestsConfig } from '../../src/config';
+import { openApiPath, renderOpenApi } from '../../src/openapi/write-openapi';
+
+describe('OpenAPI document', () => {
+  it('is up to date with the validators (run `npm run openapi -w @patient-tests/patient-tests-api`)', () => {
+    assert.equal(readFileSync(openApiPath, 'utf8'), renderOpenApi());
+  });
+
+  it('is a valid OpenAPI 3 document', async () => {
+    const api = (await SwaggerParser.validate(openApiPath)) as { openapi: string; paths: Record<string, unknown> };
+    assert.equal(api.openapi, '3.0.3');
+    assert.deepEqual(Object.keys(api.paths), ['/', '/search', '/{patientId}', '/{patientId}/tests', '/{patientId}/tests/{testId}']);
+  });
+
+  it('documents every operation the app registers, with the same methods', async () => {
+    // Composing the app connects to nothing: the database is reached on first use only.
+    const app = composePatientTestsApp(loadPatientTestsConfig({ MONGODB_URI: 'mongodb://127.0.0.1:1/', AUDIT_API_URL: 'http://127.0.0.1:1/api', AUDIT_API_KEY: 'k' }));
+    const document = JSON.parse(readFileSync(openApiPath, 'utf8')) as { paths: Record<string, Record<string, unknown>> };
+    const documented = Object.entries(document.paths).flatMap(([path, item]) =>
+      Object.keys(item).filter((key) => key !== 'parameters').map((method) => `${method.toUpperCase()} ${path}`)).sort();
+    const registered = app.functions.map((fn) => {
+      const route = (fn.options.route ?? '').replace(/^patient/, '').replace(/:guid/g, '') || '/';
+      return `${fn.options.methods?.[0] ?? ''} ${route}`;
+    }).sort();
+    assert.deepEqual(documented, registered);
+    await app.connection.close();
+  });
+});

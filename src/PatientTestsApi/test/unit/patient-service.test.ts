@@ -1,0 +1,98 @@
+import assert from 'node:assert/strict';
+import { NotFoundError, PreconditionFailedError, ServiceUnavailableError } from '@patient-tests/shared';
+import type { PatientFields } from '../../src/domain/patient';
+import { PatientService } from '../../src/domain/patient-service';
+import { MedicalTestService } from '../../src/domain/medical-test-service';
+import { FakeAuditTrail, FakeMedicalTestStore, FakePatientStore, Journal } from '../fixtures/fakes';
+
+const fields: PatientFields = { firstName: 'Ada', gender: 'female', dateOfBirth: '1815-12-10', postCode: '2000' };
+const scope = { traceParent: undefined };
+
+function setUp() {
+  const journal = new Journal();
+  const audit = new FakeAuditTrail(journal);
+  const patientStore = new FakePatientStore(journal);
+  const testStore = new FakeMedicalTestStore(journal);
+  let ids = 0;
+  const newId = () => `00000000-0000-4000-8000-00000000000${++ids}`;
+  const patients = new PatientService(patientStore, audit, () => new Date('2026-01-01T00:00:00Z'), newId);
+  const tests = new MedicalTestService(testStore, patientStore, audit, () => new Date('2026-01-01T00:00:00Z'), newId);
+  return { journal, audit, patientStore, testStore, patients, tests };
+}
+
+describe('PatientService and MedicalTestService', () => {
+  it('audit before they touch data, in every use case', async () => {
+    const { journal, patients, tests } = setUp();
+    const patient = await patients.create(fields, scope);
+    await patients.load(patient.id, scope);
+    await patients.update(patient.id, fields, undefined, scope);
+    await patients.search({}, 10, undefined, scope);
+    const test = await tests.create(patient.id, { performer: 'p', orderReference: 'o', observations: [] }, scope);
+    await tests.list(patient.id, scope);
+    await tests.load(patient.id, test.id, scope);
+    assert.deepEqual(journal.steps, [
+      'audit patient create', 'patients.insert',
+      'audit patient read', 'patients.findById',
+      'audit patient update', 'patients.findById', 'patients.replace',
+      'audit patient search', 'patients.search',
+      'audit test create', 'patients.exists', 'tests.insert',
+      'audit test list', 'patients.exists', 'tests.listByPatient',
+      'audit test read', 'tests.findById',
+    ]);
+  });
+
+  it('stop at the audit when it fails: no read, no write', async () => {
+    const { journal, audit, patients, tests, patientStore } = setUp();
+    const existing = await patients.create(fields, scope);
+    journal.steps.length = 0;
+    audit.failing = true;
+    const attempts = [
+      patients.create(fields, scope),
+      patients.load(existing.id, scope),
+      patients.update(existing.id, fields, undefined, scope),
+      patients.search({}, 10, undefined, scope),
+      tests.create(existing.id, { performer: 'p', orderReference: 'o', observations: [] }, scope),
+      tests.list(existing.id, scope),
+      tests.load(existing.id, 'x', scope),
+    ];
+    for (const attempt of attempts) await assert.rejects(attempt, ServiceUnavailableError);
+    assert.ok(journal.steps.every((step) => step.startsWith('audit ')), journal.steps.join(', '));
+    assert.equal(patientStore.patients.size, 1);
+  });
+
+  it('audit a search without any criteria', async () => {
+    const { audit, patients } = setUp();
+    await patients.search({ lastName: 'Lovelace', bornFrom: new Date(0) }, 10, undefined, scope);
+    assert.deepEqual(audit.entries, [{ type: 'patient', operation: 'search' }]);
+  });
+
+  it('answer 412 when If-Match names an older version, and apply an update without If-Match', async () => {
+    const { patients } = setUp();
+    const patient = await patients.create(fields, scope);
+    const updated = await patients.update(patient.id, { ...fields, firstName: 'Augusta' }, 1, scope);
+    assert.equal(updated.version, 2);
+    await assert.rejects(patients.update(patient.id, fields, 1, scope), PreconditionFailedError);
+    assert.equal((await patients.update(patient.id, fields, undefined, scope)).version, 3);
+  });
+
+  it('page a search with one extra row to know whether more exist', async () => {
+    const { patients } = setUp();
+    for (let index = 0; index < 3; index++) await patients.create(fields, scope);
+    const first = await patients.search({}, 2, undefined, scope);
+    assert.equal(first.patients.length, 2);
+    const { nextAfterId } = first;
+    assert.ok(nextAfterId !== null);
+    assert.equal(nextAfterId, first.patients[1]?.id);
+    const last = await patients.search({}, 2, nextAfterId, scope);
+    assert.equal(last.patients.length, 1);
+    assert.equal(last.nextAfterId, null);
+  });
+
+  it('refuse tests for a patient that does not exist, after auditing the attempt', async () => {
+    const { tests, testStore, audit } = setUp();
+    await assert.rejects(tests.create('00000000-0000-4000-8000-00000000ffff', { performer: 'p', orderReference: 'o', observations: [] }, scope), NotFoundError);
+    await assert.rejects(tests.list('00000000-0000-4000-8000-00000000ffff', scope), NotFoundError);
+    assert.equal(testStore.tests.length, 0);
+    assert.deepEqual(audit.entries.map((entry) => entry.operation), ['create', 'list']);
+  });
+});
