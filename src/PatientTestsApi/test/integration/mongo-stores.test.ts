@@ -1,0 +1,119 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { MongoConnection, defaultThrottlingRetryPolicy, ensureIndexes } from '@patient-tests/shared';
+import { MongoClient } from 'mongodb';
+import { MongoMedicalTestStore } from '../../src/data/mongo-medical-test-store';
+import { MongoPatientStore } from '../../src/data/mongo-patient-store';
+import type { PatientDocument } from '../../src/data/patient-document';
+import { medicalTestIndexes, patientIndexes } from '../../src/data/patient-tests-indexes';
+import type { MedicalTest } from '../../src/domain/medical-test';
+import type { Patient } from '../../src/domain/patient';
+import { testMongoUri, uniqueName } from '../fixtures/test-database';
+
+function aPatient(overrides: Partial<Patient> = {}): Patient {
+  return {
+    id: randomUUID(),
+    firstName: 'Ada',
+    lastName: 'Lovelace',
+    gender: 'female',
+    dateOfBirth: '1815-12-10',
+    postCode: '2000',
+    lastUpdated: new Date('2026-01-01T00:00:00.000Z'),
+    version: 1,
+    ...overrides,
+  };
+}
+
+describe('Mongo stores on FerretDB', () => {
+  const databaseName = uniqueName('stores');
+  let connection: MongoConnection;
+  let patients: MongoPatientStore;
+  let tests: MongoMedicalTestStore;
+  let client: MongoClient;
+
+  before(() => {
+    connection = new MongoConnection({ uri: testMongoUri(), databaseName, serverSelectionTimeoutMs: 5_000, appName: 'stores-test' }, async (db) => {
+      await ensureIndexes(db.collection('patients'), patientIndexes);
+      await ensureIndexes(db.collection('tests'), medicalTestIndexes);
+    });
+    patients = new MongoPatientStore(connection, 'patients', defaultThrottlingRetryPolicy);
+    tests = new MongoMedicalTestStore(connection, 'tests', defaultThrottlingRetryPolicy);
+    client = new MongoClient(testMongoUri());
+  });
+  after(async () => {
+    await client.db(databaseName).dropDatabase();
+    await client.close();
+    await connection.close();
+  });
+
+  describe('MongoPatientStore', () => {
+    it('stores a patient with its shard key and birth date, and reads back only the domain members', async () => {
+      const patient = aPatient({ fullName: 'Ada Lovelace' });
+      await patients.insert(patient);
+      assert.deepEqual(await patients.findById(patient.id), patient);
+      const raw = await client.db(databaseName).collection<PatientDocument>('patients').findOne({ _id: patient.id });
+      assert.equal(raw?._shardKey, patient.id);
+      assert.deepEqual(raw._dateOfBirthDate, new Date('1815-12-10T00:00:00.000Z'));
+      assert.equal(await patients.exists(patient.id), true);
+      assert.equal(await patients.exists(randomUUID()), false);
+    });
+
+    it('replaces only the expected version and tells a missing patient from a moved-on one', async () => {
+      const patient = aPatient();
+      await patients.insert(patient);
+      assert.equal(await patients.replace({ ...patient, firstName: 'Augusta', version: 2 }, 1), 'replaced');
+      assert.equal(await patients.replace({ ...patient, firstName: 'Stale', version: 2 }, 1), 'version-mismatch');
+      assert.equal(await patients.replace(aPatient(), 1), 'missing');
+      assert.equal((await patients.findById(patient.id))?.firstName, 'Augusta');
+    });
+
+    it('searches by exact fields and an inclusive birth-date range, ordered by id and paged after an id', async () => {
+      const lastName = `STORE_${randomUUID().slice(0, 8)}`;
+      const born = ['1970-01-01', '1970-12-31', '1971-01-01', '1969-12-31'];
+      for (const dateOfBirth of born) await patients.insert(aPatient({ lastName, dateOfBirth }));
+      const in1970 = await patients.search(
+        { lastName, bornFrom: new Date('1970-01-01T00:00:00.000Z'), bornTo: new Date('1970-12-31T23:59:59.999Z') },
+        { limit: 10 },
+      );
+      assert.deepEqual(in1970.map((patient) => patient.dateOfBirth).sort(), ['1970-01-01', '1970-12-31']);
+      const all = await patients.search({ lastName }, { limit: 10 });
+      assert.deepEqual(all.map((patient) => patient.id), all.map((patient) => patient.id).sort());
+      const afterFirst = await patients.search({ lastName }, { limit: 10, afterId: all[0]?.id });
+      assert.deepEqual(afterFirst.map((patient) => patient.id), all.slice(1).map((patient) => patient.id));
+      assert.deepEqual(await patients.search({ lastName, gender: 'male' }, { limit: 10 }), []);
+    });
+
+    it('treats criteria as values, never as operators', async () => {
+      const patient = aPatient({ lastName: '$ne' });
+      await patients.insert(patient);
+      assert.deepEqual((await patients.search({ lastName: '$ne' }, { limit: 10 })).map((found) => found.id), [patient.id]);
+    });
+  });
+
+  describe('MongoMedicalTestStore', () => {
+    it("lists a patient's tests oldest first and loads one only under its own patient", async () => {
+      const patientId = randomUUID();
+      const make = (minute: number): MedicalTest => ({
+        id: randomUUID(), patientId, performer: 'lab', orderReference: `o${minute}`, lastUpdated: new Date(Date.UTC(2026, 0, 1, 0, minute)),
+        observations: [{ id: 'o', code: 'c', measurement: 'm', interpretation: 'i', status: 's', issued: '2026-01-01T00:00:00Z' }],
+      });
+      const [later, earlier] = [make(5), make(1)];
+      await tests.insert(later);
+      await tests.insert(earlier);
+      await tests.insert({ ...make(3), patientId: randomUUID() });
+      assert.deepEqual(await tests.listByPatient(patientId), [earlier, later]);
+      assert.deepEqual(await tests.findById(patientId, earlier.id), earlier);
+      assert.equal(await tests.findById(randomUUID(), earlier.id), undefined);
+    });
+  });
+
+  it('has created every index, idempotently', async () => {
+    await connection.database();
+    const db = client.db(databaseName);
+    await ensureIndexes(db.collection('patients'), patientIndexes);
+    const names = async (collection: string) =>
+      (await db.collection(collection).listIndexes().toArray()).map((index) => String((index as { name?: unknown }).name)).sort();
+    assert.deepEqual(await names('patients'), ['_id_', ...patientIndexes.map((index) => String(index.name))].sort());
+    assert.deepEqual(await names('tests'), ['_id_', 'tests_by_patient']);
+  });
+});
