@@ -11,3 +11,4 @@ export { repositoryRoot } from './stack/repository-root';
 export { startStack, type RunningStack, type StackOptions } from './stack/start-stack';
 export type { StackStatus } from './stack/stack-status';
 export type { LocalKeys } from './stack/local-keys';
+export { testMongoUri, uniqueDatabaseName } from './testing/test-database';

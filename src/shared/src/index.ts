@@ -13,3 +13,4 @@ export { MongoConnection, type MongoConnectionSettings } from './mongo/mongo-con
 export * from './mongo/throttling-retry';
 export * from './functions/http-function-definition';
 export { ensureIndexes } from './mongo/ensure-indexes';
+export { pageLimit } from './http/page-limit';

@@ -1,3 +1,4 @@
+import { pageLimit } from '@patient-tests/shared';
 import { z } from 'zod';
 
 export const limits = {
@@ -29,12 +30,7 @@ export const auditRecordInputSchema = z
 export const auditRecordQuerySchema = z.strictObject({
   resourceType: text(limits.resourceType),
   resourceId: text(limits.resourceId).optional(),
-  limit: z.coerce
-    .number({ error: 'must be a whole number' })
-    .int('must be a whole number')
-    .min(1, 'must be at least 1')
-    .max(limits.pageSizeMax, `must be at most ${limits.pageSizeMax}`)
-    .default(limits.pageSizeDefault),
+  limit: pageLimit(limits.pageSizeDefault, limits.pageSizeMax),
   continuationToken: z.string().max(512).optional(),
 });
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { startFunctionHost, type FunctionHostProcess } from '@patient-tests/local-stack';
 import { MongoClient, type Collection } from 'mongodb';
 import type { AuditRecordDocument } from '../../src/data/audit-record-document';
-import { testMongoUri, uniqueDatabaseName } from '../fixtures/test-database';
+import { testMongoUri, uniqueDatabaseName } from '@patient-tests/local-stack';
 
 const appDirectory = join(__dirname, '..', '..', '..');
 const functionKey = 'component-test-function-key';

@@ -5,7 +5,7 @@ import { ensureAuditIndexes } from '../../src/data/audit-indexes';
 import type { AuditRecordDocument } from '../../src/data/audit-record-document';
 import { MongoAuditRecordStore } from '../../src/data/mongo-audit-record-store';
 import { anAuditRecord } from '../fixtures/audit-record-builder';
-import { testMongoUri, uniqueDatabaseName } from '../fixtures/test-database';
+import { testMongoUri, uniqueDatabaseName } from '@patient-tests/local-stack';
 
 describe('MongoAuditRecordStore on FerretDB', () => {
   const databaseName = uniqueDatabaseName('audit_store');

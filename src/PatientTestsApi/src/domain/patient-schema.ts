@@ -1,3 +1,4 @@
+import { pageLimit } from '@patient-tests/shared';
 import { z } from 'zod';
 import { dateSpan, partialDatePattern } from './calendar-date';
 import { genders } from './patient';
@@ -60,12 +61,7 @@ export const patientSearchSchema = z
   );
 
 export const searchPageSchema = z.strictObject({
-  limit: z.coerce
-    .number({ error: 'must be a whole number' })
-    .int('must be a whole number')
-    .min(1, 'must be at least 1')
-    .max(searchPaging.maxLimit, `must be at most ${searchPaging.maxLimit}`)
-    .default(searchPaging.defaultLimit),
+  limit: pageLimit(searchPaging.defaultLimit, searchPaging.maxLimit),
   continuationToken: z.string().max(256).optional(),
 });
 

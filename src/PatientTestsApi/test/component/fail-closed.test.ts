@@ -5,7 +5,7 @@ import type { Server } from 'node:http';
 import { createGateway, startFunctionHost, type FunctionHostProcess } from '@patient-tests/local-stack';
 import { AuditFaultRelay } from '../fixtures/audit-fault-relay';
 import { aPatientBody, aTestBody } from '../fixtures/builders';
-import { testMongoUri } from '../fixtures/test-database';
+import { testMongoUri } from '@patient-tests/local-stack';
 import { TestStack } from '../fixtures/test-stack';
 
 interface Operation { name: string; method: string; path: () => string; body?: () => unknown }

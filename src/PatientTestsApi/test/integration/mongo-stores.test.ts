@@ -8,7 +8,7 @@ import type { PatientDocument } from '../../src/data/patient-document';
 import { medicalTestIndexes, patientIndexes } from '../../src/data/patient-tests-indexes';
 import type { MedicalTest } from '../../src/domain/medical-test';
 import type { Patient } from '../../src/domain/patient';
-import { testMongoUri, uniqueName } from '../fixtures/test-database';
+import { testMongoUri, uniqueDatabaseName as uniqueName } from '@patient-tests/local-stack';
 
 function aPatient(overrides: Partial<Patient> = {}): Patient {
   return {
