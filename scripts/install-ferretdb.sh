@@ -12,8 +12,10 @@ version="v1.24.2"
 root="$(cd "$(dirname "$0")/.." && pwd)"
 bin="$root/.local/bin/ferretdb"
 
-if [ -x "$bin" ] && "$bin" --version 2>/dev/null | grep -qx "version: $version"; then
-  exit 0
+# Read the whole output first: with pipefail, `grep -q` closing the pipe early would fail the check.
+if [ -x "$bin" ]; then
+  installed="$("$bin" --version 2>/dev/null || true)"
+  case "$installed" in *"version: $version"*) exit 0 ;; esac
 fi
 if ! command -v go >/dev/null 2>&1; then
   echo "FerretDB $version needs Go 1.24 or newer to build, and 'go' is not on PATH." >&2

@@ -1,4 +1,5 @@
 import { ServiceUnavailableError, childTraceParent, formatTraceParent, newTraceParent, parseTraceParent } from '@patient-tests/shared';
+import { request } from 'undici';
 import type { AuditEntry, AuditTrail, RequestScope } from '../domain/audit-trail';
 
 export interface AuditClientSettings {
@@ -27,9 +28,9 @@ export class AuditClient implements AuditTrail {
   async record(entry: AuditEntry, scope: RequestScope): Promise<void> {
     const incoming = parseTraceParent(scope.traceParent);
     const traceParent = incoming ? childTraceParent(incoming) : newTraceParent();
-    let response: Response;
+    let status: number;
     try {
-      response = await fetch(this.endpoint, {
+      const response = await request(this.endpoint, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
@@ -39,14 +40,16 @@ export class AuditClient implements AuditTrail {
         body: JSON.stringify({ sourceSystemName, resource: entry }),
         signal: AbortSignal.timeout(this.settings.timeoutMs),
       });
+      status = response.statusCode;
+      // Read the body either way so the keep-alive connection goes back to the pool.
+      await response.body.dump();
     } catch (error: unknown) {
-      const reason = error instanceof Error && error.name === 'TimeoutError' ? `no answer within ${this.settings.timeoutMs} ms` : 'not reachable';
+      const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+      const reason = timedOut ? `no answer within ${this.settings.timeoutMs} ms` : 'not reachable';
       throw new ServiceUnavailableError(unavailable, 5, { cause: error, diagnostic: `audit ${reason}` });
     }
-    // Read the body either way so the keep-alive connection can be reused.
-    await response.arrayBuffer().catch(() => undefined);
-    if (response.status !== 201) {
-      throw new ServiceUnavailableError(unavailable, 5, { diagnostic: `audit answered ${response.status}` });
+    if (status !== 201) {
+      throw new ServiceUnavailableError(unavailable, 5, { diagnostic: `audit answered ${status}` });
     }
   }
 }

@@ -1,0 +1,102 @@
+// `npm run bench [-- --duration 10 --connections 16]`: a benchmark, never part of the test suite.
+// In one run, at the same concurrency and duration: the database ceiling (raw driver calls), the API
+// through the gateway (create and load patient), and the ratio between them.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { repositoryRoot } from '@patient-tests/local-stack';
+import { measureApi, type ApiResult } from './api-load';
+import { measureDatabaseCeiling } from './database-ceiling';
+import { startStackProcess } from './stack-process';
+
+const { values } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '16' },
+    'json-dir': { type: 'string' },
+  },
+});
+const durationSeconds = positive('duration', values.duration);
+const connections = positive('connections', values.connections);
+
+function positive(name: string, value: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1) throw new Error(`--${name} must be a whole number of at least 1`);
+  return number;
+}
+
+async function main(): Promise<void> {
+  const stack = await startStackProcess(process.env.MONGODB_URI || undefined);
+  try {
+    const { gateway, mongodbUri } = stack.status;
+    const headers = { 'ocp-apim-subscription-key': gateway.subscriptionKey, 'content-type': 'application/json' };
+    const patient = JSON.stringify({ firstName: 'BENCH', lastName: 'LT_BENCH', gender: 'other', dateOfBirth: '1984-07-21', postCode: '2000' });
+    const seeded = await fetch(`${gateway.url}/patient`, { method: 'POST', headers, body: patient });
+    const { id } = (await seeded.json()) as { id: string };
+
+    // Order matters: the create phase fills the patients collection that both reads then see.
+    const base = { headers, connections, durationSeconds };
+    const create = await measureApi({ ...base, url: `${gateway.url}/patient`, method: 'POST', body: patient });
+    const patients = { database: stack.status.patientTests.database, collection: 'patients' };
+    const ceiling = await measureDatabaseCeiling(mongodbUri, patients, connections, durationSeconds * 1000);
+    const randomPatientPath = () => `/patient/${ceiling.readIds[Math.floor(Math.random() * ceiling.readIds.length)] ?? id}`;
+    const load = await measureApi({ ...base, url: `${gateway.url}/patient/${id}`, method: 'GET', nextPath: randomPatientPath });
+    const halfRate = Math.max(1, Math.floor(create.requestsPerSecond / 2));
+    const createAtHalf = await measureApi({ ...base, url: `${gateway.url}/patient`, method: 'POST', body: patient, overallRate: halfRate });
+
+    // Database operations per request: create = audit insert + patient insert; load = audit insert + findOne.
+    const createCeiling = ceiling.insertsPerSecond / 2;
+    const loadCeiling = 1 / (1 / ceiling.insertsPerSecond + 1 / ceiling.findsPerSecond);
+    const report = {
+      measuredAt: new Date().toISOString(),
+      durationSeconds,
+      connections,
+      database: stack.status.embeddedDatabase ? 'embedded FerretDB (SQLite)' : 'MONGODB_URI',
+      ceiling: { insertsPerSecond: ceiling.insertsPerSecond, findsPerSecond: ceiling.findsPerSecond, patientsRead: ceiling.readIds.length },
+      api: { createPatient: create, loadPatient: load, createPatientAtHalfRate: { ...createAtHalf, targetRate: halfRate } },
+      ratio: {
+        createPatient: create.requestsPerSecond / createCeiling,
+        loadPatient: load.requestsPerSecond / loadCeiling,
+      },
+    };
+    printTable(report.ceiling, { create, load, createAtHalf }, report.ratio, halfRate);
+    const folder = values['json-dir'] ?? join(repositoryRoot(), '.local', 'bench');
+    mkdirSync(folder, { recursive: true });
+    const file = join(folder, `bench-${report.measuredAt.replace(/[:.]/g, '-')}.json`);
+    writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+    process.stdout.write(`\nJSON: ${file}\n`);
+    if (create.unexpected + load.unexpected + createAtHalf.unexpected > 0) process.exitCode = 1;
+  } finally {
+    await stack.stop();
+  }
+}
+
+function printTable(
+  ceiling: { insertsPerSecond: number; findsPerSecond: number },
+  api: { create: ApiResult; load: ApiResult; createAtHalf: ApiResult },
+  ratio: { createPatient: number; loadPatient: number },
+  halfRate: number,
+): void {
+  const row = (label: string, perSecond: number, p50 = '', p99 = '', extra = '') =>
+    `${label.padEnd(44)} ${perSecond.toFixed(0).padStart(8)} ${p50.padStart(7)} ${p99.padStart(7)}  ${extra}`;
+  const ms = (value: number) => value.toFixed(0);
+  const lines = [
+    `Benchmark: ${connections} connections, ${durationSeconds} s per measurement`,
+    '',
+    `${'measurement'.padEnd(44)} ${'per s'.padStart(8)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)}`,
+    row('database ceiling: insertOne', ceiling.insertsPerSecond),
+    row('database ceiling: findOne', ceiling.findsPerSecond),
+    row('API: create patient', api.create.requestsPerSecond, ms(api.create.p50Ms), ms(api.create.p99Ms), `unexpected ${api.create.unexpected}`),
+    row('API: load patient', api.load.requestsPerSecond, ms(api.load.p50Ms), ms(api.load.p99Ms), `unexpected ${api.load.unexpected}`),
+    row(`API: create patient at half rate (${halfRate}/s)`, api.createAtHalf.requestsPerSecond, ms(api.createAtHalf.p50Ms), ms(api.createAtHalf.p99Ms), `unexpected ${api.createAtHalf.unexpected}`),
+    '',
+    `ratio, create patient: ${ratio.createPatient.toFixed(2)} of the database-bound ceiling (2 inserts per request)`,
+    `ratio, load patient:   ${ratio.loadPatient.toFixed(2)} of the database-bound ceiling (1 insert + 1 findOne per request)`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`benchmark failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { repositoryRoot, startStack, testMongoUri, uniqueDatabaseName, type RunningStack } from '@patient-tests/local-stack';
+
+const run = promisify(execFile);
+
+/** Seconds-long runs of both load tools, so they cannot rot. Their figures mean nothing here. */
+describe('load tools (smoke runs)', () => {
+  const root = repositoryRoot();
+  let scratch: string;
+
+  before(() => { scratch = mkdtempSync(join(tmpdir(), 'patient-tests-smoke-')); });
+  after(() => { rmSync(scratch, { recursive: true, force: true }); });
+
+  it('npm run bench measures the ceiling and the API and writes its JSON', async function () {
+    this.timeout(120_000);
+    const { stdout } = await run(process.execPath, [join(root, 'src', 'LoadTest', 'dist', 'bench', 'main.js'), '--duration', '1', '--connections', '2', '--json-dir', scratch], {
+      env: { PATH: process.env.PATH ?? '', MONGODB_URI: testMongoUri() },
+    });
+    assert.match(stdout, /ratio, create patient/);
+    const [file] = readdirSync(scratch).filter((name) => name.startsWith('bench-'));
+    assert.ok(file, 'a JSON report was written');
+    const report = JSON.parse(readFileSync(join(scratch, file), 'utf8')) as {
+      ceiling: { insertsPerSecond: number; findsPerSecond: number };
+      api: { createPatient: { requestsPerSecond: number; unexpected: number }; loadPatient: { requestsPerSecond: number; unexpected: number } };
+    };
+    assert.ok(report.ceiling.insertsPerSecond > 0 && report.ceiling.findsPerSecond > 0);
+    assert.ok(report.api.createPatient.requestsPerSecond > 0 && report.api.loadPatient.requestsPerSecond > 0);
+    assert.equal(report.api.createPatient.unexpected + report.api.loadPatient.unexpected, 0);
+  });
+
+  describe('npm run loadtest against a running stack', () => {
+    let stack: RunningStack;
+    before(async () => {
+      stack = await startStack({
+        root,
+        stateDirectory: scratch,
+        mongodbUri: testMongoUri(),
+        ports: { gateway: 0, patientTests: 0, audit: 0, ferretdb: 1 },
+        keys: { gatewaySubscriptionKey: 'smoke-subscription-key', auditFunctionKey: 'smoke-audit-key', patientTestsFunctionKey: 'smoke-patient-key' },
+        names: { auditDatabase: uniqueDatabaseName('smoke_audit'), auditCollection: 'auditrecords', patientTestsDatabase: uniqueDatabaseName('smoke_patients') },
+        log: () => () => undefined,
+      });
+    });
+    after(() => stack.stop());
+
+    it('runs every operation of the mixed user with no unexpected answer and prints the summary', async function () {
+      this.timeout(180_000);
+      const { stdout } = await run('bash', [join(root, 'scripts', 'loadtest.sh'), '--users', '4', '--duration', '4s'], {
+        cwd: root,
+        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOCUST_HOST: stack.status.gateway.url, PATIENT_TESTS_SUBSCRIPTION_KEY: 'smoke-subscription-key' },
+      });
+      assert.match(stdout, /all operations\s+\d+/);
+      const total = /all operations\s+(\d+)\s+[\d.]+\s+\d+\s+\d+\s+\d+\s+(\d+)/.exec(stdout);
+      assert.ok(total, stdout);
+      assert.ok(Number(total[1]) > 0, 'requests were made');
+      assert.equal(Number(total[2]), 0, 'no unexpected answers');
+    });
+  });
+});
