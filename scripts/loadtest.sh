@@ -23,29 +23,39 @@ done
 bash scripts/install-locust.sh
 
 stack_pid=""
+stack_dir=""
 cleanup() {
   if [ -n "$stack_pid" ]; then kill -INT "$stack_pid" 2>/dev/null || true; wait "$stack_pid" 2>/dev/null || true; fi
+  if [ -n "$stack_dir" ]; then rm -rf "$stack_dir"; fi
 }
 trap cleanup EXIT
 
+status_file=".local/stack.json"
 if [ -z "${LOCUST_HOST:-}" ]; then
   if ! node -e "
-    const s = require('./.local/stack.json');
+    const s = require('./$status_file');
     fetch(s.gateway.url + '/openapi/patient.json').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1));
   " 2>/dev/null; then
-    echo "No local stack is running; starting one for this test..." >&2
+    # A throw-away stack with an empty database, so runs are comparable: FerretDB's reads slow down as
+    # collections grow (see src/LoadTest/README.md). A running `npm start` stack is reused instead.
+    echo "No local stack is running; starting a throw-away one for this test..." >&2
     bash scripts/install.sh
-    mkdir -p .local/loadtest
-    rm -f .local/stack.json
-    node src/LocalStack/dist/src/cli/up.js > .local/loadtest/stack.log 2>&1 &
+    stack_dir="$(mktemp -d)"
+    status_file="$stack_dir/stack.json"
+    ferret_port="$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")"
+    LOCAL_STACK_DIR="$stack_dir" GATEWAY_PORT=0 PATIENT_TESTS_PORT=0 AUDIT_PORT=0 FERRETDB_PORT="$ferret_port" \
+      node src/LocalStack/dist/src/cli/up.js > "$stack_dir/stack.log" 2>&1 &
     stack_pid=$!
     for _ in $(seq 1 300); do
-      [ -f .local/stack.json ] && break
-      kill -0 "$stack_pid" 2>/dev/null || { cat .local/loadtest/stack.log >&2; exit 1; }
+      [ -f "$status_file" ] && break
+      kill -0 "$stack_pid" 2>/dev/null || { cat "$stack_dir/stack.log" >&2; exit 1; }
       sleep 0.1
     done
-    [ -f .local/stack.json ] || { echo "the local stack did not become ready" >&2; exit 1; }
+    [ -f "$status_file" ] || { echo "the local stack did not become ready" >&2; exit 1; }
   fi
+  LOCUST_HOST="$(node -p "require('$(realpath "$status_file")').gateway.url")"
+  PATIENT_TESTS_SUBSCRIPTION_KEY="${PATIENT_TESTS_SUBSCRIPTION_KEY:-$(node -p "require('$(realpath "$status_file")').gateway.subscriptionKey")}"
+  export LOCUST_HOST PATIENT_TESTS_SUBSCRIPTION_KEY
 fi
 
 out=".local/loadtest/$(date -u +%Y%m%dT%H%M%SZ)"
