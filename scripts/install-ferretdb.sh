@@ -37,4 +37,5 @@ echo "$version" > "$src/build/version/version.txt"
 (cd "$src" && go build -trimpath -o "$bin.tmp" ./cmd/ferretdb)
 mv "$bin.tmp" "$bin"
 rm -rf "$src"
-"$bin" --version | head -1 >&2
+built="$("$bin" --version 2>/dev/null || true)"
+echo "${built%%$'\n'*}" >&2
