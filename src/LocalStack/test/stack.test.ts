@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { StackStatus } from '../src/stack/stack-status';
-import { freePort } from '../src/stack/wait-for-port';
+import { freePort, waitForPort } from '../src/stack/wait-for-port';
 
 const upEntry = join(__dirname, '..', 'src', 'cli', 'up.js');
 
@@ -44,6 +44,31 @@ async function refusesConnections(url: string): Promise<boolean> {
   } catch {
     return true;
   }
+}
+
+/** Linux: the pids whose parent is `parent`, read from /proc. */
+function childrenOf(parent: number): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      try {
+        // /proc/<pid>/stat: "pid (comm) state ppid ..."; comm may contain spaces, so split after the last ')'.
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === parent;
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+async function allGone(pids: number[], timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (pids.every((pid) => !existsSync(`/proc/${pid}`))) return true;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return false;
 }
 
 describe('local stack (npm start)', () => {
@@ -100,5 +125,27 @@ describe('local stack (npm start)', () => {
     assert.equal(second.gateway.subscriptionKey, 'overridden-subscription-key', 'the environment overrides the key file');
     const readBack = await fetch(`${second.audit.url}/api/auditrecord/${id}`, { headers: { 'x-functions-key': second.audit.functionKey } });
     assert.equal(readBack.status, 200, 'data survived the restart');
+  });
+
+  it('leaves nothing running when Ctrl-C arrives in the middle of start-up', async function () {
+    if (process.env.MONGODB_URI) this.skip(); // the interesting window is while the embedded FerretDB is up
+    const directory = mkdtempSync(join(tmpdir(), 'patient-tests-stack-'));
+    const port = await freePort();
+    const child = spawn(process.execPath, [upEntry], {
+      env: { PATH: process.env.PATH ?? '', LOCAL_STACK_DIR: directory, FERRETDB_PORT: String(port), GATEWAY_PORT: '0', AUDIT_PORT: '0', PATIENT_TESTS_PORT: '0' },
+      stdio: 'ignore',
+    });
+    try {
+      await waitForPort(port, 30_000, child);
+      const started = childrenOf(child.pid ?? -1);
+      assert.ok(started.length >= 1, 'FerretDB runs as a child of the stack');
+      child.kill('SIGINT');
+      await once(child, 'exit');
+      assert.ok(await allGone(started, 15_000), `still running: ${started.filter((pid) => existsSync(`/proc/${pid}`)).join(', ')}`);
+      assert.ok(await refusesConnections(`http://127.0.0.1:${port}`), 'FerretDB stopped');
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      rmSync(directory, { recursive: true, force: true });
+    }
   });
 });

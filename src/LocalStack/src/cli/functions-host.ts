@@ -43,3 +43,5 @@ function shutDown(): void {
 }
 process.once('SIGTERM', shutDown);
 process.once('SIGINT', shutDown);
+// The parent holds our stdin open; when it goes away, even by SIGKILL, so do we: no orphaned hosts.
+process.stdin.once('end', shutDown).resume();

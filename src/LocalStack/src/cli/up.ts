@@ -35,7 +35,19 @@ async function main(): Promise<void> {
     auditFunctionKey: settings.AUDIT_FUNCTION_KEY,
     patientTestsFunctionKey: settings.PATIENT_TESTS_FUNCTION_KEY,
   });
-  let stack: RunningStack;
+  // Signals are handled from the first moment: Ctrl-C during start-up must not orphan what has started.
+  let stack: RunningStack | undefined;
+  let stopping = false;
+  let exitCode = 0;
+  const shutDown = (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    exitCode = code;
+    // Before start-up has settled, main() stops the stack (or startStack cleans up after itself).
+    if (stack) void stack.stop().then(() => process.exit(code));
+  };
+  process.once('SIGINT', () => { shutDown(0); });
+  process.once('SIGTERM', () => { shutDown(0); });
   try {
     stack = await startStack({
       root,
@@ -50,14 +62,10 @@ async function main(): Promise<void> {
     process.stderr.write(`The local stack could not start: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(1);
   }
-  let stopping = false;
-  const shutDown = (code: number) => {
-    if (stopping) return;
-    stopping = true;
-    void stack.stop().then(() => process.exit(code));
-  };
-  process.once('SIGINT', () => { shutDown(0); });
-  process.once('SIGTERM', () => { shutDown(0); });
+  if (stopping) {
+    await stack.stop();
+    process.exit(exitCode);
+  }
   for (const [name, host] of [['Audit API', stack.audit], ['PatientTests API', stack.patientTests]] as [string, FunctionHostProcess][]) {
     host.process.once('exit', (code) => {
       if (stopping) return;

@@ -34,7 +34,7 @@ export function startFunctionHost(options: StartFunctionHostOptions): Promise<Fu
       FUNCTIONS_HOST_PORT: String(options.port),
       FUNCTIONS_KEYS: options.functionKeys.join(','),
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
   createInterface({ input: child.stderr }).on('line', options.log);
   return new Promise((resolve, reject) => {
