@@ -62,6 +62,8 @@ async function main(): Promise<void> {
     process.stderr.write(`The local stack could not start: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(1);
   }
+  // A signal handler may have set `stopping` while start-up was awaited; the type checker cannot see that.
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
   if (stopping) {
     await stack.stop();
     process.exit(exitCode);
