@@ -5,6 +5,8 @@ import { closeServer, listenOnFreePort } from './fixtures/http-server';
 
 interface Forwarded { url: string; headers: IncomingHttpHeaders; body: string }
 
+const limits = { callsPerWindow: 1_000, windowSeconds: 60, maxBodyBytes: 1_024, backendTimeoutMs: 5_000 };
+
 describe('gateway (API Management stand-in)', () => {
   const received: Forwarded[] = [];
   const subscriptionKey = 'client-subscription-key';
@@ -12,6 +14,7 @@ describe('gateway (API Management stand-in)', () => {
   let backend: Server;
   let gateway: Server;
   let base: string;
+  let backendUrl: string;
 
   before(async () => {
     backend = createServer((req, res) => {
@@ -22,11 +25,11 @@ describe('gateway (API Management stand-in)', () => {
         res.writeHead(201, { 'content-type': 'application/json', location: '/api/patient/1' }).end('{"stored":true}');
       });
     });
-    const backendUrl = await listenOnFreePort(backend);
+    backendUrl = await listenOnFreePort(backend);
     gateway = createGateway({
       subscriptionKeys: [subscriptionKey],
       apis: [{ path: 'patient', backendUrl: `${backendUrl}/api/patient`, functionKey }],
-      backendTimeoutMs: 5_000,
+      limits,
     });
     base = await listenOnFreePort(gateway);
   });
@@ -89,7 +92,7 @@ describe('gateway (API Management stand-in)', () => {
   });
 
   it('answers 502 with a problem document when the backend is down', async () => {
-    const lonely = createGateway({ subscriptionKeys: [subscriptionKey], apis: [{ path: 'patient', backendUrl: 'http://127.0.0.1:9/api/patient', functionKey }], backendTimeoutMs: 2_000 });
+    const lonely = createGateway({ subscriptionKeys: [subscriptionKey], apis: [{ path: 'patient', backendUrl: 'http://127.0.0.1:9/api/patient', functionKey }], limits });
     const url = await listenOnFreePort(lonely);
     try {
       const response = await fetch(`${url}/patient`, { headers: { 'ocp-apim-subscription-key': subscriptionKey } });
@@ -100,5 +103,58 @@ describe('gateway (API Management stand-in)', () => {
     } finally {
       await closeServer(lonely);
     }
+  });
+
+  describe('limits', () => {
+    it('answers 413 for a body over the limit, declared or streamed, without forwarding', async () => {
+      const declared = await fetch(`${base}/patient`, { method: 'POST', headers: { 'ocp-apim-subscription-key': subscriptionKey, 'content-type': 'application/json' }, body: 'x'.repeat(limits.maxBodyBytes + 1) });
+      assert.equal(declared.status, 413);
+      assert.equal(((await declared.json()) as { type: string }).type, 'urn:patient-tests:problem:payload-too-large');
+      const chunks = new ReadableStream<Uint8Array>({
+        start(controller) {
+          for (let index = 0; index < 4; index++) controller.enqueue(new Uint8Array(400).fill(120));
+          controller.close();
+        },
+      });
+      const streamed = await fetch(`${base}/patient`, { method: 'POST', headers: { 'ocp-apim-subscription-key': subscriptionKey }, body: chunks, duplex: 'half' });
+      assert.equal(streamed.status, 413);
+      assert.equal(received.length, 0);
+    });
+
+    it('answers 429 with Retry-After once a subscription used its calls, and counts each key apart', async () => {
+      const small = createGateway({
+        subscriptionKeys: ['first-key-aaaaaaaaaaaa', 'second-key-bbbbbbbbbbb'],
+        apis: [{ path: 'patient', backendUrl: `${backendUrl}/api/patient`, functionKey }],
+        limits: { ...limits, callsPerWindow: 3 },
+      });
+      const url = await listenOnFreePort(small);
+      try {
+        const call = (key: string) => fetch(`${url}/patient`, { headers: { 'ocp-apim-subscription-key': key } });
+        for (let index = 0; index < 3; index++) assert.equal((await call('first-key-aaaaaaaaaaaa')).status, 201);
+        const limited = await call('first-key-aaaaaaaaaaaa');
+        assert.equal(limited.status, 429);
+        assert.ok(Number(limited.headers.get('retry-after')) > 0);
+        assert.equal(((await limited.json()) as { type: string }).type, 'urn:patient-tests:problem:too-many-requests');
+        assert.equal((await call('second-key-bbbbbbbbbbb')).status, 201);
+        assert.equal(received.length, 4, 'the limited call never reached the backend');
+      } finally {
+        await closeServer(small);
+      }
+    });
+
+    it('answers 504 when the backend does not answer within the forward timeout', async () => {
+      const silent = createServer(() => { /* never answers */ });
+      const silentUrl = await listenOnFreePort(silent);
+      const impatient = createGateway({ subscriptionKeys: [subscriptionKey], apis: [{ path: 'patient', backendUrl: `${silentUrl}/api/patient`, functionKey }], limits: { ...limits, backendTimeoutMs: 200 } });
+      const url = await listenOnFreePort(impatient);
+      try {
+        const response = await fetch(`${url}/patient`, { headers: { 'ocp-apim-subscription-key': subscriptionKey } });
+        assert.equal(response.status, 504);
+        assert.equal(((await response.json()) as { type: string }).type, 'urn:patient-tests:problem:gateway-timeout');
+      } finally {
+        await closeServer(impatient);
+        await closeServer(silent);
+      }
+    });
   });
 });

@@ -22,6 +22,8 @@ const settings = decodeEnvironment(
     GATEWAY_SUBSCRIPTION_KEY: setting.optionalString(),
     AUDIT_FUNCTION_KEY: setting.optionalString(),
     PATIENT_TESTS_FUNCTION_KEY: setting.optionalString(),
+    // Overrides the APIM policy's calls per window (env/policies/patient-api.xml); the benchmark uses it.
+    GATEWAY_CALLS_PER_WINDOW: setting.optionalInteger(1, 1_000_000_000),
   },
   process.env,
 );
@@ -57,6 +59,7 @@ async function main(): Promise<void> {
       keys,
       names: { auditDatabase: settings.AUDIT_DATABASE_NAME, auditCollection: settings.AUDIT_COLLECTION_NAME, patientTestsDatabase: settings.PATIENT_TESTS_DATABASE_NAME },
       log: (source) => (line) => { process.stderr.write(`[${source}] ${line}\n`); },
+      callsPerWindow: settings.GATEWAY_CALLS_PER_WINDOW,
     });
   } catch (error: unknown) {
     process.stderr.write(`The local stack could not start: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -1,3 +1,5 @@
+import type { ApiLimits } from './api-policy';
+
 /** One API published through the gateway, as an APIM API with its backend. */
 export interface PublishedApi {
   /** Public path segment, e.g. `patient` for `/patient/...` (APIM's API `path`). */
@@ -19,6 +21,6 @@ export interface GatewayConfig {
   readonly subscriptionKeys: readonly string[];
   readonly apis: readonly PublishedApi[];
   readonly documents?: readonly PublishedDocument[];
-  /** How long the gateway waits for a backend before answering 504 (APIM's forward-request timeout). */
-  readonly backendTimeoutMs: number;
+  /** Rate limit, body size and backend timeout: the numbers of the APIM policy (see api-policy.ts). */
+  readonly limits: ApiLimits;
 }

@@ -1,6 +1,8 @@
 import { createServer, request as httpRequest, Agent, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { childTraceParent, formatTraceParent, newTraceParent, parseTraceParent, problemContentType, problemTypes, type ProblemDocument } from '@patient-tests/shared';
+import { createHash } from 'node:crypto';
 import { KeyRing } from '../host/function-keys';
+import { RateLimiter } from './rate-limiter';
 import { isEmptyErrorAnswer, problemForEmptyAnswer, publicLocation } from './backend-answer';
 import type { GatewayConfig, PublishedApi } from './gateway-config';
 
@@ -17,6 +19,7 @@ const notForwarded = new Set([
  */
 export function createGateway(config: GatewayConfig): Server {
   const subscriptions = new KeyRing(config.subscriptionKeys);
+  const limiter = new RateLimiter(config.limits.callsPerWindow, config.limits.windowSeconds * 1000);
   const agent = new Agent({ keepAlive: true, maxSockets: 256 });
   return createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://gateway.local');
@@ -36,10 +39,21 @@ export function createGateway(config: GatewayConfig): Server {
       sendProblem(res, { ...problemTypes.unauthorized, detail: 'A valid subscription key is required (Ocp-Apim-Subscription-Key header).' }, { 'www-authenticate': 'ApiKey header="Ocp-Apim-Subscription-Key"' });
       return;
     }
-    forward(req, res, url, api);
+    const retryAfter = limiter.take(createHash('sha256').update(key ?? '').digest('hex'));
+    if (retryAfter > 0) {
+      sendProblem(res, { ...problemTypes.tooManyRequests, detail: `This subscription made more than ${config.limits.callsPerWindow} calls in ${config.limits.windowSeconds} s.` }, { 'retry-after': String(retryAfter) });
+      return;
+    }
+    readLimitedBody(req, config.limits.maxBodyBytes).then((body) => {
+      if (body === undefined) {
+        sendProblem(res, { ...problemTypes.payloadTooLarge, detail: `Request bodies are limited to ${config.limits.maxBodyBytes} bytes.` }, { connection: 'close' });
+        return;
+      }
+      forward(req, res, url, api, body);
+    }, () => { res.destroy(); });
   });
 
-  function forward(req: IncomingMessage, res: ServerResponse, url: URL, api: PublishedApi): void {
+  function forward(req: IncomingMessage, res: ServerResponse, url: URL, api: PublishedApi, body: Buffer): void {
     const target = backendUrl(url, api);
     const incoming = parseTraceParent(firstHeader(req, 'traceparent'));
     const traceParent = incoming ? childTraceParent(incoming) : newTraceParent();
@@ -48,9 +62,12 @@ export function createGateway(config: GatewayConfig): Server {
       if (value !== undefined && !notForwarded.has(name)) headers[name] = value;
     }
     headers['x-functions-key'] = api.functionKey;
+    // The body was read whole (it may have arrived chunked): announce its real length.
+    delete headers['content-length'];
+    if (body.length > 0 || req.headers['content-length'] !== undefined) headers['content-length'] = String(body.length);
     headers.traceparent = formatTraceParent(traceParent);
     if (!incoming) delete headers.tracestate;
-    const upstream = httpRequest(target, { method: req.method, headers, agent, timeout: config.backendTimeoutMs }, (answer) => {
+    const upstream = httpRequest(target, { method: req.method, headers, agent, timeout: config.limits.backendTimeoutMs }, (answer) => {
       const status = answer.statusCode ?? 502;
       if (isEmptyErrorAnswer(status, answer.headers)) {
         answer.resume();
@@ -75,8 +92,24 @@ export function createGateway(config: GatewayConfig): Server {
         operationId: traceParent.traceId,
       });
     });
-    req.pipe(upstream);
+    upstream.end(body);
   }
+}
+
+/**
+ * The whole body, or undefined past the limit (APIM's validate-content also reads the body before
+ * forwarding). A declared length over the limit is refused before reading anything.
+ */
+async function readLimitedBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  if (Number(req.headers['content-length'] ?? '0') > limit) return undefined;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) return undefined;
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
 }
 
 class GatewayTimeout extends Error {}

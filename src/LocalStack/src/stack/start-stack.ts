@@ -4,6 +4,7 @@ import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
 import { ferretDbBinary, startFerretDb, type RunningFerretDb } from '../database/ferretdb';
+import { readApiLimits, type ApiLimits } from '../gateway/api-policy';
 import { createGateway } from '../gateway/gateway';
 import type { LocalKeys } from './local-keys';
 import { startFunctionHost, type FunctionHostProcess } from './start-function-host';
@@ -19,6 +20,8 @@ export interface StackOptions {
   readonly keys: LocalKeys;
   readonly names: { readonly auditDatabase: string; readonly auditCollection: string; readonly patientTestsDatabase: string };
   readonly log: (source: string) => (line: string) => void;
+  /** Replaces the policy's calls per window; for benchmarks, which measure throughput, not the limit. */
+  readonly callsPerWindow?: number | undefined;
 }
 
 export interface RunningStack {
@@ -90,7 +93,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         contentType: 'application/json',
         body: readFileSync(join(options.root, 'src', 'PatientTestsApi', 'openapi.json'), 'utf8'),
       }],
-      backendTimeoutMs: 30_000,
+      limits: withCallsPerWindow(readApiLimits(join(options.root, 'env', 'policies', 'patient-api.xml')), options.callsPerWindow),
     });
     gateway.listen(options.ports.gateway, '127.0.0.1');
     await once(gateway, 'listening');
@@ -111,6 +114,10 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     await stop();
     throw error;
   }
+}
+
+function withCallsPerWindow(limits: ApiLimits, callsPerWindow: number | undefined): ApiLimits {
+  return callsPerWindow === undefined ? limits : { ...limits, callsPerWindow };
 }
 
 async function pingDatabase(uri: string): Promise<void> {

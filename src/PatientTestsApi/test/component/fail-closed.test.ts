@@ -45,7 +45,7 @@ describe('fail closed: when the audit register cannot record, nothing is read, r
     gateway = createGateway({
       subscriptionKeys: ['fail-closed-subscription'],
       apis: [{ path: 'patient', backendUrl: `${host.url}/api/patient`, functionKey: 'fail-closed-key' }],
-      backendTimeoutMs: 10_000,
+      limits: { callsPerWindow: 10_000, windowSeconds: 60, maxBodyBytes: 65_536, backendTimeoutMs: 10_000 },
     });
     gateway.listen(0, '127.0.0.1');
     await once(gateway, 'listening');

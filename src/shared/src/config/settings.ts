@@ -6,6 +6,7 @@ export const setting = {
   optionalString: (maxLength = 256) => z.string().max(maxLength).optional(),
   integer: (min: number, max: number, fallback: number) =>
     z.coerce.number().int().min(min).max(max).default(fallback),
+  optionalInteger: (min: number, max: number) => z.coerce.number().int().min(min).max(max).optional(),
   databaseName: (fallback: string) =>
     z
       .string()

@@ -9,6 +9,7 @@ export const problemTypes = {
   payloadTooLarge: { type: 'urn:patient-tests:problem:payload-too-large', title: 'The request body is too large', status: 413 },
   unsupportedMediaType: { type: 'urn:patient-tests:problem:unsupported-media-type', title: 'The request body must be JSON', status: 415 },
   unauthorized: { type: 'urn:patient-tests:problem:unauthorized', title: 'Access denied', status: 401 },
+  tooManyRequests: { type: 'urn:patient-tests:problem:too-many-requests', title: 'Too many requests', status: 429 },
   badGateway: { type: 'urn:patient-tests:problem:bad-gateway', title: 'The backend could not be reached', status: 502 },
   gatewayTimeout: { type: 'urn:patient-tests:problem:gateway-timeout', title: 'The backend did not answer in time', status: 504 },
   serviceUnavailable: { type: 'urn:patient-tests:problem:service-unavailable', title: 'The service is temporarily unavailable', status: 503 },
