@@ -185,6 +185,7 @@ describe('Audit API over HTTP (functions host + FerretDB)', () => {
         appDirectory,
         port: 0,
         functionKeys: [functionKey],
+        // A made-up credential on a port where nothing listens: the test proves it never reaches the caller.
         settings: { MONGODB_URI: 'mongodb://audit-user:s3cret-password@127.0.0.1:9/', MONGODB_SERVER_SELECTION_TIMEOUT_MS: '300' },
         log: () => undefined,
       });

@@ -2,6 +2,7 @@ import { createServer, request as httpRequest, Agent, type IncomingMessage, type
 import { childTraceParent, formatTraceParent, newTraceParent, parseTraceParent, problemContentType, problemTypes, type ProblemDocument } from '@patient-tests/shared';
 import { createHash } from 'node:crypto';
 import { KeyRing } from '../host/function-keys';
+import { readLimitedBody } from '../host/read-limited-body';
 import { RateLimiter } from './rate-limiter';
 import { isEmptyErrorAnswer, problemForEmptyAnswer, publicLocation } from './backend-answer';
 import type { GatewayConfig, PublishedApi } from './gateway-config';
@@ -94,22 +95,6 @@ export function createGateway(config: GatewayConfig): Server {
     });
     upstream.end(body);
   }
-}
-
-/**
- * The whole body, or undefined past the limit (APIM's validate-content also reads the body before
- * forwarding). A declared length over the limit is refused before reading anything.
- */
-async function readLimitedBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
-  if (Number(req.headers['content-length'] ?? '0') > limit) return undefined;
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) return undefined;
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
 }
 
 class GatewayTimeout extends Error {}

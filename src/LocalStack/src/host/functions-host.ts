@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { HttpRequest, HttpResponse, InvocationContext } from '@azure/functions';
 import { formatTraceParent, newTraceParent, parseTraceParent } from '@patient-tests/shared';
 import type { KeyRing } from './function-keys';
+import { readLimitedBody } from './read-limited-body';
 import type { RegisteredFunction } from './functions-core-shim';
 import { compileRoute, matchRoute, type CompiledRoute } from './route-template';
 
@@ -55,9 +56,7 @@ export function createFunctionsHost(options: FunctionsHostOptions): Server {
     if (hit.fn.trigger.authLevel !== 'anonymous' && !options.keys.accepts(presentedKey(req, url))) {
       return void res.writeHead(401).end();
     }
-    const declared = Number(req.headers['content-length'] ?? '0');
-    if (declared > options.maxRequestBodyBytes) return void res.writeHead(413, { connection: 'close' }).end();
-    const body = await readBody(req, options.maxRequestBodyBytes);
+    const body = await readLimitedBody(req, options.maxRequestBodyBytes);
     if (body === undefined) return void res.writeHead(413, { connection: 'close' }).end();
 
     const traceParent = parseTraceParent(header(req, 'traceparent')) ?? newTraceParent();
@@ -106,16 +105,6 @@ function flattenHeaders(req: IncomingMessage): Record<string, string> {
   return headers;
 }
 
-async function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) return undefined;
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
-}
 
 function describeLogArgument(argument: unknown): string {
   if (typeof argument === 'string') return argument;
