@@ -38,6 +38,10 @@ export async function startFerretDb(options: FerretDbOptions): Promise<RunningFe
     `--state-dir=${state}`,
     '--log-level=error',
   ], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Whatever path ends our process, FerretDB must not outlive it (a Go program cannot watch its parent).
+  const killOnExit = () => { if (child.exitCode === null) child.kill('SIGKILL'); };
+  process.on('exit', killOnExit);
+  child.once('exit', () => process.off('exit', killOnExit));
   child.stdout.on('data', (chunk: Buffer) => { options.log(chunk.toString().trimEnd()); });
   child.stderr.on('data', (chunk: Buffer) => { options.log(chunk.toString().trimEnd()); });
   await waitForPort(options.port, 30_000, child);
