@@ -3,7 +3,7 @@ export { decodeEnvironment } from './config/decode-environment';
 export { setting } from './config/settings';
 export * from './http/errors';
 export * from './http/problem-types';
-export { problemResponse, toProblemResponse } from './http/to-problem-response';
+export { toProblemResponse } from './http/to-problem-response';
 export { decode } from './http/decode';
 export { queryParameters } from './http/query-parameters';
 export { readJsonBody } from './http/read-json-body';

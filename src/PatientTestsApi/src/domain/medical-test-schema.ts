@@ -24,5 +24,3 @@ export const createTestSchema = z.strictObject({
   orderReference: text(testLimits.orderReference),
   observations: z.array(observationSchema).max(testLimits.observations, `must have at most ${testLimits.observations} items`),
 });
-
-export type CreateTestBody = z.output<typeof createTestSchema>;

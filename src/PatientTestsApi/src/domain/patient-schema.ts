@@ -64,7 +64,4 @@ export const searchPageSchema = z.strictObject({
   limit: pageLimit(searchPaging.defaultLimit, searchPaging.maxLimit),
   continuationToken: z.string().max(256).optional(),
 });
-
-export type CreatePatientBody = z.output<typeof createPatientSchema>;
-export type UpdatePatientBody = z.output<typeof updatePatientSchema>;
 export type PatientSearchBody = z.output<typeof patientSearchSchema>;

@@ -95,6 +95,7 @@ function operation(operationId: string, summary: string, shape: OperationShape):
   problems.push(['401', 'A valid subscription key is required']);
   if (shape.notFound) problems.push(['404', problemTypes.notFound.title]);
   if (shape.ifMatch) problems.push(['412', problemTypes.preconditionFailed.title]);
+  problems.push(['429', `${problemTypes.tooManyRequests.title}: the subscription's rate limit; see Retry-After`]);
   problems.push(['500', problemTypes.internal.title], ['503', 'The audit register or the database is unavailable; nothing was done']);
   for (const [status, description] of problems) {
     responses[status] = { description, content: { 'application/problem+json': { schema: ref('Problem') } } };

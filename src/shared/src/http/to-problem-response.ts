@@ -26,10 +26,6 @@ export function toProblemResponse(error: unknown, operationId: string, instance?
   return respond(headers, document);
 }
 
-export function problemResponse(document: ProblemDocument): HttpResponseInit {
-  return respond({ 'content-type': problemContentType }, document);
-}
-
 function respond(headers: Record<string, string>, document: ProblemDocument): HttpResponseInit {
   return { status: document.status, headers, body: JSON.stringify(document) };
 }
