@@ -12,3 +12,5 @@ export { startStack, type RunningStack, type StackOptions } from './stack/start-
 export type { StackStatus } from './stack/stack-status';
 export type { LocalKeys } from './stack/local-keys';
 export { testMongoUri, uniqueDatabaseName } from './testing/test-database';
+export { OtlpReceiver, type ReceivedSpan } from './testing/otlp-receiver';
+export type { StackTelemetry } from './stack/start-stack';

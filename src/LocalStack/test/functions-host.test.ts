@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import type { HttpRequest, InvocationContext } from '@azure/functions';
 import { KeyRing } from '../src/host/function-keys';
 import { createFunctionsHost } from '../src/host/functions-host';
-import type { RegisteredFunction } from '../src/host/functions-core-shim';
+import { installFunctionsCoreShim, terminateApp, type RegisteredFunction } from '../src/host/functions-core-shim';
 import { closeServer, listenOnFreePort } from './fixtures/http-server';
 
 interface Seen { params: Record<string, string>; traceParent: string | undefined; body: string; headers: Record<string, string> }
@@ -26,8 +26,10 @@ describe('functions host', () => {
   let server: Server;
   let base: string;
 
+  const logLines: string[] = [];
+
   before(async () => {
-    server = createFunctionsHost({ functions, routePrefix: 'api', keys: new KeyRing(['the-key']), maxRequestBodyBytes: 64, log: () => undefined });
+    server = createFunctionsHost({ functions, routePrefix: 'api', keys: new KeyRing(['the-key']), maxRequestBodyBytes: 64, log: (line) => logLines.push(line) });
     base = await listenOnFreePort(server);
   });
   after(() => closeServer(server));
@@ -72,13 +74,68 @@ describe('functions host', () => {
     assert.equal(seen.length, 0);
   });
 
-  it('hands the caller\'s traceparent to the function, or starts a trace', async () => {
+  it('continues the caller\'s trace below the host\'s request, or starts a trace', async () => {
     const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
     await fetch(`${base}/api/open`, { headers: { traceparent } });
     await fetch(`${base}/api/open`);
-    assert.equal(seen[0]?.traceParent, traceparent);
+    // Same trace (the operation id), a span id of the host's own, as the Azure Functions host does.
+    assert.match(seen[0]?.traceParent ?? '', /^00-4bf92f3577b34da6a3ce929d0e0e4736-[0-9a-f]{16}-01$/);
+    assert.notEqual(seen[0]?.traceParent, traceparent);
     assert.match(seen[1]?.traceParent ?? '', /^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
     assert.notEqual(seen[1]?.traceParent, traceparent);
+  });
+
+  it('runs the app\'s preInvocation hooks, which may wrap the handler, and its appTerminate hooks', async () => {
+    installFunctionsCoreShim();
+    // The worker contract as @azure/functions and Azure Monitor's Functions hook use it.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the virtual module exists only once the shim is installed
+    const core = require('@azure/functions-core') as { registerHook(name: string, callback: (context: Record<string, unknown>) => unknown): { dispose(): void } };
+    const wrapped: string[] = [];
+    const before = core.registerHook('preInvocation', (hook) => {
+      const original = hook.functionCallback as (...args: unknown[]) => unknown;
+      hook.functionCallback = (...args: unknown[]) => {
+        wrapped.push((hook.invocationContext as InvocationContext).functionName);
+        return original(...args);
+      };
+    });
+    let terminated = 0;
+    const terminate = core.registerHook('appTerminate', () => { terminated += 1; });
+    try {
+      assert.equal((await fetch(`${base}/api/open`)).status, 200);
+      assert.deepEqual(wrapped, ['open']);
+      assert.equal(seen.length, 1, 'the original handler still ran');
+      await terminateApp();
+      assert.equal(terminated, 1);
+    } finally {
+      before.dispose();
+      terminate.dispose();
+    }
+  });
+
+  it('logs what a function logs as one JSON object with its invocation and operation id', async () => {
+    const logging: RegisteredFunction = {
+      name: 'logging',
+      trigger: { type: 'httpTrigger', direction: 'in', authLevel: 'anonymous', methods: ['GET'], route: 'logging' },
+      handler: (_request: unknown, context: unknown) => {
+        (context as InvocationContext).warn('request rejected: validation', { diagnostic: 'fields' });
+        return { status: 400 };
+      },
+    };
+    const host = createFunctionsHost({ functions: [logging], routePrefix: 'api', keys: new KeyRing(['k']), maxRequestBodyBytes: 64, log: (line) => logLines.push(line) });
+    const url = await listenOnFreePort(host);
+    try {
+      logLines.length = 0;
+      await fetch(`${url}/api/logging`, { headers: { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' } });
+      const line = JSON.parse(logLines[0] ?? '{}') as Record<string, unknown>;
+      assert.equal(line.level, 'warning');
+      assert.equal(line.function, 'logging');
+      assert.equal(line.operationId, '4bf92f3577b34da6a3ce929d0e0e4736');
+      assert.equal(line.message, 'request rejected: validation');
+      assert.equal(line.diagnostic, 'fields');
+      assert.match(String(line.invocationId), /^[0-9a-f-]{36}$/);
+    } finally {
+      await closeServer(host);
+    }
   });
 
   it('answers an exception with 500 and an empty body', async () => {

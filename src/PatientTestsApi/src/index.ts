@@ -1,4 +1,5 @@
 // Entry file Azure loads (package.json "main"). The local host loads this same file unchanged.
+import './telemetry';
 import { app } from '@azure/functions';
 import { registerHttpFunctions } from '@patient-tests/shared';
 import { composePatientTestsApp } from './app';

@@ -1,8 +1,9 @@
 // Serves one function app on loopback, as `func start` would: FUNCTIONS_APP_DIR names the app.
-import { decodeEnvironment, setting } from '@patient-tests/shared';
+import { decodeEnvironment, setting } from '@patient-tests/shared/config';
 import { KeyRing } from '../host/function-keys';
 import { createFunctionsHost } from '../host/functions-host';
 import { loadFunctionApp } from '../host/load-function-app';
+import { terminateApp } from '../host/functions-core-shim';
 
 const settings = decodeEnvironment(
   {
@@ -36,8 +37,9 @@ server.listen(settings.FUNCTIONS_HOST_PORT, '127.0.0.1', () => {
 });
 
 function shutDown(): void {
-  // Finish in-flight requests, then leave; a second signal or a hung request ends it after 10 s.
-  server.close(() => process.exit(0));
+  // Finish in-flight requests, let the app flush (its appTerminate hooks), then leave; a hung request
+  // ends it after 10 s.
+  server.close(() => { void terminateApp().finally(() => process.exit(0)); });
   server.closeIdleConnections();
   setTimeout(() => process.exit(0), 10_000).unref();
 }

@@ -24,6 +24,9 @@ const settings = decodeEnvironment(
     PATIENT_TESTS_FUNCTION_KEY: setting.optionalString(),
     // Overrides the APIM policy's calls per window (env/policies/patient-api.xml); the benchmark uses it.
     GATEWAY_CALLS_PER_WINDOW: setting.optionalInteger(1, 1_000_000_000),
+    // Telemetry is off unless one of these is set (docs/distributed_telemetry.md).
+    OTEL_EXPORTER_OTLP_ENDPOINT: setting.httpUrl().optional(),
+    APPLICATIONINSIGHTS_CONNECTION_STRING: setting.optionalString(2048),
   },
   process.env,
 );
@@ -60,6 +63,10 @@ async function main(): Promise<void> {
       names: { auditDatabase: settings.AUDIT_DATABASE_NAME, auditCollection: settings.AUDIT_COLLECTION_NAME, patientTestsDatabase: settings.PATIENT_TESTS_DATABASE_NAME },
       log: (source) => (line) => { process.stderr.write(`[${source}] ${line}\n`); },
       callsPerWindow: settings.GATEWAY_CALLS_PER_WINDOW,
+      telemetry: {
+        otlpEndpoint: settings.OTEL_EXPORTER_OTLP_ENDPOINT,
+        applicationInsightsConnectionString: settings.APPLICATIONINSIGHTS_CONNECTION_STRING,
+      },
     });
   } catch (error: unknown) {
     process.stderr.write(`The local stack could not start: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -1,3 +1,4 @@
+import type { Tracer } from '@opentelemetry/api';
 import type { ApiLimits } from './api-policy';
 
 /** One API published through the gateway, as an APIM API with its backend. */
@@ -8,6 +9,8 @@ export interface PublishedApi {
   readonly backendUrl: string;
   /** The backend's function key, added as `x-functions-key` (APIM's policy does the same). */
   readonly functionKey: string;
+  /** Path templates of the API's operations relative to `path` (the OpenAPI `paths`), which name its spans. */
+  readonly operations?: readonly string[];
 }
 
 /** A document served as it is, without a subscription key (the API definitions clients read). */
@@ -23,4 +26,6 @@ export interface GatewayConfig {
   readonly documents?: readonly PublishedDocument[];
   /** Rate limit, body size and backend timeout: the numbers of the APIM policy (see api-policy.ts). */
   readonly limits: ApiLimits;
+  /** Where the gateway's request and backend spans go; without one, they are not recorded. */
+  readonly tracer?: Tracer;
 }

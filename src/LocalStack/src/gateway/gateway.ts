@@ -1,11 +1,14 @@
 import { createServer, request as httpRequest, Agent, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { childTraceParent, formatTraceParent, newTraceParent, parseTraceParent, problemContentType, problemTypes, type ProblemDocument } from '@patient-tests/shared';
+import { formatTraceParent, parseTraceParent, problemContentType, problemTypes, type ProblemDocument, type TraceParent } from '@patient-tests/shared';
+import { SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import { createHash } from 'node:crypto';
 import { KeyRing } from '../host/function-keys';
 import { readLimitedBody } from '../host/read-limited-body';
 import { RateLimiter } from './rate-limiter';
 import { isEmptyErrorAnswer, problemForEmptyAnswer, publicLocation } from './backend-answer';
 import type { GatewayConfig, PublishedApi } from './gateway-config';
+import { startChildSpan, startSpanFromTraceParent, traceParentOf } from '../telemetry/spans';
+import { operationNamer } from './operation-name';
 
 /** Headers that describe one connection, not the message (RFC 9110 §7.6.1), plus the caller's credentials. */
 const notForwarded = new Set([
@@ -16,12 +19,15 @@ const notForwarded = new Set([
 /**
  * The API Management stand-in: the only entry a client needs. It applies what our APIM policy applies:
  * a subscription key is required (header or `subscription-key` query) and never reaches the backend,
- * the backend's function key is added, and the W3C trace context is forwarded or started.
+ * the backend's function key is added, and the W3C trace context is forwarded or started. Like APIM
+ * with App Insights diagnostics, it records a request span and a span for the call to the backend.
  */
 export function createGateway(config: GatewayConfig): Server {
   const subscriptions = new KeyRing(config.subscriptionKeys);
   const limiter = new RateLimiter(config.limits.callsPerWindow, config.limits.windowSeconds * 1000);
   const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+  const tracer = config.tracer ?? trace.getTracer('local-gateway');
+  const nameOf = operationNamer(config.apis);
   return createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://gateway.local');
     const document = req.method === 'GET' ? config.documents?.find((candidate) => candidate.path === url.pathname) : undefined;
@@ -34,6 +40,18 @@ export function createGateway(config: GatewayConfig): Server {
       sendProblem(res, { ...problemTypes.notFound, detail: 'No API is published at this path.' });
       return;
     }
+    const method = req.method ?? 'GET';
+    const incoming = parseTraceParent(firstHeader(req, 'traceparent'));
+    const operation = nameOf(api, url.pathname);
+    const requestSpan = startSpanFromTraceParent(tracer, `${method} ${operation}`, SpanKind.SERVER, incoming, {
+      'http.request.method': method,
+      'http.route': operation,
+    });
+    res.once('close', () => {
+      requestSpan.setAttribute('http.response.status_code', res.statusCode);
+      if (res.statusCode >= 500) requestSpan.setStatus({ code: SpanStatusCode.ERROR });
+      requestSpan.end();
+    });
     const key = firstHeader(req, 'ocp-apim-subscription-key') ?? url.searchParams.get('subscription-key');
     if (!subscriptions.accepts(key)) {
       // One answer for a missing and a wrong key, so a caller learns nothing from the difference.
@@ -50,14 +68,24 @@ export function createGateway(config: GatewayConfig): Server {
         sendProblem(res, { ...problemTypes.payloadTooLarge, detail: `Request bodies are limited to ${config.limits.maxBodyBytes} bytes.` }, { connection: 'close' });
         return;
       }
-      forward(req, res, url, api, body);
+      forward(req, res, url, api, body, { requestSpan, incoming, operation });
     }, () => { res.destroy(); });
   });
 
-  function forward(req: IncomingMessage, res: ServerResponse, url: URL, api: PublishedApi, body: Buffer): void {
+  function forward(req: IncomingMessage, res: ServerResponse, url: URL, api: PublishedApi, body: Buffer, trail: Trail): void {
     const target = backendUrl(url, api);
-    const incoming = parseTraceParent(firstHeader(req, 'traceparent'));
-    const traceParent = incoming ? childTraceParent(incoming) : newTraceParent();
+    const backendSpan = startChildSpan(tracer, `${req.method ?? 'GET'} ${trail.operation}`, SpanKind.CLIENT, trail.requestSpan, {
+      'http.request.method': req.method ?? 'GET',
+      'server.address': target.hostname,
+      'server.port': Number(target.port),
+    });
+    const endBackendSpan = once((status: number | undefined) => {
+      if (status !== undefined) backendSpan.setAttribute('http.response.status_code', status);
+      if (status === undefined || status >= 500) backendSpan.setStatus({ code: SpanStatusCode.ERROR });
+      backendSpan.end();
+    });
+    const incoming = trail.incoming;
+    const traceParent = traceParentOf(backendSpan, incoming);
     const headers: Record<string, string | string[]> = {};
     for (const [name, value] of Object.entries(req.headers)) {
       if (value !== undefined && !notForwarded.has(name)) headers[name] = value;
@@ -70,6 +98,7 @@ export function createGateway(config: GatewayConfig): Server {
     if (!incoming) delete headers.tracestate;
     const upstream = httpRequest(target, { method: req.method, headers, agent, timeout: config.limits.backendTimeoutMs }, (answer) => {
       const status = answer.statusCode ?? 502;
+      answer.once('end', () => { endBackendSpan(status); });
       if (isEmptyErrorAnswer(status, answer.headers)) {
         answer.resume();
         const problem = problemForEmptyAnswer(status, traceParent.traceId);
@@ -86,6 +115,7 @@ export function createGateway(config: GatewayConfig): Server {
     });
     upstream.on('timeout', () => upstream.destroy(new GatewayTimeout()));
     upstream.on('error', (error) => {
+      endBackendSpan(undefined);
       if (res.headersSent) return void res.destroy();
       sendProblem(res, {
         ...(error instanceof GatewayTimeout ? problemTypes.gatewayTimeout : problemTypes.badGateway),
@@ -98,6 +128,22 @@ export function createGateway(config: GatewayConfig): Server {
 }
 
 class GatewayTimeout extends Error {}
+
+/** What the request span hands the backend call. */
+interface Trail {
+  readonly requestSpan: Span;
+  readonly incoming: TraceParent | undefined;
+  readonly operation: string;
+}
+
+function once<T>(action: (value: T) => void): (value: T) => void {
+  let done = false;
+  return (value) => {
+    if (done) return;
+    done = true;
+    action(value);
+  };
+}
 
 function backendUrl(url: URL, api: PublishedApi): URL {
   const rest = url.pathname.slice(api.path.length + 1);

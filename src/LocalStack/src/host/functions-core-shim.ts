@@ -22,6 +22,21 @@ interface FunctionMetadata {
 
 const registered: RegisteredFunction[] = [];
 
+/** What the worker hands a hook; @azure/functions wraps it in its own PreInvocationContext and friends. */
+interface CoreHookContext {
+  hookData: Record<string, unknown>;
+  appHookData: Record<string, unknown>;
+  invocationContext?: unknown;
+  inputs?: unknown[];
+  functionCallback?: (...args: unknown[]) => unknown;
+}
+type CoreHookCallback = (context: CoreHookContext) => unknown;
+
+const hookNames = ['preInvocation', 'postInvocation', 'appStart', 'appTerminate'] as const;
+type HookName = (typeof hookNames)[number];
+const hooks = new Map<HookName, CoreHookCallback[]>(hookNames.map((name) => [name, []]));
+const appHookData: Record<string, unknown> = {};
+
 /**
  * Outside the Functions worker, @azure/functions switches to a "test mode" that registers nothing.
  * It loads the worker's contract lazily as the virtual module `@azure/functions-core`; providing that
@@ -45,8 +60,12 @@ const functionsCore = {
     registered.push({ name: metadata.name, trigger, handler });
     return { dispose: () => undefined };
   },
-  registerHook() {
-    return { dispose: () => undefined };
+  // Telemetry relies on this: Azure Monitor's preInvocation hook binds each invocation to its trace.
+  registerHook(name: string, callback: CoreHookCallback) {
+    const list = hooks.get(name as HookName);
+    if (!list) throw new RangeError(`hook "${name}" is not supported by the local host`);
+    list.push(callback);
+    return { dispose: () => { list.splice(list.indexOf(callback), 1); } };
   },
   log(level: string, category: string, message: string): void {
     if (level === 'error' || level === 'warning') process.stderr.write(`[${category}] ${message}\n`);
@@ -74,4 +93,26 @@ export function installFunctionsCoreShim(): void {
 
 export function registeredFunctions(): readonly RegisteredFunction[] {
   return registered;
+}
+
+/**
+ * Runs one invocation as the worker does: preInvocation hooks may replace the callback (to bind it to a
+ * trace context, for example), then the callback runs with the inputs and the invocation context last.
+ */
+export async function invokeWithHooks(
+  handler: (...args: unknown[]) => unknown,
+  invocationContext: unknown,
+  inputs: unknown[],
+): Promise<unknown> {
+  const hookContext: CoreHookContext = { hookData: {}, appHookData, invocationContext, inputs, functionCallback: handler };
+  for (const hook of hooks.get('preInvocation') ?? []) await hook(hookContext);
+  const callback = hookContext.functionCallback ?? handler;
+  return callback(...(hookContext.inputs ?? inputs), invocationContext);
+}
+
+/** Runs the app's appTerminate hooks (telemetry flushes its buffers there); failures are the app's own. */
+export async function terminateApp(): Promise<void> {
+  for (const hook of hooks.get('appTerminate') ?? []) {
+    await Promise.resolve(hook({ hookData: {}, appHookData })).catch(() => undefined);
+  }
 }

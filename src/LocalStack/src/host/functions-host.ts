@@ -1,11 +1,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { HttpRequest, HttpResponse, InvocationContext } from '@azure/functions';
-import { formatTraceParent, newTraceParent, parseTraceParent } from '@patient-tests/shared';
+import { formatTraceParent, parseTraceParent } from '@patient-tests/shared/trace-context';
+import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { KeyRing } from './function-keys';
 import { readLimitedBody } from './read-limited-body';
-import type { RegisteredFunction } from './functions-core-shim';
+import { invokeWithHooks, type RegisteredFunction } from './functions-core-shim';
 import { compileRoute, matchRoute, type CompiledRoute } from './route-template';
+import { startSpanFromTraceParent, traceParentOf } from '../telemetry/spans';
 
 export interface FunctionsHostOptions {
   readonly functions: readonly RegisteredFunction[];
@@ -19,6 +21,8 @@ interface Route {
   readonly fn: RegisteredFunction;
   readonly route: CompiledRoute;
   readonly methods: readonly string[];
+  /** What the request span is called: the route template without constraints, `GET patient/{patientId}`. */
+  readonly operationName: string;
 }
 
 /**
@@ -33,7 +37,11 @@ export function createFunctionsHost(options: FunctionsHostOptions): Server {
       route: compileRoute(options.routePrefix, fn.trigger.route ?? fn.name),
       methods: (fn.trigger.methods ?? ['GET', 'POST']).map((method) => method.toUpperCase()),
     }))
+    .map((route) => ({ ...route, operationName: templateName(route.fn.trigger.route ?? route.fn.name) }))
     .sort((a, b) => b.route.specificity - a.route.specificity);
+
+  // Whatever provider the app registered (none: a no-op tracer), as the host and worker share telemetry in Azure.
+  const tracer = trace.getTracer('local-functions-host');
 
   return createServer((req, res) => {
     serve(req, res).catch((error: unknown) => {
@@ -59,13 +67,22 @@ export function createFunctionsHost(options: FunctionsHostOptions): Server {
     const body = await readLimitedBody(req, options.maxRequestBodyBytes);
     if (body === undefined) return void res.writeHead(413, { connection: 'close' }).end();
 
-    const traceParent = parseTraceParent(header(req, 'traceparent')) ?? newTraceParent();
+    // The host records the request, as the Azure Functions host does, and hands its span to the worker.
+    const incoming = parseTraceParent(header(req, 'traceparent'));
+    const span = startSpanFromTraceParent(tracer, `${method} ${hit.operationName}`, SpanKind.SERVER, incoming, {
+      'http.request.method': method,
+      'http.route': hit.operationName,
+      'faas.trigger': 'http',
+      'faas.name': hit.fn.name,
+    });
+    const traceParent = traceParentOf(span, incoming);
+    const invocationId = randomUUID();
     const context = new InvocationContext({
-      invocationId: randomUUID(),
+      invocationId,
       functionName: hit.fn.name,
       traceContext: { traceParent: formatTraceParent(traceParent), traceState: header(req, 'tracestate'), attributes: {} },
       logHandler: (level, ...args) => {
-        options.log(`[${hit.fn.name}] ${level}: ${args.map(describeLogArgument).join(' ')}`);
+        options.log(structuredLogLine(level, hit.fn.name, invocationId, traceParent.traceId, args));
       },
     });
     const request = new HttpRequest({
@@ -77,14 +94,18 @@ export function createFunctionsHost(options: FunctionsHostOptions): Server {
     });
     let response: HttpResponse;
     try {
-      const result = await hit.fn.handler(request, context);
+      const result = await invokeWithHooks(hit.fn.handler, context, [request]);
       response = result instanceof HttpResponse ? result : new HttpResponse(result ?? {});
     } catch (error: unknown) {
-      options.log(`[${hit.fn.name}] unhandled ${error instanceof Error ? error.name : typeof error}`);
+      options.log(structuredLogLine('error', hit.fn.name, invocationId, traceParent.traceId, [`unhandled ${error instanceof Error ? error.name : typeof error}`]));
+      span.setAttribute('http.response.status_code', 500).setStatus({ code: SpanStatusCode.ERROR }).end();
       return void res.writeHead(500).end();
     }
     const payload = Buffer.from(await response.arrayBuffer());
     res.writeHead(response.status, Object.fromEntries(response.headers)).end(payload);
+    span.setAttribute('http.response.status_code', response.status);
+    if (response.status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+    span.end();
   }
 }
 
@@ -105,12 +126,18 @@ function flattenHeaders(req: IncomingMessage): Record<string, string> {
   return headers;
 }
 
+/** `{id:guid}` → `{id}`, `{name?}` → `{name}`: constraints are routing detail, not part of the name. */
+function templateName(route: string): string {
+  return route.replace(/\{\*?([A-Za-z0-9_]+)[^}]*\}/g, '{$1}');
+}
 
-function describeLogArgument(argument: unknown): string {
-  if (typeof argument === 'string') return argument;
-  try {
-    return JSON.stringify(argument);
-  } catch {
-    return String(argument);
-  }
+/**
+ * One JSON object per log call, carrying the function, the invocation and the operation (trace) id,
+ * as App Insights stores what a function logs through its context. Strings form the message; members
+ * of objects passed after it become fields.
+ */
+function structuredLogLine(level: string, functionName: string, invocationId: string, operationId: string, args: unknown[]): string {
+  const message = args.filter((argument) => typeof argument !== 'object' || argument === null).map(String).join(' ');
+  const properties = Object.assign({}, ...args.filter((argument) => typeof argument === 'object' && argument !== null)) as Record<string, unknown>;
+  return JSON.stringify({ ...properties, level, function: functionName, invocationId, operationId, message });
 }

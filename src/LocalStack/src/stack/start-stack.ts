@@ -7,6 +7,7 @@ import { ferretDbBinary, startFerretDb, type RunningFerretDb } from '../database
 import { readApiLimits, type ApiLimits } from '../gateway/api-policy';
 import { createGateway } from '../gateway/gateway';
 import type { LocalKeys } from './local-keys';
+import { gatewayTracing } from '../telemetry/gateway-tracing';
 import { startFunctionHost, type FunctionHostProcess } from './start-function-host';
 import type { StackStatus } from './stack-status';
 
@@ -22,6 +23,17 @@ export interface StackOptions {
   readonly log: (source: string) => (line: string) => void;
   /** Replaces the policy's calls per window; for benchmarks, which measure throughput, not the limit. */
   readonly callsPerWindow?: number | undefined;
+  readonly telemetry?: StackTelemetry | undefined;
+}
+
+/** Where the stack's spans go. Without it, nothing is recorded and nothing is sent. */
+export interface StackTelemetry {
+  /** An OTLP/HTTP receiver (a collector, Jaeger), e.g. `http://127.0.0.1:4318`; every process sends there. */
+  readonly otlpEndpoint?: string | undefined;
+  /** Handed to both apps, which then also send to App Insights (the gateway stays on OTLP only). */
+  readonly applicationInsightsConnectionString?: string | undefined;
+  /** How long spans wait in a batch before they are sent (tests shorten it). */
+  readonly exportDelayMs?: number | undefined;
 }
 
 export interface RunningStack {
@@ -58,12 +70,13 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       mongodbUri = ferret.uri;
     }
     await pingDatabase(mongodbUri);
+    const telemetrySettings = appTelemetrySettings(options.telemetry);
 
     const audit = await startFunctionHost({
       appDirectory: join(options.root, 'src', 'AuditApi'),
       port: options.ports.audit,
       functionKeys: [options.keys.auditFunctionKey],
-      settings: { MONGODB_URI: mongodbUri, AUDIT_DATABASE_NAME: options.names.auditDatabase, AUDIT_COLLECTION_NAME: options.names.auditCollection },
+      settings: { ...telemetrySettings, MONGODB_URI: mongodbUri, AUDIT_DATABASE_NAME: options.names.auditDatabase, AUDIT_COLLECTION_NAME: options.names.auditCollection },
       log: options.log('audit'),
     });
     stoppers.push(() => audit.stop());
@@ -74,6 +87,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       port: options.ports.patientTests,
       functionKeys: [options.keys.patientTestsFunctionKey],
       settings: {
+        ...telemetrySettings,
         MONGODB_URI: mongodbUri,
         PATIENT_TESTS_DATABASE_NAME: options.names.patientTestsDatabase,
         AUDIT_API_URL: `${audit.url}/api`,
@@ -85,14 +99,19 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     // The host listens only once the app has registered its functions; its home page has no side effects.
     await expectStatus(`${patientTests.url}/`, options.keys.patientTestsFunctionKey, 200);
 
+    const tracing = options.telemetry?.otlpEndpoint === undefined ? undefined : gatewayTracing(options.telemetry.otlpEndpoint, options.telemetry.exportDelayMs);
+    if (tracing) stoppers.push(() => tracing.shutdown());
+    const openApi = readFileSync(join(options.root, 'src', 'PatientTestsApi', 'openapi.json'), 'utf8');
     const gateway = createGateway({
       subscriptionKeys: [options.keys.gatewaySubscriptionKey],
-      apis: [{ path: 'patient', backendUrl: `${patientTests.url}/api/patient`, functionKey: options.keys.patientTestsFunctionKey }],
-      documents: [{
-        path: '/openapi/patient.json',
-        contentType: 'application/json',
-        body: readFileSync(join(options.root, 'src', 'PatientTestsApi', 'openapi.json'), 'utf8'),
+      apis: [{
+        path: 'patient',
+        backendUrl: `${patientTests.url}/api/patient`,
+        functionKey: options.keys.patientTestsFunctionKey,
+        operations: Object.keys((JSON.parse(openApi) as { paths: Record<string, unknown> }).paths),
       }],
+      documents: [{ path: '/openapi/patient.json', contentType: 'application/json', body: openApi }],
+      tracer: tracing?.tracer,
       limits: withCallsPerWindow(readApiLimits(join(options.root, 'env', 'policies', 'patient-api.xml')), options.callsPerWindow),
     });
     gateway.listen(options.ports.gateway, '127.0.0.1');
@@ -114,6 +133,23 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     await stop();
     throw error;
   }
+}
+
+/**
+ * What a function app's host receives about telemetry. The first three are what Azure sets on every
+ * function app; locally they also keep Azure Monitor from probing the Azure metadata address and
+ * from sending its own usage statistics, so nothing leaves the machine unless a connection string says so.
+ */
+function appTelemetrySettings(telemetry: StackTelemetry | undefined): Record<string, string> {
+  const settings: Record<string, string> = {
+    FUNCTIONS_EXTENSION_VERSION: '~4',
+    WEBSITE_SITE_NAME: 'local',
+    APPLICATIONINSIGHTS_STATSBEAT_DISABLED: 'true',
+  };
+  if (telemetry?.otlpEndpoint !== undefined) settings.OTEL_EXPORTER_OTLP_ENDPOINT = telemetry.otlpEndpoint;
+  if (telemetry?.applicationInsightsConnectionString !== undefined) settings.APPLICATIONINSIGHTS_CONNECTION_STRING = telemetry.applicationInsightsConnectionString;
+  if (telemetry?.exportDelayMs !== undefined) settings.OTEL_BSP_SCHEDULE_DELAY = String(telemetry.exportDelayMs);
+  return settings;
 }
 
 function withCallsPerWindow(limits: ApiLimits, callsPerWindow: number | undefined): ApiLimits {

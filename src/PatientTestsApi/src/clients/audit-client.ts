@@ -1,4 +1,5 @@
 import { ServiceUnavailableError, childTraceParent, formatTraceParent, newTraceParent, parseTraceParent } from '@patient-tests/shared';
+import { SpanKind, SpanStatusCode, context, propagation, trace, type Span } from '@opentelemetry/api';
 import { request } from 'undici';
 import type { AuditEntry, AuditTrail, RequestScope } from '../domain/audit-trail';
 
@@ -12,6 +13,7 @@ export interface AuditClientSettings {
 
 const sourceSystemName = 'PatientTestsApi';
 const unavailable = 'The audit register could not record this request, so nothing was done. Retry shortly.';
+const tracer = trace.getTracer('patient-tests-api');
 
 /**
  * Records audit entries through the Audit API. Anything but a 201 within the timeout (a refused
@@ -19,15 +21,33 @@ const unavailable = 'The audit register could not record this request, so nothin
  * silently when misconfigured and waited forever for a slow Audit API.
  */
 export class AuditClient implements AuditTrail {
-  private readonly endpoint: string;
+  private readonly endpoint: URL;
 
   constructor(private readonly settings: AuditClientSettings) {
-    this.endpoint = `${settings.baseUrl.replace(/\/$/, '')}/auditrecord`;
+    this.endpoint = new URL(`${settings.baseUrl.replace(/\/$/, '')}/auditrecord`);
   }
 
-  async record(entry: AuditEntry, scope: RequestScope): Promise<void> {
-    const incoming = parseTraceParent(scope.traceParent);
-    const traceParent = incoming ? childTraceParent(incoming) : newTraceParent();
+  /** The call is a client span of its own, so the Audit API's request hangs below it in the trace. */
+  record(entry: AuditEntry, scope: RequestScope): Promise<void> {
+    const attributes = {
+      'http.request.method': 'POST',
+      'server.address': this.endpoint.hostname,
+      'server.port': Number(this.endpoint.port || (this.endpoint.protocol === 'https:' ? 443 : 80)),
+      'url.template': this.endpoint.pathname,
+    };
+    return tracer.startActiveSpan('POST auditrecord', { kind: SpanKind.CLIENT, attributes }, async (span) => {
+      try {
+        await this.send(entry, scope, span);
+      } catch (error: unknown) {
+        span.setStatus({ code: SpanStatusCode.ERROR });
+        throw error;
+      } finally {
+        span.end();
+      }
+    });
+  }
+
+  private async send(entry: AuditEntry, scope: RequestScope, span: Span): Promise<void> {
     let status: number;
     try {
       const response = await request(this.endpoint, {
@@ -35,12 +55,13 @@ export class AuditClient implements AuditTrail {
         headers: {
           'content-type': 'application/json',
           'x-functions-key': this.settings.functionKey,
-          traceparent: formatTraceParent(traceParent),
+          traceparent: traceParentFor(scope),
         },
         body: JSON.stringify({ sourceSystemName, resource: entry }),
         signal: AbortSignal.timeout(this.settings.timeoutMs),
       });
       status = response.statusCode;
+      span.setAttribute('http.response.status_code', status);
       // Read the body either way so the keep-alive connection goes back to the pool.
       await response.body.dump();
     } catch (error: unknown) {
@@ -52,4 +73,16 @@ export class AuditClient implements AuditTrail {
       throw new ServiceUnavailableError(unavailable, 5, { diagnostic: `audit answered ${status}` });
     }
   }
+}
+
+/**
+ * The span this call runs in, as a `traceparent`. Without telemetry there is no span: the caller's trace
+ * continues with a new span id, so the audit record still carries the operation id.
+ */
+function traceParentFor(scope: RequestScope): string {
+  const carrier: Record<string, string> = {};
+  propagation.inject(context.active(), carrier);
+  if (carrier.traceparent !== undefined) return carrier.traceparent;
+  const incoming = parseTraceParent(scope.traceParent);
+  return formatTraceParent(incoming ? childTraceParent(incoming) : newTraceParent());
 }

@@ -1,0 +1,4 @@
+// Imported first by index.ts: the mongodb driver is only traced when it is loaded after this runs.
+import { startTelemetry } from '@patient-tests/shared/telemetry';
+
+startTelemetry({ serviceName: 'patient-tests-api', environment: process.env });
