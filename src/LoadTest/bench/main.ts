@@ -1,6 +1,7 @@
 // `npm run bench [-- --duration 10 --connections 16]`: a benchmark, never part of the test suite.
 // In one run, at the same concurrency and duration: the database ceiling (raw driver calls), the API
-// through the gateway (create and load patient), and the ratio between them.
+// through the gateway (create and load patient), and the ratio between them; then the cost of telemetry:
+// create patient on two stacks, one exporting every span over OTLP and one without, in alternating rounds.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -8,16 +9,19 @@ import { repositoryRoot } from '@patient-tests/local-stack';
 import { measureApi, type ApiResult } from './api-load';
 import { measureDatabaseCeiling } from './database-ceiling';
 import { startStackProcess } from './stack-process';
+import { measureTelemetryOverhead, type TelemetryOverhead } from './telemetry-overhead';
 
 const { values } = parseArgs({
   options: {
     duration: { type: 'string', default: '10' },
     connections: { type: 'string', default: '16' },
     'json-dir': { type: 'string' },
+    'telemetry-rounds': { type: 'string', default: '3' },
   },
 });
 const durationSeconds = positive('duration', values.duration);
 const connections = positive('connections', values.connections);
+const telemetryRounds = positive('telemetry-rounds', values['telemetry-rounds']);
 
 function positive(name: string, value: string): number {
   const number = Number(value);
@@ -26,7 +30,9 @@ function positive(name: string, value: string): number {
 }
 
 async function main(): Promise<void> {
-  const stack = await startStackProcess(process.env.MONGODB_URI || undefined);
+  const givenMongodbUri = process.env.MONGODB_URI || undefined;
+  const stack = await startStackProcess(givenMongodbUri);
+  let stopped = false;
   try {
     const { gateway, mongodbUri } = stack.status;
     const headers = { 'ocp-apim-subscription-key': gateway.subscriptionKey, 'content-type': 'application/json' };
@@ -47,6 +53,10 @@ async function main(): Promise<void> {
     // Database operations per request: create = audit insert + patient insert; load = audit insert + findOne.
     const createCeiling = ceiling.insertsPerSecond / 2;
     const loadCeiling = 1 / (1 / ceiling.insertsPerSecond + 1 / ceiling.findsPerSecond);
+    await stack.stop();
+    stopped = true;
+    const telemetry = await measureTelemetryOverhead({ connections, durationSeconds, rounds: telemetryRounds, mongodbUri: givenMongodbUri });
+
     const report = {
       measuredAt: new Date().toISOString(),
       durationSeconds,
@@ -58,17 +68,31 @@ async function main(): Promise<void> {
         createPatient: create.requestsPerSecond / createCeiling,
         loadPatient: load.requestsPerSecond / loadCeiling,
       },
+      telemetry,
     };
     printTable(report.ceiling, { create, load, createAtHalf }, report.ratio, halfRate);
+    printTelemetry(telemetry);
     const folder = values['json-dir'] ?? join(repositoryRoot(), '.local', 'bench');
     mkdirSync(folder, { recursive: true });
     const file = join(folder, `bench-${report.measuredAt.replace(/[:.]/g, '-')}.json`);
     writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
     process.stdout.write(`\nJSON: ${file}\n`);
-    if (create.unexpected + load.unexpected + createAtHalf.unexpected > 0) process.exitCode = 1;
+    const telemetryUnexpected = [...telemetry.on.runs, ...telemetry.off.runs].reduce((sum, run) => sum + run.unexpected, 0);
+    if (create.unexpected + load.unexpected + createAtHalf.unexpected + telemetryUnexpected > 0) process.exitCode = 1;
   } finally {
-    await stack.stop();
+    if (!stopped) await stack.stop();
   }
+}
+
+function printTelemetry(telemetry: TelemetryOverhead): void {
+  const lines = [
+    '',
+    `Telemetry overhead: create patient, ${telemetry.rounds} alternating round(s) per mode, medians`,
+    `  off: ${telemetry.off.requestsPerSecond.toFixed(0)} per s, p50 ${telemetry.off.p50Ms.toFixed(0)} ms`,
+    `  on (OTLP, every span): ${telemetry.on.requestsPerSecond.toFixed(0)} per s, p50 ${telemetry.on.p50Ms.toFixed(0)} ms`,
+    `  ratio on/off: ${telemetry.ratio.toFixed(2)}; ${telemetry.exportRequests} export requests, ${(telemetry.exportBytes / 1024).toFixed(0)} KiB of spans received`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
 }
 
 function printTable(

@@ -14,7 +14,7 @@ export interface StackProcess {
  * The stack exactly as `npm start` runs it, in a child process of its own so the gateway never shares
  * an event loop with the load generator; in a throw-away folder with its own FerretDB (or MONGODB_URI).
  */
-export async function startStackProcess(mongodbUri?: string): Promise<StackProcess> {
+export async function startStackProcess(mongodbUri?: string, extraEnvironment: Record<string, string> = {}): Promise<StackProcess> {
   const stateDirectory = mkdtempSync(join(tmpdir(), 'patient-tests-bench-'));
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
@@ -25,6 +25,7 @@ export async function startStackProcess(mongodbUri?: string): Promise<StackProce
     FERRETDB_PORT: String(await freePort()),
     // The benchmark measures throughput, not the policy's rate limit (6 000 calls a minute per key).
     GATEWAY_CALLS_PER_WINDOW: '1000000000',
+    ...extraEnvironment,
   };
   if (mongodbUri) env.MONGODB_URI = mongodbUri;
   const child: ChildProcess = spawn(process.execPath, [join(repositoryRoot(), 'src', 'LocalStack', 'dist', 'src', 'cli', 'up.js')], {

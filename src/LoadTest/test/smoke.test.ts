@@ -18,7 +18,7 @@ describe('load tools (smoke runs)', () => {
 
   it('npm run bench measures the ceiling and the API and writes its JSON', async function () {
     this.timeout(120_000);
-    const { stdout } = await run(process.execPath, [join(root, 'src', 'LoadTest', 'dist', 'bench', 'main.js'), '--duration', '1', '--connections', '2', '--json-dir', scratch], {
+    const { stdout } = await run(process.execPath, [join(root, 'src', 'LoadTest', 'dist', 'bench', 'main.js'), '--duration', '1', '--connections', '2', '--telemetry-rounds', '1', '--json-dir', scratch], {
       env: { PATH: process.env.PATH ?? '', MONGODB_URI: testMongoUri() },
     });
     assert.match(stdout, /ratio, create patient/);
@@ -27,10 +27,13 @@ describe('load tools (smoke runs)', () => {
     const report = JSON.parse(readFileSync(join(scratch, file), 'utf8')) as {
       ceiling: { insertsPerSecond: number; findsPerSecond: number };
       api: { createPatient: { requestsPerSecond: number; unexpected: number }; loadPatient: { requestsPerSecond: number; unexpected: number } };
+      telemetry: { on: { requestsPerSecond: number }; off: { requestsPerSecond: number }; exportRequests: number };
     };
     assert.ok(report.ceiling.insertsPerSecond > 0 && report.ceiling.findsPerSecond > 0);
     assert.ok(report.api.createPatient.requestsPerSecond > 0 && report.api.loadPatient.requestsPerSecond > 0);
     assert.equal(report.api.createPatient.unexpected + report.api.loadPatient.unexpected, 0);
+    assert.ok(report.telemetry.on.requestsPerSecond > 0 && report.telemetry.off.requestsPerSecond > 0);
+    assert.ok(report.telemetry.exportRequests > 0, 'the stack with telemetry on really exported spans');
   });
 
   describe('npm run loadtest against a running stack', () => {

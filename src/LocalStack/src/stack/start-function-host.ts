@@ -29,6 +29,11 @@ export function startFunctionHost(options: StartFunctionHostOptions): Promise<Fu
     env: {
       PATH: process.env.PATH ?? '',
       NODE_ENV: process.env.NODE_ENV ?? 'development',
+      // What Azure sets on every function app. Locally they also keep Azure Monitor (when a connection
+      // string is given) from probing the Azure metadata address and from sending usage statistics.
+      FUNCTIONS_EXTENSION_VERSION: '~4',
+      WEBSITE_SITE_NAME: 'local',
+      APPLICATIONINSIGHTS_STATSBEAT_DISABLED: 'true',
       ...options.settings,
       FUNCTIONS_APP_DIR: options.appDirectory,
       FUNCTIONS_HOST_PORT: String(options.port),

@@ -135,17 +135,9 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   }
 }
 
-/**
- * What a function app's host receives about telemetry. The first three are what Azure sets on every
- * function app; locally they also keep Azure Monitor from probing the Azure metadata address and
- * from sending its own usage statistics, so nothing leaves the machine unless a connection string says so.
- */
+/** What a function app receives about telemetry: nothing unless the stack was told where to send it. */
 function appTelemetrySettings(telemetry: StackTelemetry | undefined): Record<string, string> {
-  const settings: Record<string, string> = {
-    FUNCTIONS_EXTENSION_VERSION: '~4',
-    WEBSITE_SITE_NAME: 'local',
-    APPLICATIONINSIGHTS_STATSBEAT_DISABLED: 'true',
-  };
+  const settings: Record<string, string> = {};
   if (telemetry?.otlpEndpoint !== undefined) settings.OTEL_EXPORTER_OTLP_ENDPOINT = telemetry.otlpEndpoint;
   if (telemetry?.applicationInsightsConnectionString !== undefined) settings.APPLICATIONINSIGHTS_CONNECTION_STRING = telemetry.applicationInsightsConnectionString;
   if (telemetry?.exportDelayMs !== undefined) settings.OTEL_BSP_SCHEDULE_DELAY = String(telemetry.exportDelayMs);

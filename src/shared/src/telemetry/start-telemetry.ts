@@ -66,6 +66,9 @@ function startAzureMonitor(settings: TelemetrySettings, connectionString: string
     // are dropped: an audited API wants the whole chain of every request it keeps.
     samplingRatio: settings.TELEMETRY_SAMPLING_RATIO,
     tracesPerSecond: 0,
+    // Live Metrics talks to a global Azure endpoint unless the connection string names one; only a
+    // connection string that does (as those Azure issues do) turns it on, so a test's never leaves the host.
+    enableLiveMetrics: /(^|;)\s*LiveEndpoint\s*=/i.test(connectionString),
     instrumentationOptions: {
       // The Functions host records incoming requests; the worker's own HTTP would only duplicate them.
       http: { enabled: false },
