@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { request as httpRequest } from 'node:http';
 import { aPatientBody, aTestBody } from '../fixtures/builders';
 import { TestStack } from '../fixtures/test-stack';
 
@@ -8,8 +9,9 @@ interface Endpoint { name: string; method: string; path: () => string; valid: ()
 interface HostileCase {
   name: string;
   status: number;
-  body: (valid: Record<string, unknown>, endpoint: Endpoint) => string;
-  contentType?: string;
+  body: (valid: Record<string, unknown>, endpoint: Endpoint) => string | Uint8Array;
+  /** null: no content type at all. */
+  contentType?: string | null;
   /** The members the problem must name, where the case targets members. */
   names?: (endpoint: Endpoint) => string[];
 }
@@ -35,6 +37,20 @@ const hostileCases: HostileCase[] = [
   { name: 'a nested array where a string belongs', status: 400, body: injectInto(field, ['a', ['b']]) },
   { name: 'a body that is not JSON', status: 415, body: (valid) => JSON.stringify(valid), contentType: 'text/plain' },
   { name: 'an oversized body', status: 413, body: injectInto(field, 'x'.repeat(40_000)) },
+  // Parser attacks: documents that different parsers read differently, or that cost more than they look.
+  {
+    name: 'a duplicate member (JSON.parse would keep the second)',
+    status: 400,
+    body: (valid, endpoint) => `${JSON.stringify(valid).slice(0, -1)},${JSON.stringify(endpoint.field)}:"second"}`,
+    names: (e) => [e.field],
+  },
+  { name: 'nesting 5 000 levels deep', status: 400, body: (valid, endpoint) => `${JSON.stringify(valid).slice(0, -1)},${JSON.stringify(endpoint.field)}:${'['.repeat(5000)}${']'.repeat(5000)}}` },
+  { name: 'a number too large for a double where a string belongs', status: 400, body: (valid, endpoint) => JSON.stringify({ ...valid, [endpoint.field]: 0 }).replace(`"${endpoint.field}":0`, `"${endpoint.field}":1e999`), names: (e) => [e.field] },
+  { name: 'a 40-digit integer where a string belongs', status: 400, body: injectInto(field, Number('1'.repeat(40))), names: (e) => [e.field] },
+  { name: 'an object where a string belongs', status: 400, body: injectInto(field, { first: 'a' }), names: (e) => [e.field] },
+  { name: 'invalid UTF-8', status: 400, body: (valid) => Buffer.concat([Buffer.from(JSON.stringify(valid).slice(0, -1)), Buffer.from(',"x":"\xff\xfe"}', 'latin1')]) },
+  { name: 'no content type', status: 415, body: (valid) => Buffer.from(JSON.stringify(valid)), contentType: null },
+  { name: 'a form content type', status: 415, body: (valid) => JSON.stringify(valid), contentType: 'application/x-www-form-urlencoded' },
 ];
 
 describe('hostile input on every endpoint with a body', () => {
@@ -64,7 +80,7 @@ describe('hostile input on every endpoint with a body', () => {
           const response = await api.call(endpoint.path(), {
             method: endpoint.method,
             body: hostile.body(endpoint.valid(), endpoint),
-            headers: { 'content-type': hostile.contentType ?? 'application/json' },
+            headers: hostile.contentType === null ? {} : { 'content-type': hostile.contentType ?? 'application/json' },
           });
           assert.equal(response.status, hostile.status);
           assert.equal(response.headers.get('content-type'), 'application/problem+json');
@@ -83,6 +99,33 @@ describe('hostile input on every endpoint with a body', () => {
   }
 
   describe('GET endpoints', () => {
+    /** fetch refuses a body on GET; node:http sends one, as a hostile client would. */
+    function getWithBody(path: string): Promise<{ status: number; contentType: string | undefined; text: string }> {
+      const url = new URL(`${api.stack.status.gateway.url}/patient${path}`);
+      const body = JSON.stringify({ lastName: { $ne: null } });
+      return new Promise((resolve, reject) => {
+        const outgoing = httpRequest(url, { method: 'GET', headers: { 'ocp-apim-subscription-key': api.subscriptionKey, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () => { resolve({ status: response.statusCode ?? 0, contentType: response.headers['content-type'], text: Buffer.concat(chunks).toString('utf8') }); });
+        });
+        outgoing.on('error', reject);
+        outgoing.end(body);
+      });
+    }
+
+    it('answer 400 to a request body on GET, with nothing audited', async () => {
+      const before = await api.counts();
+      const testId = '0f8fad5b-d9cb-469f-a165-70867728950e';
+      for (const path of [`/${patientId}`, `/${patientId}/tests`, `/${patientId}/tests/${testId}`]) {
+        const response = await getWithBody(path);
+        assert.equal(response.status, 400, path);
+        assert.equal(response.contentType, 'application/problem+json', path);
+        assert.match(response.text, /takes no request body/);
+      }
+      assert.deepEqual(await api.counts(), before);
+    });
+
     const injections = [encodeURIComponent('{"$ne":null}'), encodeURIComponent("'; return true; var x='"), '..%2F..%2Fetc%2Fpasswd'];
     for (const injection of injections) {
       it(`answer 404 problems to ${decodeURIComponent(injection)} in the path, with nothing audited`, async () => {

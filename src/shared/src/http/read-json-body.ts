@@ -1,6 +1,7 @@
 import type { HttpRequest } from '@azure/functions';
 import { PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from './errors';
 import type { FieldError } from './problem-types';
+import { firstDuplicateMember } from './duplicate-members';
 
 /** Keys that could reach a prototype or a MongoDB operator; they are never valid in our bodies. */
 const forbiddenKey = /^(__proto__|constructor|prototype)$|^\$|\./;
@@ -39,6 +40,8 @@ function parseStrictJson(bytes: Buffer): unknown {
   } catch {
     throw new ValidationError([{ field: '', message: 'The body is not well-formed JSON.' }]);
   }
+  const duplicate = firstDuplicateMember(text);
+  if (duplicate !== undefined) throw new ValidationError([{ field: duplicate, message: 'This member appears more than once.' }]);
   const problems: FieldError[] = [];
   inspect(parsed, [], problems);
   if (problems.length > 0) throw new ValidationError(problems);
@@ -56,5 +59,16 @@ function inspect(value: unknown, path: string[], problems: FieldError[]): void {
     const memberPath = [...path, key];
     if (forbiddenKey.test(key)) problems.push({ field: memberPath.join('.'), message: 'This member name is not allowed.' });
     else inspect(member, memberPath, problems);
+  }
+}
+
+/**
+ * Operations that read (GET) take no body. One sent anyway is refused rather than ignored: a body the
+ * API drops silently is a body some intermediary may have acted on.
+ */
+export function refuseBody(request: HttpRequest): void {
+  const length = Number(request.headers.get('content-length') ?? '0');
+  if (length > 0 || request.headers.has('transfer-encoding')) {
+    throw new ValidationError([{ field: '', message: 'This operation takes no request body.' }]);
   }
 }
