@@ -4,7 +4,7 @@ export { KeyRing } from './host/function-keys';
 export { createFunctionsHost } from './host/functions-host';
 export { createGateway } from './gateway/gateway';
 export type { GatewayConfig, PublishedApi } from './gateway/gateway-config';
-export { startFerretDb, ferretDbBinary, stopProcess } from './database/ferretdb';
+export { startFerretDb, ferretDbBinary, stopProcess, type RunningFerretDb } from './database/ferretdb';
 export { startFunctionHost, type FunctionHostProcess } from './stack/start-function-host';
 export { freePort, waitForPort } from './stack/wait-for-port';
 export { repositoryRoot } from './stack/repository-root';

@@ -37,11 +37,16 @@ server.listen(settings.FUNCTIONS_HOST_PORT, '127.0.0.1', () => {
 });
 
 function shutDown(): void {
-  // Finish in-flight requests, let the app flush (its appTerminate hooks), then leave; a hung request
+  // Finish in-flight requests, let the app flush (its appTerminate hooks), then leave. Keep-alive
+  // connections (the gateway's) are closed as soon as their request is answered; a hung request
   // ends it after 10 s.
-  server.close(() => { void terminateApp().finally(() => process.exit(0)); });
+  const sweep = setInterval(() => { server.closeIdleConnections(); }, 50);
+  server.close(() => {
+    clearInterval(sweep);
+    void terminateApp().finally(() => process.exit(0));
+  });
   server.closeIdleConnections();
-  setTimeout(() => process.exit(0), 10_000).unref();
+  setTimeout(() => process.exit(1), 10_000).unref();
 }
 process.once('SIGTERM', shutDown);
 process.once('SIGINT', shutDown);

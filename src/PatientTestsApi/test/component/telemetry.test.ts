@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes, randomInt } from 'node:crypto';
-import { OtlpReceiver, type ReceivedSpan } from '@patient-tests/local-stack';
+import { OtlpReceiver, testMongoUri, type ReceivedSpan } from '@patient-tests/local-stack';
 import { aPatientBody, aTestBody } from '../fixtures/builders';
 import { TestStack } from '../fixtures/test-stack';
 
@@ -123,7 +123,7 @@ describe('Distributed telemetry: one trace from the gateway to both databases', 
     assert.ok(receiver.spans.some((span) => span.name === 'POST patient/{patientId}/tests' && span.kind === server));
   });
 
-  it('exports no patient data: no names, contact or insurance numbers in any span, event or log line', async () => {
+  it('exports no patient data and no credential: no names, numbers, keys or connection string in any span, event or log line', async () => {
     const secret = {
       firstName: `Xanthe${letters(6)}`,
       lastName: `Quorvath${letters(6)}`,
@@ -158,7 +158,9 @@ describe('Distributed telemetry: one trace from the gateway to both databases', 
 
     const exported = receiver.rawBodies.join('\n');
     const logged = api.logLines.join('\n');
-    for (const value of secrets) {
+    assert.ok(api.logLines.length > 0, 'the processes did log');
+    const credentials = [api.subscriptionKey, api.stack.status.patientTests.functionKey, api.stack.status.audit.functionKey, testMongoUri()];
+    for (const value of [...secrets, ...credentials]) {
       assert.ok(!exported.includes(value), `exported telemetry contains ${value}`);
       assert.ok(!logged.includes(value), `a log line contains ${value}`);
     }
