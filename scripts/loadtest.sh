@@ -20,7 +20,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-bash scripts/install-locust.sh
+bash scripts/install-python-tools.sh
 
 stack_pid=""
 stack_dir=""

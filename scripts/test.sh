@@ -6,5 +6,5 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 bash scripts/install.sh
 npx eslint --max-warnings 0 .
-bash scripts/install-locust.sh
+bash scripts/install-python-tools.sh
 exec npx mocha

@@ -4,6 +4,19 @@
  */
 export const partialDatePattern = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/;
 
+const yearPattern = '(?:[1-9]\\d{3}|0[1-9]\\d{2}|00[1-9]\\d|000[1-9])';
+const leapYearPattern = '(?:\\d{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)';
+const monthAndDayPattern = '(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|02-(?:0[1-9]|1\\d|2[0-8]))';
+
+/**
+ * Exactly the values `dateSpan` accepts, leap days included, as one regular expression: what the
+ * OpenAPI document publishes, so that every value a client can derive from the contract is accepted
+ * (a property-based fuzzer checks exactly that). No lookarounds, so generators can work from it.
+ */
+export const calendarDatePattern = new RegExp(
+  `^(?:${yearPattern}|${yearPattern}-(?:0[1-9]|1[0-2])|${yearPattern}-${monthAndDayPattern}|${leapYearPattern}-02-29)$`,
+);
+
 export interface DateSpan {
   /** First instant of the period, UTC. */
   readonly start: Date;

@@ -1,6 +1,6 @@
 import { pageLimit } from '@patient-tests/shared';
 import { z } from 'zod';
-import { dateSpan, partialDatePattern } from './calendar-date';
+import { calendarDatePattern, dateSpan } from './calendar-date';
 import { genders } from './patient';
 
 /** Maximum lengths: the original's where it had one, and a bound on every other string. */
@@ -13,7 +13,7 @@ export const guid = z.guid('must be a GUID');
 
 export const partialDate = z
   .string()
-  .regex(partialDatePattern, 'must be YYYY, YYYY-MM or YYYY-MM-DD')
+  .regex(calendarDatePattern, 'must be a calendar date as YYYY, YYYY-MM or YYYY-MM-DD')
   .refine((value) => dateSpan(value) !== undefined, 'is not a calendar date');
 
 const patientMembers = {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { dateSpan } from '../../src/domain/calendar-date';
+import { calendarDatePattern, dateSpan } from '../../src/domain/calendar-date';
 
 describe('dateSpan', () => {
   it('gives the whole day, month or year a (partial) date stands for', () => {
@@ -17,5 +17,25 @@ describe('dateSpan', () => {
       assert.equal(dateSpan(value), undefined, value);
     }
     assert.ok(dateSpan('2000-02-29'), 'a leap day is a date');
+  });
+});
+
+describe('calendarDatePattern (what the OpenAPI document publishes)', () => {
+  it('accepts exactly what dateSpan accepts: every day, month and year form across leap-year rules', () => {
+    const pad = (value: number, width: number) => String(value).padStart(width, '0');
+    const years = [0, 1, 4, 99, 100, 400, 1600, 1700, 1900, 1999, 2000, 2023, 2024, 2100, 2400, 9996, 9999];
+    let compared = 0;
+    for (const year of years) {
+      const candidates = [pad(year, 4)];
+      for (let month = 0; month <= 13; month += 1) {
+        candidates.push(`${pad(year, 4)}-${pad(month, 2)}`);
+        for (let day = 0; day <= 32; day += 1) candidates.push(`${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}`);
+      }
+      for (const value of candidates) {
+        assert.equal(calendarDatePattern.test(value), dateSpan(value) !== undefined, value);
+        compared += 1;
+      }
+    }
+    assert.equal(compared, years.length * (1 + 14 * 34));
   });
 });
