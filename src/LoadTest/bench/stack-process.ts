@@ -7,6 +7,8 @@ import { freePort, repositoryRoot, type StackStatus } from '@patient-tests/local
 
 export interface StackProcess {
   readonly status: StackStatus;
+  /** The `npm start` process (gateway); FerretDB and the two function hosts are its children. */
+  readonly pid: number;
   stop(): Promise<void>;
 }
 
@@ -42,6 +44,7 @@ export async function startStackProcess(mongodbUri?: string, extraEnvironment: R
   const status = JSON.parse(readFileSync(statusPath, 'utf8')) as StackStatus;
   return {
     status,
+    pid: child.pid ?? 0,
     stop: async () => {
       if (child.exitCode === null) {
         child.kill('SIGINT');

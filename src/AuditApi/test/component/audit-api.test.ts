@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import { startFunctionHost, type FunctionHostProcess } from '@patient-tests/local-stack';
 import { MongoClient, type Collection } from 'mongodb';
@@ -80,6 +81,8 @@ describe('Audit API over HTTP (functions host + FerretDB)', () => {
       ['a __proto__ key', `{"sourceSystemName":"x","resource":{"type":"t","operation":"o"},"__proto__":{"isAdmin":true}}`, ['__proto__']],
       ['an empty string', JSON.stringify({ ...validBody, sourceSystemName: '' }), ['sourceSystemName']],
       ['a string over its maximum length', JSON.stringify({ ...validBody, resource: { ...validBody.resource, type: 'x'.repeat(65) } }), ['resource.type']],
+      ['a duplicate member', `{"sourceSystemName":"a",${JSON.stringify(validBody).slice(1)}`, ['sourceSystemName']],
+      ['a number too large for a double', JSON.stringify(validBody).replace('"PatientTestsApi"', '1e999'), ['sourceSystemName']],
     ];
     for (const [name, body, fields] of hostile) {
       it(`answers 400 naming ${fields.map((field) => field || 'the body').join(', ')} for ${name}, and writes nothing`, async () => {
@@ -170,6 +173,19 @@ describe('Audit API over HTTP (functions host + FerretDB)', () => {
         assert.deepEqual(((await response.json()) as Problem).errors?.map((error) => error.field), fields);
       });
     }
+
+    it('answers 400 to a request body on GET (fetch cannot send one; node:http can)', async () => {
+      const status = await new Promise<number>((resolve, reject) => {
+        const body = '{"resourceType":{"$ne":null}}';
+        const outgoing = request(`${host.url}/api/auditrecords?resourceType=patient`, {
+          method: 'GET',
+          headers: { 'x-functions-key': functionKey, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        }, (response) => { response.resume(); resolve(response.statusCode ?? 0); });
+        outgoing.on('error', reject);
+        outgoing.end(body);
+      });
+      assert.equal(status, 400);
+    });
 
     it('answers 404 for a record id that does not exist', async () => {
       const response = await get('auditrecord/0f8fad5b-d9cb-469f-a165-70867728950e');

@@ -139,5 +139,9 @@ function templateName(route: string): string {
 function structuredLogLine(level: string, functionName: string, invocationId: string, operationId: string, args: unknown[]): string {
   const message = args.filter((argument) => typeof argument !== 'object' || argument === null).map(String).join(' ');
   const properties = Object.assign({}, ...args.filter((argument) => typeof argument === 'object' && argument !== null)) as Record<string, unknown>;
-  return JSON.stringify({ ...properties, level, function: functionName, invocationId, operationId, message });
+  return JSON.stringify({ level, function: functionName, invocationId, operationId, message, ...withoutKeys(properties, ['level', 'function', 'invocationId', 'operationId', 'message']) });
+}
+
+function withoutKeys(value: Record<string, unknown>, keys: string[]): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(value).filter(([key]) => !keys.includes(key)));
 }
