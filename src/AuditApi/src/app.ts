@@ -1,4 +1,4 @@
-import { MongoConnection, type HttpFunctionDefinition } from '@patient-tests/shared';
+import { MongoConnection, healthCheck, type HttpFunctionDefinition } from '@patient-tests/shared';
 import type { AuditConfig } from './config';
 import { ensureAuditIndexes } from './data/audit-indexes';
 import type { AuditRecordDocument } from './data/audit-record-document';
@@ -23,6 +23,7 @@ export function composeAuditApp(config: AuditConfig): { functions: HttpFunctionD
       createAuditRecord(createAuditRecordHandler(register, config.maxBodyBytes)),
       getAuditRecord(getAuditRecordHandler(register)),
       listAuditRecords(listAuditRecordsHandler(register)),
+      healthCheck,
     ],
   };
 }

@@ -1,4 +1,4 @@
-import { MongoConnection, ensureIndexes, type HttpFunctionDefinition } from '@patient-tests/shared';
+import { MongoConnection, ensureIndexes, healthCheck, type HttpFunctionDefinition } from '@patient-tests/shared';
 import { AuditClient } from './clients/audit-client';
 import type { PatientTestsConfig } from './config';
 import type { MedicalTestDocument } from './data/medical-test-document';
@@ -45,6 +45,7 @@ export function composePatientTestsApp(config: PatientTestsConfig): { functions:
       createTest(createTestHandler(tests, config.maxBodyBytes)),
       listTests(listTestsHandler(tests)),
       loadTest(loadTestHandler(tests)),
+      healthCheck,
     ],
   };
 }

@@ -12,5 +12,6 @@ export { operationIdOf, withProblemHandling } from './http/with-problem-handling
 export { MongoConnection, type MongoConnectionSettings } from './mongo/mongo-connection';
 export * from './mongo/throttling-retry';
 export * from './functions/http-function-definition';
+export { healthCheck } from './functions/health-check';
 export { ensureIndexes } from './mongo/ensure-indexes';
 export { pageLimit } from './http/page-limit';

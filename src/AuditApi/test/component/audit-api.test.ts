@@ -187,6 +187,14 @@ describe('Audit API over HTTP (functions host + FerretDB)', () => {
       assert.equal(status, 400);
     });
 
+    it('answers the platform health check anonymously, without touching the register', async () => {
+      const count = await records.countDocuments();
+      const response = await fetch(`${host.url}/api/health`);
+      assert.equal(response.status, 200);
+      assert.deepEqual(await response.json(), { status: 'ok' });
+      assert.equal(await records.countDocuments(), count);
+    });
+
     it('answers 404 for a record id that does not exist', async () => {
       const response = await get('auditrecord/0f8fad5b-d9cb-469f-a165-70867728950e');
       assert.equal(response.status, 404);

@@ -1,0 +1,263 @@
+# Both function apps: Flex Consumption, Node 22, a user-assigned identity each, host storage through
+# that identity (shared keys off), outbound VNet integration, inbound only through a private endpoint
+# whose subnet admits one caller, HTTPS only, TLS 1.2+, Key Vault references for every secret.
+locals {
+  function_apps = {
+    patient_tests = {
+      name = "func-${local.resource_prefix}-patienttests"
+      # Who may call it: API Management only.
+      caller_subnet = "apim"
+      app_settings = {
+        MONGODB_URI                 = "@Microsoft.KeyVault(SecretUri=${azurerm_key_vault_secret.main["patient-tests-mongodb-uri"].versionless_id})"
+        PATIENT_TESTS_DATABASE_NAME = azurerm_cosmosdb_mongo_database.main["patient_tests"].name
+        AUDIT_API_URL               = "https://func-${local.resource_prefix}-audit.azurewebsites.net/api"
+        AUDIT_API_KEY               = "@Microsoft.KeyVault(SecretUri=${azurerm_key_vault_secret.main["audit-api-key"].versionless_id})"
+      }
+    }
+    audit = {
+      name = "func-${local.resource_prefix}-audit"
+      # Who may call it: the PatientTests app only (its outbound subnet).
+      caller_subnet = "patient_tests_outbound"
+      app_settings = {
+        MONGODB_URI           = "@Microsoft.KeyVault(SecretUri=${azurerm_key_vault_secret.main["audit-mongodb-uri"].versionless_id})"
+        AUDIT_DATABASE_NAME   = azurerm_cosmosdb_mongo_database.main["audit"].name
+        AUDIT_COLLECTION_NAME = azurerm_cosmosdb_mongo_collection.main["audit_records"].name
+      }
+    }
+  }
+  storage_services = ["blob", "queue", "table"]
+  storage_endpoints = merge([
+    for app in keys(local.function_apps) : { for service in local.storage_services : "${app}-${service}" => { app = app, service = service } }
+  ]...)
+}
+
+resource "azurerm_storage_account" "functions" {
+  #checkov:skip=CKV_AZURE_36: Reached through private endpoints only; no Azure service needs the trusted-services bypass, so it stays closed.
+  #checkov:skip=CKV_AZURE_33: Logging through diagnostic settings to Log Analytics (below); queue_properties is a data-plane call that cannot pass a closed public endpoint.
+  #checkov:skip=CKV2_AZURE_1: Encrypted at rest with Microsoft-managed keys; it holds the host's keys and the code package, no patient data. Customer-managed keys are an option (docs/security_pattern.md).
+  for_each                 = local.function_apps
+  name                     = "st${local.storage_prefix}${substr(replace(each.key, "_", ""), 0, 6)}"
+  location                 = azurerm_resource_group.main.location
+  resource_group_name      = azurerm_resource_group.main.name
+  account_tier             = "Standard"
+  account_replication_type = "GZRS"
+
+  shared_access_key_enabled         = false
+  default_to_oauth_authentication   = true
+  public_network_access_enabled     = false
+  allow_nested_items_to_be_public   = false
+  min_tls_version                   = "TLS1_2"
+  infrastructure_encryption_enabled = true
+  local_user_enabled                = false
+
+  network_rules {
+    default_action = "Deny"
+    bypass         = ["None"]
+  }
+
+  blob_properties {
+    delete_retention_policy {
+      days = 7
+    }
+    container_delete_retention_policy {
+      days = 7
+    }
+  }
+
+  sas_policy {
+    expiration_period = "00.01:00:00"
+  }
+
+  tags = local.tags
+}
+
+# Where Flex Consumption keeps the deployment package.
+resource "azurerm_storage_container" "deployments" {
+  #checkov:skip=CKV2_AZURE_21: Blob reads are logged by the diagnostic setting on the account's blob service (storage_logs below), which this check does not follow to a container.
+  for_each              = local.function_apps
+  name                  = "deployments"
+  storage_account_id    = azurerm_storage_account.functions[each.key].id
+  container_access_type = "private"
+}
+
+resource "azurerm_private_endpoint" "storage" {
+  for_each            = local.storage_endpoints
+  name                = "pe-${local.resource_prefix}-st-${replace(each.key, "_", "-")}"
+  location            = azurerm_resource_group.main.location
+  resource_group_name = azurerm_resource_group.main.name
+  subnet_id           = azurerm_subnet.private_endpoints["data"].id
+  tags                = local.tags
+
+  private_service_connection {
+    name                           = each.value.service
+    private_connection_resource_id = azurerm_storage_account.functions[each.value.app].id
+    subresource_names              = [each.value.service]
+    is_manual_connection           = false
+  }
+
+  private_dns_zone_group {
+    name                 = each.value.service
+    private_dns_zone_ids = [azurerm_private_dns_zone.main[each.value.service].id]
+  }
+}
+
+# Each app's identity on its own storage account only: what the Functions host needs for its keys,
+# leases and the deployment package.
+locals {
+  storage_roles = merge([
+    for app in keys(local.function_apps) : {
+      for role in ["Storage Blob Data Owner", "Storage Queue Data Contributor", "Storage Table Data Contributor"] :
+      "${app}-${role}" => { app = app, role = role }
+    }
+  ]...)
+}
+
+resource "azurerm_role_assignment" "function_storage" {
+  for_each             = local.storage_roles
+  scope                = azurerm_storage_account.functions[each.value.app].id
+  role_definition_name = each.value.role
+  principal_id         = local.identities[each.value.app].principal_id
+}
+
+resource "azurerm_service_plan" "functions" {
+  #checkov:skip=CKV_AZURE_225: Flex Consumption (FC1) has no plan-level zone redundancy setting; instances are spread by the platform.
+  #checkov:skip=CKV_AZURE_212: Flex Consumption scales per request from zero; a minimum instance count does not apply to the plan.
+  for_each            = local.function_apps
+  name                = "asp-${local.resource_prefix}-${replace(each.key, "_", "-")}"
+  location            = azurerm_resource_group.main.location
+  resource_group_name = azurerm_resource_group.main.name
+  os_type             = "Linux"
+  sku_name            = "FC1"
+  tags                = local.tags
+}
+
+resource "azurerm_function_app_flex_consumption" "main" {
+  for_each            = local.function_apps
+  name                = each.value.name
+  location            = azurerm_resource_group.main.location
+  resource_group_name = azurerm_resource_group.main.name
+  service_plan_id     = azurerm_service_plan.functions[each.key].id
+
+  runtime_name           = "node"
+  runtime_version        = "22"
+  maximum_instance_count = var.function_max_instances
+  instance_memory_in_mb  = 2048
+
+  storage_container_type            = "blobContainer"
+  storage_container_endpoint        = "${azurerm_storage_account.functions[each.key].primary_blob_endpoint}${azurerm_storage_container.deployments[each.key].name}"
+  storage_authentication_type       = "UserAssignedIdentity"
+  storage_user_assigned_identity_id = local.identities[each.key].id
+
+  identity {
+    type         = "UserAssigned"
+    identity_ids = [local.identities[each.key].id]
+  }
+  key_vault_reference_identity_id = local.identities[each.key].id
+
+  https_only                                     = true
+  public_network_access_enabled                  = false
+  client_certificate_mode                        = "Required"
+  virtual_network_subnet_id                      = azurerm_subnet.function_outbound[each.key].id
+  webdeploy_publish_basic_authentication_enabled = false
+
+  site_config {
+    minimum_tls_version                    = "1.2"
+    scm_minimum_tls_version                = "1.2"
+    http2_enabled                          = true
+    application_insights_connection_string = azurerm_application_insights.main.connection_string
+    health_check_path                      = "/api/health"
+    health_check_eviction_time_in_min      = 2
+
+    ip_restriction_default_action = "Deny"
+    ip_restriction {
+      name                      = "allow-caller"
+      action                    = "Allow"
+      priority                  = 100
+      virtual_network_subnet_id = each.value.caller_subnet == "apim" ? azurerm_subnet.apim.id : azurerm_subnet.function_outbound["patient_tests"].id
+    }
+
+    scm_ip_restriction_default_action = "Deny"
+    dynamic "scm_ip_restriction" {
+      for_each = var.deployment_ip_ranges
+      content {
+        name       = "deployment-${scm_ip_restriction.key}"
+        action     = "Allow"
+        priority   = 100 + scm_ip_restriction.key
+        ip_address = scm_ip_restriction.value
+      }
+    }
+  }
+
+  app_settings = merge(each.value.app_settings, {
+    AzureWebJobsStorage__accountName = azurerm_storage_account.functions[each.key].name
+    AzureWebJobsStorage__credential  = "managedidentity"
+    AzureWebJobsStorage__clientId    = local.identities[each.key].client_id
+  })
+
+  tags = local.tags
+
+  depends_on = [azurerm_role_assignment.function_storage, azurerm_role_assignment.secret_reader]
+}
+
+resource "azurerm_private_endpoint" "function_apps" {
+  for_each            = local.function_apps
+  name                = "pe-${local.resource_prefix}-${replace(each.key, "_", "-")}"
+  location            = azurerm_resource_group.main.location
+  resource_group_name = azurerm_resource_group.main.name
+  subnet_id           = azurerm_subnet.private_endpoints["${each.key}_inbound"].id
+  tags                = local.tags
+
+  private_service_connection {
+    name                           = "sites"
+    private_connection_resource_id = azurerm_function_app_flex_consumption.main[each.key].id
+    subresource_names              = ["sites"]
+    is_manual_connection           = false
+  }
+
+  private_dns_zone_group {
+    name                 = "sites"
+    private_dns_zone_ids = [azurerm_private_dns_zone.main["sites"].id]
+  }
+}
+
+# Function keys with the values kept in Key Vault (azurerm has no resource for a named host key).
+resource "azapi_resource_action" "function_keys" {
+  for_each = {
+    audit_for_patient_tests = { app = "audit", key_name = "patient-tests" }
+    patient_tests_for_apim  = { app = "patient_tests", key_name = "apim" }
+  }
+  type        = "Microsoft.Web/sites@2024-04-01"
+  resource_id = azurerm_function_app_flex_consumption.main[each.value.app].id
+  action      = "host/default/functionKeys/${each.value.key_name}"
+  method      = "PUT"
+  body = {
+    properties = {
+      name  = each.value.key_name
+      value = random_password.function_key[each.key].result
+    }
+  }
+}
+
+# Reads, writes and deletes on each account's blob and queue services, to Log Analytics.
+locals {
+  storage_logs = merge([
+    for app in keys(local.function_apps) : { for service in ["blob", "queue"] : "${app}-${service}" => { app = app, service = service } }
+  ]...)
+}
+
+resource "azurerm_monitor_diagnostic_setting" "storage_logs" {
+  for_each                   = local.storage_logs
+  name                       = "storage-${each.value.service}-logs"
+  target_resource_id         = "${azurerm_storage_account.functions[each.value.app].id}/${each.value.service}Services/default"
+  log_analytics_workspace_id = azurerm_log_analytics_workspace.main.id
+
+  enabled_log {
+    category = "StorageRead"
+  }
+  enabled_log {
+    category = "StorageWrite"
+  }
+  enabled_log {
+    category = "StorageDelete"
+  }
+}

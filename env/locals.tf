@@ -1,0 +1,30 @@
+locals {
+  # The names the code uses (src/*/src/config.ts defaults); the apps receive exactly these values.
+  databases = {
+    patient_tests = "patienttests"
+    audit         = "audit"
+  }
+  collections = {
+    patients      = "patients"
+    tests         = "tests"
+    audit_records = "auditrecords"
+  }
+
+  resource_prefix = "${var.name_prefix}-${var.environment}"
+  # Storage accounts: 3 to 24 lower-case letters and digits.
+  storage_prefix = substr(replace("${var.name_prefix}${var.environment}", "-", ""), 0, 16)
+
+  subnets = {
+    apim                   = cidrsubnet(var.address_space, 4, 0)
+    patient_tests_outbound = cidrsubnet(var.address_space, 4, 1)
+    audit_outbound         = cidrsubnet(var.address_space, 4, 2)
+    patient_tests_inbound  = cidrsubnet(var.address_space, 5, 6)
+    audit_inbound          = cidrsubnet(var.address_space, 5, 7)
+    data                   = cidrsubnet(var.address_space, 4, 4)
+  }
+
+  tags = merge(var.tags, {
+    application = "patient-tests"
+    environment = var.environment
+  })
+}
