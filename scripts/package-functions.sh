@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# `bash scripts/package-functions.sh [out-dir]`: builds both function apps and writes one deployable zip
+# per app (its compiled code, host.json, package.json and production node_modules, with the shared
+# package packed in) into .local/packages/ or the given folder. No Azure access needed.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+out="$(realpath -m "${1:-$root/.local/packages}")"
+cd "$root"
+bash scripts/install.sh
+mkdir -p "$out"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+shared_tarball="$(npm pack --silent -w @patient-tests/shared --pack-destination "$work" | tail -n 1)"
+
+for app in AuditApi PatientTestsApi; do
+  stage="$work/$app"
+  mkdir -p "$stage/dist"
+  cp -r "src/$app/dist/src" "$stage/dist/src"
+  cp "src/$app/host.json" "$stage/"
+  # The app's own package.json, pointing at the packed shared package and without dev dependencies.
+  node -e '
+    const [source, target, tarball] = process.argv.slice(1);
+    const manifest = JSON.parse(require("fs").readFileSync(source, "utf8"));
+    delete manifest.devDependencies;
+    delete manifest.scripts;
+    manifest.dependencies["@patient-tests/shared"] = `file:../${tarball}`;
+    require("fs").writeFileSync(target, JSON.stringify(manifest, null, 2) + "\n");
+  ' "src/$app/package.json" "$stage/package.json" "$shared_tarball"
+  (cd "$stage" && npm install --omit=dev --no-audit --no-fund --loglevel=error >/dev/null)
+  rm -f "$out/$app.zip"
+  (cd "$stage" && python3 -m zipfile -c "$out/$app.zip" dist host.json package.json node_modules)
+  echo "$out/$app.zip ($(du -h "$out/$app.zip" | cut -f1))"
+done
