@@ -152,7 +152,6 @@ resource "azurerm_function_app_flex_consumption" "main" {
     type         = "UserAssigned"
     identity_ids = [local.identities[each.key].id]
   }
-  key_vault_reference_identity_id = local.identities[each.key].id
 
   https_only                                     = true
   public_network_access_enabled                  = false
@@ -217,6 +216,20 @@ resource "azurerm_private_endpoint" "function_apps" {
   private_dns_zone_group {
     name                 = "sites"
     private_dns_zone_ids = [azurerm_private_dns_zone.main["sites"].id]
+  }
+}
+
+# Key Vault references resolve with the app's user-assigned identity (the platform would otherwise try a
+# system-assigned one, which these apps do not have); azurerm's Flex Consumption resource has no argument
+# for it.
+resource "azapi_update_resource" "key_vault_reference_identity" {
+  for_each    = local.function_apps
+  type        = "Microsoft.Web/sites@2024-04-01"
+  resource_id = azurerm_function_app_flex_consumption.main[each.key].id
+  body = {
+    properties = {
+      keyVaultReferenceIdentity = local.identities[each.key].id
+    }
   }
 }
 

@@ -222,13 +222,12 @@ resource "azurerm_private_dns_zone" "main" {
 }
 
 resource "azurerm_private_dns_zone_virtual_network_link" "main" {
-  for_each              = local.private_dns_zones
-  name                  = "link-${replace(each.key, "_", "-")}"
-  resource_group_name   = azurerm_resource_group.main.name
-  private_dns_zone_name = azurerm_private_dns_zone.main[each.key].name
-  virtual_network_id    = azurerm_virtual_network.main.id
-  registration_enabled  = false
-  tags                  = local.tags
+  for_each             = local.private_dns_zones
+  name                 = "link-${replace(each.key, "_", "-")}"
+  private_dns_zone_id  = azurerm_private_dns_zone.main[each.key].id
+  virtual_network_id   = azurerm_virtual_network.main.id
+  registration_enabled = false
+  tags                 = local.tags
 }
 
 # The outbound-integration subnets take no inbound traffic at all.

@@ -5,12 +5,14 @@ terraform {
   required_providers {
     azurerm = {
       source = "hashicorp/azurerm"
-      # A current 4.x floor; only argument names that 5.x keeps are used (e.g. rbac_authorization_enabled).
-      version = ">= 4.45.0, < 6.0.0"
+      # 5.x (GA July 2026): `tofu validate` against the provider showed that some resources have no
+      # argument set common to 4.x and 5.x (azurerm_private_dns_zone_virtual_network_link takes
+      # private_dns_zone_id only in 5.x), so the floor is 5.0. See env/README.md.
+      version = ">= 5.0.0, < 6.0.0"
     }
     azapi = {
       source = "Azure/azapi"
-      # Only for what azurerm has no resource for: function keys with values we choose.
+      # Only for what azurerm lacks: function keys with values we choose, the Key Vault reference identity.
       version = ">= 2.4.0, < 3.0.0"
     }
     random = {

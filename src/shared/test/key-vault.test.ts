@@ -93,6 +93,26 @@ describe('Key Vault (the real SDK against a loopback stand-in)', () => {
       assert.equal((await secrets.getSecret('rotated-key')).value, 'the-new-key-value');
     });
 
+    it('refreshes an API Management named value when that is the consumer', async () => {
+      azure.functionKeys.set(patientTests, new Map([['apim', 'the-old-key-value']]));
+      azure.secrets.set('apim-key', ['the-old-key-value']);
+      const namedValue = '/subscriptions/0000/resourceGroups/rg/providers/Microsoft.ApiManagement/service/apim/namedValues/patient-tests-function-key';
+      await rotateFunctionKey({ secretName: 'apim-key', providerSiteId: patientTests, keyName: 'apim', consumerSiteIds: [], consumerNamedValueIds: [namedValue], settleMs: 0 }, tools());
+      assert.deepEqual(azure.events, [
+        'key apim-20261122t101500z added on func-patienttests',
+        'secret apim-key version 2',
+        'refresh named value patient-tests-function-key',
+        'key apim retired on func-patienttests',
+      ]);
+    });
+
+    it('refuses to start when the secret holds no key the provider knows, or nobody would be refreshed', async () => {
+      azure.functionKeys.set(audit, new Map([['patient-tests', 'the-old-key-value']]));
+      azure.secrets.set('rotated-key', ['the-old-key-value']);
+      await assert.rejects(rotateFunctionKey({ ...plan, consumerSiteIds: [] }, tools()), /no consumer to refresh/);
+      assert.deepEqual(azure.events, []);
+    });
+
     it('refuses to start when the secret holds no key the provider knows', async () => {
       azure.functionKeys.set(audit, new Map([['patient-tests', 'the-old-key-value']]));
       azure.secrets.set('rotated-key', ['drifted']);

@@ -7,11 +7,13 @@ export interface FunctionKeysApi {
   deleteFunctionKey(siteId: string, name: string): Promise<void>;
   /** Restarting makes the platform read Key Vault references again. */
   restart(siteId: string): Promise<void>;
+  /** Makes API Management read a Key Vault named value again. */
+  refreshNamedValue(namedValueId: string): Promise<void>;
 }
 
 const apiVersion = '2024-04-01';
 
-/** The REST calls of Microsoft.Web/sites, with a token from the given credential. */
+/** The REST calls of Microsoft.Web/sites (and one of API Management), with a token from the given credential. */
 export class ArmFunctionKeysApi implements FunctionKeysApi {
   constructor(
     private readonly credential: TokenCredential,
@@ -35,10 +37,14 @@ export class ArmFunctionKeysApi implements FunctionKeysApi {
     await this.call('POST', `${siteId}/restart`);
   }
 
-  private async call(method: string, path: string, body?: unknown): Promise<unknown> {
+  async refreshNamedValue(namedValueId: string): Promise<void> {
+    await this.call('POST', `${namedValueId}/refreshSecret`, undefined, '2022-08-01');
+  }
+
+  private async call(method: string, path: string, body?: unknown, version = apiVersion): Promise<unknown> {
     const token = await this.credential.getToken(`${this.endpoint}/.default`);
     if (!token) throw new Error('no token for Azure Resource Manager');
-    const response = await fetch(`${this.endpoint}${path}?api-version=${apiVersion}`, {
+    const response = await fetch(`${this.endpoint}${path}?api-version=${version}`, {
       method,
       headers: { authorization: `Bearer ${token.token}`, 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),

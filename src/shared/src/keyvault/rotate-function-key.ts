@@ -16,6 +16,8 @@ export interface RotationPlan {
   readonly keyName: string;
   /** The apps whose Key Vault reference holds the key (their ARM resource ids); restarted to reread it. */
   readonly consumerSiteIds: readonly string[];
+  /** API Management named values that hold the key (their ARM resource ids); refreshed to reread it. */
+  readonly consumerNamedValueIds?: readonly string[];
   /** How long the old key keeps working after the consumers were told, before it is retired. */
   readonly settleMs: number;
 }
@@ -45,6 +47,9 @@ export async function rotateFunctionKey(plan: RotationPlan, tools: RotationTools
   const current = (await tools.secrets.getSecret(plan.secretName)).value;
   const before = await tools.sites.listFunctionKeys(plan.providerSiteId);
   const ours = Object.keys(before).filter((name) => name === plan.keyName || name.startsWith(`${plan.keyName}-`));
+  if ((plan.consumerNamedValueIds?.length ?? 0) + plan.consumerSiteIds.length === 0) {
+    throw new Error('no consumer to refresh: the old key would be retired while still in use');
+  }
   if (current === undefined || !ours.some((name) => before[name] === current)) {
     throw new Error(`the secret ${plan.secretName} does not hold any ${plan.keyName} key of the provider; refusing to rotate from an unknown state`);
   }
@@ -59,7 +64,8 @@ export async function rotateFunctionKey(plan: RotationPlan, tools: RotationTools
   tools.log(`2/4 ${plan.secretName} has a new version`);
 
   for (const consumer of plan.consumerSiteIds) await tools.sites.restart(consumer);
-  tools.log(`3/4 ${plan.consumerSiteIds.length} consumer(s) restarted to read the new version`);
+  for (const namedValue of plan.consumerNamedValueIds ?? []) await tools.sites.refreshNamedValue(namedValue);
+  tools.log(`3/4 ${plan.consumerSiteIds.length} app(s) restarted, ${plan.consumerNamedValueIds?.length ?? 0} named value(s) refreshed`);
 
   await tools.sleep(plan.settleMs);
   for (const name of ours) await tools.sites.deleteFunctionKey(plan.providerSiteId, name);
