@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The checks of env/ that run without a cloud: formatting (OpenTofu), checkov (zero failed checks; each
 # skip is justified beside its resource), and the security invariants read from the HCL (pytest).
-# `tofu validate` runs too when a local provider mirror exists (scripts/build-provider-mirror.sh).
+# `tofu validate` and `tofu test` (mocked providers) run too when a local provider mirror exists
+# (scripts/build-provider-mirror.sh).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -29,6 +30,8 @@ if [ -d "$mirror/registry.opentofu.org/hashicorp/azurerm" ]; then
   cp src/PatientTestsApi/openapi.json "$scratch/src/PatientTestsApi/"
   .local/venv-iac/bin/python env/tests/without_provider.py env "$scratch/env" azapi
   (cd "$scratch/env" && "$root/.local/bin/tofu" init -backend=false -input=false -no-color -plugin-dir="$mirror" >/dev/null && "$root/.local/bin/tofu" validate -no-color)
+  echo "env/: tofu test (mocked providers: plans the whole configuration and checks it)"
+  (cd "$scratch/env" && "$root/.local/bin/tofu" test -no-color)
 else
-  echo "env/: tofu validate skipped: no provider mirror (bash scripts/build-provider-mirror.sh builds one; see env/README.md)"
+  echo "env/: tofu validate and tofu test skipped: no provider mirror (bash scripts/build-provider-mirror.sh builds one; see env/README.md)"
 fi

@@ -36,7 +36,7 @@ def top_level_blocks(text):
 def strip(text, provider):
     kept, position = [], 0
     for start, end, header in top_level_blocks(text):
-        if re.match(rf'\s*(resource|data)\s+"{provider}_', header) or re.match(rf'\s*provider\s+"{provider}"', header):
+        if re.match(rf'\s*(resource|data)\s+"{provider}_', header) or re.match(rf'\s*(mock_)?provider\s+"{provider}"', header):
             kept.append(text[position:start])
             position = end
     kept.append(text[position:])
@@ -45,10 +45,12 @@ def strip(text, provider):
 
 
 def main(source, target, provider):
-    shutil.copytree(source, target, dirs_exist_ok=True, ignore=shutil.ignore_patterns(".terraform", "tests", "*.tfstate*"))
-    for name in os.listdir(target):
-        if name.endswith(".tf"):
-            path = os.path.join(target, name)
+    shutil.copytree(source, target, dirs_exist_ok=True, ignore=shutil.ignore_patterns(".terraform", "__pycache__", "*.py", "*.txt", "*.tfstate*"))
+    for directory, _, names in os.walk(target):
+        for name in names:
+            if not name.endswith((".tf", ".tftest.hcl")):
+                continue
+            path = os.path.join(directory, name)
             with open(path, encoding="utf-8") as handle:
                 text = handle.read()
             with open(path, "w", encoding="utf-8") as handle:
