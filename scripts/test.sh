@@ -8,5 +8,7 @@ cd "$root"
 bash scripts/install.sh
 npx eslint --max-warnings 0 .
 bash scripts/install-python-tools.sh
+if [ -z "${CHROMIUM_PATH:-}" ]; then bash scripts/install-browser.sh; fi
+bash scripts/install-actionlint.sh
 bash scripts/check-infrastructure.sh
 exec npx mocha

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { MongoServerError } from 'mongodb';
+import { MongoNetworkError, MongoServerError } from 'mongodb';
 import { ServiceUnavailableError, withThrottlingRetry, type RetryTools, type ThrottlingRetryPolicy } from '../src';
 
 const policy: ThrottlingRetryPolicy = { maxTotalWaitMs: 1_000, fallbackWaitMs: 100, jitterRatio: 0.2 };
@@ -54,6 +54,16 @@ describe('withThrottlingRetry', () => {
     const total = tools.waits.reduce((sum, wait) => sum + wait, 0);
     assert.ok(total <= policy.maxTotalWaitMs, `waited ${total} ms`);
     assert.deepEqual(tools.waits, [360, 360]);
+  });
+
+  it('answers 503 when the server is gone, also for a socket error the driver passes through unwrapped', async () => {
+    // What mongodb 7.9 threw when FerretDB was killed in the middle of a burst of writes.
+    const ended = Object.assign(new Error('This socket has been ended by the other party'), { code: 'EPIPE' });
+    for (const gone of [ended, new MongoNetworkError('connection closed')]) {
+      const op = flaky([gone]);
+      await assert.rejects(withThrottlingRetry(op.operation, policy, recordingTools()), (error: unknown) => error instanceof ServiceUnavailableError && error.cause === gone);
+      assert.equal(op.calls(), 1, 'not retried: the caller gets 503 with Retry-After');
+    }
   });
 
   it('does not retry other errors', async () => {

@@ -6,6 +6,7 @@ import { MongoClient } from 'mongodb';
 import { ferretDbBinary, startFerretDb, type RunningFerretDb } from '../database/ferretdb';
 import { readApiLimits, type ApiLimits } from '../gateway/api-policy';
 import { createGateway } from '../gateway/gateway';
+import { apiDocsDocuments } from '../gateway/api-docs';
 import type { LocalKeys } from './local-keys';
 import { gatewayTracing } from '../telemetry/gateway-tracing';
 import { startFunctionHost, type FunctionHostProcess } from './start-function-host';
@@ -110,7 +111,10 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         functionKey: options.keys.patientTestsFunctionKey,
         operations: Object.keys((JSON.parse(openApi) as { paths: Record<string, unknown> }).paths),
       }],
-      documents: [{ path: '/openapi/patient.json', contentType: 'application/json', body: openApi }],
+      documents: [
+        { path: '/openapi/patient.json', contentType: 'application/json', body: openApi },
+        ...apiDocsDocuments({ basePath: '/docs', openApiPath: '/openapi/patient.json', subscriptionKey: options.keys.gatewaySubscriptionKey }),
+      ],
       tracer: tracing?.tracer,
       limits: withCallsPerWindow(readApiLimits(join(options.root, 'env', 'policies', 'patient-api.xml')), options.callsPerWindow),
     });
@@ -121,7 +125,12 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     const gatewayPort = typeof address === 'object' && address ? address.port : options.ports.gateway;
 
     const status: StackStatus = {
-      gateway: { url: `http://127.0.0.1:${gatewayPort}`, subscriptionKey: options.keys.gatewaySubscriptionKey, openApi: `http://127.0.0.1:${gatewayPort}/openapi/patient.json` },
+      gateway: {
+        url: `http://127.0.0.1:${gatewayPort}`,
+        subscriptionKey: options.keys.gatewaySubscriptionKey,
+        openApi: `http://127.0.0.1:${gatewayPort}/openapi/patient.json`,
+        docs: `http://127.0.0.1:${gatewayPort}/docs/`,
+      },
       patientTests: { url: patientTests.url, functionKey: options.keys.patientTestsFunctionKey, database: options.names.patientTestsDatabase },
       audit: { url: audit.url, functionKey: options.keys.auditFunctionKey, database: options.names.auditDatabase, collection: options.names.auditCollection },
       mongodbUri,

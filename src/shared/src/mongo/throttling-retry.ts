@@ -71,6 +71,13 @@ export function retryAfterMs(error: MongoError): number | undefined {
   return match?.[1] === undefined ? undefined : Number(match[1]);
 }
 
+/** Socket errors the driver can let through unwrapped (found killing the database mid-write). */
+const socketErrorCodes = new Set(['EPIPE', 'ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'ERR_SOCKET_CLOSED', 'ERR_STREAM_DESTROYED', 'ERR_STREAM_WRITE_AFTER_END']);
+
 function isUnreachable(error: unknown): boolean {
-  return error instanceof MongoServerSelectionError || error instanceof MongoNetworkError;
+  if (error instanceof MongoServerSelectionError || error instanceof MongoNetworkError) return true;
+  // mongodb 7.9 rethrows a write to a socket the server has closed as Node's own
+  // "This socket has been ended by the other party" (EPIPE), not as a MongoNetworkError.
+  const code = typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;
+  return typeof code === 'string' && socketErrorCodes.has(code);
 }
