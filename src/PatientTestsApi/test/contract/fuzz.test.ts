@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repositoryRoot } from '@patient-tests/local-stack';
 import { TestStack } from '../fixtures/test-stack';
@@ -19,12 +21,16 @@ interface Run { code: number; output: string }
 function fuzz(schemaUrl: string, headers: string[]): Promise<Run> {
   const args = ['--config-file', join(contractDirectory, 'schemathesis.toml'), 'run', schemaUrl, '--max-examples', examples, '--seed', seed, '--workers', '1', '--no-color'];
   for (const header of headers) args.push('-H', header);
-  return new Promise((resolve) => {
+  // schemathesis stores failing examples in .schemathesis/ under its working folder and replays them on
+  // the next run; a throw-away folder keeps every run to its seed alone.
+  const workingFolder = mkdtempSync(join(tmpdir(), 'schemathesis-'));
+  return new Promise<Run>((resolve) => {
     execFile(schemathesis, args, {
-      cwd: contractDirectory,
+      cwd: workingFolder,
       env: { PATH: process.env.PATH ?? '', PYTHONPATH: contractDirectory, SCHEMATHESIS_HOOKS: 'no_internal_detail', NO_COLOR: '1' },
       maxBuffer: 16 * 1024 * 1024,
     }, (error, stdout, stderr) => {
+      rmSync(workingFolder, { recursive: true, force: true });
       resolve({ code: error ? Number(error.code ?? 1) : 0, output: `${stdout}${stderr}` });
     });
   });
