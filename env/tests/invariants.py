@@ -133,7 +133,6 @@ def app_settings_hold_no_secrets(config: Config) -> list[str]:
 
 def narrow_role_assignments(config: Config) -> list[str]:
     violations = []
-    app_identities = {"patient_tests", "audit", "apim"}
     for name, body in config.of_type("azurerm_role_assignment"):
         scope = str(value(body, "scope"))
         role = str(value(body, "role_definition_name"))
@@ -143,9 +142,7 @@ def narrow_role_assignments(config: Config) -> list[str]:
         if not re.fullmatch(r"\$\{azurerm_[a-z_]+\.[a-z_]+(\[[^\]]+\])?\.(id|resource_versionless_id)\}", scope):
             violations.append(f"azurerm_role_assignment.{name} has a scope that is not one resource or one secret: {scope}")
         on_vault = re.fullmatch(r"\$\{azurerm_key_vault\.[a-z_]+\.id\}", scope) is not None
-        granted_to_app = any(identity in principal for identity in ("local.identities", "azurerm_user_assigned_identity")) or any(
-            f'"{identity}"' in principal for identity in app_identities
-        )
+        granted_to_app = "local.identities" in principal or "azurerm_user_assigned_identity" in principal
         if on_vault and granted_to_app:
             violations.append(f"azurerm_role_assignment.{name} gives an app identity a role on the whole vault")
         if role == "Key Vault Secrets User" and not scope.endswith(".resource_versionless_id}"):

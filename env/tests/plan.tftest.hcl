@@ -64,7 +64,7 @@ mock_provider "azurerm" {
   mock_resource "azurerm_cosmosdb_account" {
     defaults = {
       id                                = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-pt01-dev/providers/Microsoft.DocumentDB/databaseAccounts/cosmos"
-      primary_mongodb_connection_string = "mongodb://cosmos:key@cosmos.mongo.cosmos.azure.com:10255/?ssl=true&retrywrites=false"
+      primary_mongodb_connection_string = "mongodb://cosmos.mongo.cosmos.azure.com:10255/?ssl=true&retrywrites=false"
     }
   }
 

@@ -35,7 +35,7 @@ BREAKAGES = [
     ("private endpoint DNS", "cosmos.tf", r"  private_dns_zone_group \{[^}]*\}\n", ""),
     ("Key Vault RBAC", "keyvault.tf", r"rbac_authorization_enabled\s+= true", "rbac_authorization_enabled = false"),
     ("app settings", "functions.tf", r'AUDIT_API_KEY\s+= "[^"]*"', 'AUDIT_API_KEY = "0123456789abcdef"'),
-    ("app settings", "functions.tf", r'MONGODB_URI\s+= "[^"]*"', 'MONGODB_URI = "mongodb://user:pw@cosmos:10255/"'),
+    ("app settings", "functions.tf", r'MONGODB_URI\s+= "[^"]*"', 'MONGODB_URI = "mongodb://cosmos.example:10255/"'),
     ("role assignments", "keyvault.tf", r"scope\s+= azurerm_key_vault_secret\.main\[each\.key\]\.resource_versionless_id", "scope = azurerm_key_vault.main.id"),
     ("role assignments", "functions.tf", r"scope\s+= azurerm_storage_account\.functions\[each\.value\.app\]\.id", "scope = azurerm_resource_group.main.id"),
     ("database names", "locals.tf", r'patient_tests = "patienttests"', 'patient_tests = "patients_db"'),

@@ -6,7 +6,7 @@ export * from './http/problem-types';
 export { toProblemResponse } from './http/to-problem-response';
 export { decode } from './http/decode';
 export { queryParameters } from './http/query-parameters';
-export { readJsonBody, refuseBody } from './http/read-json-body';
+export { readJsonBody } from './http/read-json-body';
 export * from './http/trace-context';
 export { operationIdOf, withProblemHandling } from './http/with-problem-handling';
 export { MongoConnection, type MongoConnectionSettings } from './mongo/mongo-connection';

@@ -23,7 +23,7 @@ describe('Key Vault (the real SDK against a loopback stand-in)', () => {
 
   describe('resolveKeyVaultReferences (the loader for apps outside App Service)', () => {
     it('resolves both reference forms and leaves other settings as they are', async () => {
-      await secrets.setSecret('patient-tests-mongodb-uri', 'mongodb://account:secret@cosmos.example:10255/?retrywrites=false');
+      await secrets.setSecret('patient-tests-mongodb-uri', 'mongodb://cosmos.example:10255/?retrywrites=false');
       await secrets.setSecret('audit-api-key', 'first-value');
       await secrets.setSecret('audit-api-key', 'second-value');
       const vaultName = new URL(azure.url).hostname.split('.')[0] ?? '';
@@ -34,7 +34,7 @@ describe('Key Vault (the real SDK against a loopback stand-in)', () => {
         PATIENT_TESTS_DATABASE_NAME: 'patienttests',
       }, azure.url, secrets);
       assert.deepEqual(resolved, {
-        MONGODB_URI: 'mongodb://account:secret@cosmos.example:10255/?retrywrites=false',
+        MONGODB_URI: 'mongodb://cosmos.example:10255/?retrywrites=false',
         AUDIT_API_KEY: 'second-value',
         PINNED: 'first-value',
         PATIENT_TESTS_DATABASE_NAME: 'patienttests',

@@ -1,12 +1,11 @@
 import type { HttpHandler } from '@azure/functions';
-import { decode, queryParameters, refuseBody, withProblemHandling } from '@patient-tests/shared';
+import { decode, queryParameters, withProblemHandling } from '@patient-tests/shared';
 import type { AuditRegister } from '../domain/audit-register';
 import { auditRecordQuerySchema } from '../domain/audit-record-schema';
 import { toAuditRecordJson } from './audit-record-json';
 
 export function listAuditRecordsHandler(register: AuditRegister): HttpHandler {
   return withProblemHandling(async (request) => {
-    refuseBody(request);
     const page = await register.list(decode(auditRecordQuerySchema, queryParameters(request)));
     return {
       status: 200,

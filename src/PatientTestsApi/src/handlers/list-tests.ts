@@ -1,5 +1,5 @@
 import type { HttpHandler } from '@azure/functions';
-import { refuseBody, withProblemHandling } from '@patient-tests/shared';
+import { withProblemHandling } from '@patient-tests/shared';
 import type { MedicalTestService } from '../domain/medical-test-service';
 import { requireGuidParameter, scopeOf } from './http-helpers';
 import { toMedicalTestJson } from './medical-test-json';
@@ -7,7 +7,6 @@ import { toMedicalTestJson } from './medical-test-json';
 /** Always an array, also for one test (the original returned a bare object then). */
 export function listTestsHandler(tests: MedicalTestService): HttpHandler {
   return withProblemHandling(async (request, context) => {
-    refuseBody(request);
     const patientId = requireGuidParameter(request, 'patientId');
     const found = await tests.list(patientId, scopeOf(context));
     return { status: 200, jsonBody: found.map(toMedicalTestJson) };

@@ -1,12 +1,11 @@
 import type { HttpHandler } from '@azure/functions';
-import { NotFoundError, refuseBody, withProblemHandling } from '@patient-tests/shared';
+import { NotFoundError, withProblemHandling } from '@patient-tests/shared';
 import type { PatientService } from '../domain/patient-service';
 import { etagOf, isGuid, scopeOf } from './http-helpers';
 import { toPatientJson } from './patient-json';
 
 export function loadPatientHandler(patients: PatientService): HttpHandler {
   return withProblemHandling(async (request, context) => {
-    refuseBody(request);
     const id = request.params.patientId;
     // The original answered 404 for any id it could not find; a non-GUID can match nothing, so it is
     // answered without an audit entry or a database read.

@@ -1,12 +1,11 @@
 import type { HttpHandler } from '@azure/functions';
-import { refuseBody, withProblemHandling } from '@patient-tests/shared';
+import { withProblemHandling } from '@patient-tests/shared';
 import type { MedicalTestService } from '../domain/medical-test-service';
 import { requireGuidParameter, scopeOf } from './http-helpers';
 import { toMedicalTestJson } from './medical-test-json';
 
 export function loadTestHandler(tests: MedicalTestService): HttpHandler {
   return withProblemHandling(async (request, context) => {
-    refuseBody(request);
     const patientId = requireGuidParameter(request, 'patientId');
     const testId = requireGuidParameter(request, 'testId');
     return { status: 200, jsonBody: toMedicalTestJson(await tests.load(patientId, testId, scopeOf(context))) };

@@ -1,5 +1,6 @@
 import type { HttpHandler, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import { ApiError, ServiceUnavailableError } from './errors';
+import { refuseBody } from './read-json-body';
 import { toProblemResponse } from './to-problem-response';
 import { parseTraceParent } from './trace-context';
 
@@ -9,7 +10,8 @@ export function operationIdOf(context: InvocationContext): string {
 }
 
 /**
- * Wraps a handler so that every failure is answered as a problem document and logged once. Expected
+ * Wraps a handler so that every failure is answered as a problem document and logged once. A read
+ * (GET, HEAD) that carries a body is refused here, for every operation at once. Expected
  * API errors are logged as warnings by kind; anything else as an error by type only, because driver
  * messages can carry connection details.
  */
@@ -18,6 +20,7 @@ export function withProblemHandling(
 ): HttpHandler {
   return async (request, context) => {
     try {
+      if (request.method === 'GET' || request.method === 'HEAD') refuseBody(request);
       return await handler(request, context);
     } catch (error: unknown) {
       const operationId = operationIdOf(context);

@@ -5,7 +5,7 @@
 // Key Vault Secrets Officer on the secret, Website Contributor on the apps, and API Management Service
 // Contributor for a named value.
 import { parseArgs } from 'node:util';
-import { AzureCliCredential, ChainedTokenCredential, WorkloadIdentityCredential } from '@azure/identity';
+import { AzureCliCredential, WorkloadIdentityCredential } from '@azure/identity';
 import { SecretClient } from '@azure/keyvault-secrets';
 import { ArmFunctionKeysApi } from './function-keys-api';
 import { realRotationTools, rotateFunctionKey } from './rotate-function-key';
@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   if (missing.length > 0) throw new Error(`missing ${missing.map((name) => `--${name}`).join(', ')}`);
   // Explicit credentials: a pipeline's workload identity, else the operator's Azure CLI login. Nothing
   // that probes a metadata endpoint.
-  const credential = process.env.AZURE_FEDERATED_TOKEN_FILE ? new WorkloadIdentityCredential() : new ChainedTokenCredential(new AzureCliCredential());
+  const credential = process.env.AZURE_FEDERATED_TOKEN_FILE ? new WorkloadIdentityCredential() : new AzureCliCredential();
   const newName = await rotateFunctionKey(
     {
       secretName: values.secret ?? '',
