@@ -13,8 +13,10 @@ import { listAuditRecordsHandler } from './handlers/list-audit-records';
 
 /** Composition root: builds the connection and the register once and hands them to the handlers. */
 export function composeAuditApp(config: AuditConfig): { functions: HttpFunctionDefinition[]; connection: MongoConnection } {
-  const connection = new MongoConnection({ ...config.mongo, appName: 'audit-api' }, (db) =>
-    ensureAuditIndexes(db.collection<AuditRecordDocument>(config.mongo.collectionName)),
+  // Terraform owns the collection and its indexes in Azure; only the local stack asks the app to create them.
+  const connection = new MongoConnection(
+    { ...config.mongo, appName: 'audit-api' },
+    config.mongo.createIndexes ? (db) => ensureAuditIndexes(db.collection<AuditRecordDocument>(config.mongo.collectionName)) : undefined,
   );
   const register = new AuditRegister(new MongoAuditRecordStore(connection, config.mongo.collectionName, config.throttling));
   return {

@@ -26,10 +26,16 @@ import { updatePatientHandler } from './handlers/update-patient';
 /** Composition root: one connection, one audit client and the services, built once per process. */
 export function composePatientTestsApp(config: PatientTestsConfig): { functions: HttpFunctionDefinition[]; connection: MongoConnection } {
   const { mongo } = config;
-  const connection = new MongoConnection({ ...mongo, appName: 'patient-tests-api' }, async (db) => {
-    await ensureIndexes(db.collection<PatientDocument>(mongo.patientsCollection), patientIndexes);
-    await ensureIndexes(db.collection<MedicalTestDocument>(mongo.testsCollection), medicalTestIndexes);
-  });
+  // Terraform owns collections and indexes in Azure; only the local stack asks the app to create them.
+  const connection = new MongoConnection(
+    { ...mongo, appName: 'patient-tests-api' },
+    mongo.createIndexes
+      ? async (db) => {
+          await ensureIndexes(db.collection<PatientDocument>(mongo.patientsCollection), patientIndexes);
+          await ensureIndexes(db.collection<MedicalTestDocument>(mongo.testsCollection), medicalTestIndexes);
+        }
+      : undefined,
+  );
   const patientStore = new MongoPatientStore(connection, mongo.patientsCollection, config.throttling);
   const testStore = new MongoMedicalTestStore(connection, mongo.testsCollection, config.throttling);
   const audit = new AuditClient(config.audit);

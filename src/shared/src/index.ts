@@ -14,4 +14,5 @@ export * from './mongo/throttling-retry';
 export * from './functions/http-function-definition';
 export { healthCheck } from './functions/health-check';
 export { ensureIndexes } from './mongo/ensure-indexes';
+export { declaredCollection, indexDescriptions, type DeclaredCollection } from './mongo/collection-declarations';
 export { pageLimit } from './http/page-limit';

@@ -8,6 +8,12 @@ describe('Audit API configuration', () => {
     assert.equal(config.mongo.databaseName, 'audit');
     assert.equal(config.mongo.collectionName, 'auditrecords');
     assert.equal(config.maxBodyBytes, 4096);
+    assert.equal(config.mongo.createIndexes, false, 'in Azure, Terraform owns the indexes');
+  });
+
+  it('creates indexes only when told to (the local stack), and names a setting it cannot read', () => {
+    assert.equal(loadAuditConfig({ MONGODB_URI: 'mongodb://x/', MONGODB_CREATE_INDEXES: 'true' }).mongo.createIndexes, true);
+    assert.throws(() => loadAuditConfig({ MONGODB_URI: 'mongodb://x/', MONGODB_CREATE_INDEXES: 'sometimes' }), /MONGODB_CREATE_INDEXES/);
   });
 
   it('fails start-up naming the missing connection string', () => {

@@ -77,7 +77,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       appDirectory: join(options.root, 'src', 'AuditApi'),
       port: options.ports.audit,
       functionKeys: [options.keys.auditFunctionKey],
-      settings: { ...telemetrySettings, MONGODB_URI: mongodbUri, AUDIT_DATABASE_NAME: options.names.auditDatabase, AUDIT_COLLECTION_NAME: options.names.auditCollection },
+      settings: { ...telemetrySettings, ...localIndexes, MONGODB_URI: mongodbUri, AUDIT_DATABASE_NAME: options.names.auditDatabase, AUDIT_COLLECTION_NAME: options.names.auditCollection },
       log: options.log('audit'),
     });
     stoppers.push(() => audit.stop());
@@ -89,6 +89,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       functionKeys: [options.keys.patientTestsFunctionKey],
       settings: {
         ...telemetrySettings,
+        ...localIndexes,
         MONGODB_URI: mongodbUri,
         PATIENT_TESTS_DATABASE_NAME: options.names.patientTestsDatabase,
         AUDIT_API_URL: `${audit.url}/api`,
@@ -144,6 +145,9 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     throw error;
   }
 }
+
+/** In Azure, Terraform creates collections and indexes (env/cosmos.tf); here each app creates its own. */
+const localIndexes = { MONGODB_CREATE_INDEXES: 'true' };
 
 /** What a function app receives about telemetry: nothing unless the stack was told where to send it. */
 function appTelemetrySettings(telemetry: StackTelemetry | undefined): Record<string, string> {

@@ -1,14 +1,14 @@
-import type { IndexDescription } from 'mongodb';
+import { declaredCollection, indexDescriptions } from '@patient-tests/shared';
+import { z } from 'zod';
+import declarations from './mongo-collections.json';
+
+/** The collections Terraform creates from the same file (env/cosmos.tf), with their indexes. */
+export const patientTestsCollections = z
+  .object({ collections: z.object({ patients: declaredCollection, tests: declaredCollection }) })
+  .parse(declarations).collections;
 
 /** Every searchable patient field (Cosmos DB indexes only `_id` by default), plus the birth-date range. */
-export const patientIndexes: IndexDescription[] = [
-  ...['firstName', 'lastName', 'fullName', 'gender', 'postCode', 'insuranceNumber', 'preferredContactNumber', 'lastUpdated'].map(
-    (field) => ({ name: field, key: { [field]: 1 } }),
-  ),
-  { name: 'dateOfBirth_range', key: { _dateOfBirthDate: 1 } },
-];
+export const patientIndexes = indexDescriptions(patientTestsCollections.patients);
 
 /** A patient's tests in creation order. */
-export const medicalTestIndexes: IndexDescription[] = [
-  { name: 'tests_by_patient', key: { _shardKey: 1, lastUpdated: 1, _id: 1 } },
-];
+export const medicalTestIndexes = indexDescriptions(patientTestsCollections.tests);

@@ -11,6 +11,11 @@ describe('PatientTests API configuration', () => {
     assert.equal(config.mongo.patientsCollection, 'patients');
     assert.equal(config.mongo.testsCollection, 'tests');
     assert.equal(config.audit.timeoutMs, 2000);
+    assert.equal(config.mongo.createIndexes, false, 'in Azure, Terraform owns the indexes');
+  });
+
+  it('creates indexes only when told to (the local stack)', () => {
+    assert.equal(loadPatientTestsConfig({ ...required, MONGODB_CREATE_INDEXES: 'true' }).mongo.createIndexes, true);
   });
 
   for (const name of Object.keys(required)) {

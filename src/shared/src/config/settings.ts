@@ -15,4 +15,6 @@ export const setting = {
   mongodbUri: () =>
     z.string().refine((value) => /^mongodb(\+srv)?:\/\//.test(value), 'must start with mongodb:// or mongodb+srv://'),
   httpUrl: () => z.url({ protocol: /^https?$/ }),
+  /** `true`/`false` (also 1/0, yes/no, on/off). */
+  flag: (fallback: boolean) => z.stringbool().default(fallback),
 };

@@ -1,0 +1,103 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { MongoConnection, defaultThrottlingRetryPolicy } from '@patient-tests/shared';
+import { indexCoverage, recordQueryShapes, testMongoUri, uniqueDatabaseName, type QueryShape } from '@patient-tests/local-stack';
+import type { Db } from 'mongodb';
+import { MongoMedicalTestStore } from '../../src/data/mongo-medical-test-store';
+import { MongoPatientStore } from '../../src/data/mongo-patient-store';
+import { patientTestsCollections } from '../../src/data/patient-tests-indexes';
+import type { MedicalTestStore } from '../../src/domain/medical-test';
+import type { Patient, PatientCriteria, PatientStore } from '../../src/domain/patient';
+
+/** The stores' own connection class, handing them a database whose client records every query. */
+class RecordedConnection extends MongoConnection {
+  constructor(private readonly db: Db) {
+    super({ uri: 'mongodb://unused', databaseName: db.databaseName, serverSelectionTimeoutMs: 1, appName: 'index-coverage' });
+  }
+
+  override database(): Promise<Db> {
+    return Promise.resolve(this.db);
+  }
+}
+
+function aPatient(overrides: Partial<Patient> = {}): Patient {
+  return {
+    id: randomUUID(),
+    firstName: 'Ada',
+    lastName: 'Lovelace',
+    fullName: 'Ada Lovelace',
+    gender: 'female',
+    dateOfBirth: '1815-12-10',
+    postCode: '2000',
+    insuranceNumber: '1234567890',
+    preferredContactNumber: '0400000000',
+    lastUpdated: new Date(),
+    version: 1,
+    ...overrides,
+  };
+}
+
+const everyCriterion: PatientCriteria[] = [
+  {},
+  { id: randomUUID() },
+  { firstName: 'Ada' },
+  { lastName: 'Lovelace' },
+  { fullName: 'Ada Lovelace' },
+  { gender: 'female' },
+  { postCode: '2000' },
+  { insuranceNumber: '1234567890' },
+  { preferredContactNumber: '0400000000' },
+  { bornFrom: new Date('1815-01-01') },
+  { bornTo: new Date('1815-12-31') },
+  { lastName: 'Lovelace', postCode: '2000', bornFrom: new Date('1800-01-01'), bornTo: new Date('1900-01-01') },
+];
+
+/**
+ * Every method of each store port, with arguments that take each branch of its query. The mapped types
+ * make a new port method a compile error here until its queries are exercised too.
+ */
+const patientStoreCalls: { [Method in keyof PatientStore]: (store: PatientStore, patient: Patient) => Promise<unknown>[] } = {
+  insert: (store) => [store.insert(aPatient())],
+  findById: (store, patient) => [store.findById(patient.id), store.findById(randomUUID())],
+  exists: (store, patient) => [store.exists(patient.id)],
+  replace: (store, patient) => [store.replace({ ...patient, version: 2 }, 1), store.replace(aPatient(), 1)],
+  search: (store, patient) => everyCriterion.flatMap((criteria) => [store.search(criteria, { limit: 5 }), store.search(criteria, { limit: 5, afterId: patient.id })]),
+};
+
+const testStoreCalls: { [Method in keyof MedicalTestStore]: (store: MedicalTestStore, patient: Patient) => Promise<unknown>[] } = {
+  insert: (store, patient) => [store.insert({ id: randomUUID(), patientId: patient.id, performer: 'LAB', orderReference: 'ORDER-1', observations: [], lastUpdated: new Date() })],
+  findById: (store, patient) => [store.findById(patient.id, randomUUID())],
+  listByPatient: (store, patient) => [store.listByPatient(patient.id)],
+};
+
+describe('indexes: every query of the PatientTests stores is served by an index Terraform declares', () => {
+  const databaseName = uniqueDatabaseName('index_coverage');
+  let recorder: Awaited<ReturnType<typeof recordQueryShapes>>;
+
+  before(async () => {
+    recorder = await recordQueryShapes(testMongoUri(), databaseName);
+  });
+  after(async () => {
+    await recorder.db.dropDatabase();
+    await recorder.close();
+  });
+
+  it('finds an index for each query shape and sort, and no declared index that no query uses', async () => {
+    const connection = new RecordedConnection(recorder.db);
+    const patients = new MongoPatientStore(connection, 'patients', defaultThrottlingRetryPolicy);
+    const tests = new MongoMedicalTestStore(connection, 'tests', defaultThrottlingRetryPolicy);
+    const patient = aPatient();
+    await patients.insert(patient);
+    for (const call of Object.values(patientStoreCalls)) await Promise.all(call(patients, patient));
+    for (const call of Object.values(testStoreCalls)) await Promise.all(call(tests, patient));
+
+    const queries: QueryShape[] = recorder.shapes;
+    assert.ok(queries.some((shape) => shape.collection === 'tests' && shape.sort.length > 0), 'the tests list was not recorded');
+    const declared = { patients: patientTestsCollections.patients.indexes, tests: patientTestsCollections.tests.indexes };
+    const { unserved, unused } = indexCoverage(queries, declared);
+    assert.deepEqual(unserved, [], 'queries without an index (declare one in src/PatientTestsApi/src/data/mongo-collections.json)');
+    assert.deepEqual(unused, [], 'declared indexes no query uses');
+    // The check can fail: with nothing declared, the searches and the tests list go unserved.
+    assert.ok(indexCoverage(queries, { patients: [], tests: [] }).unserved.length >= 8);
+  });
+});
