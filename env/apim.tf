@@ -10,6 +10,18 @@ resource "azurerm_public_ip" "apim" {
   tags                = local.tags
 }
 
+# Zone redundancy in prod, where the tier allows it: only Premium has availability zones, and its units are
+# spread evenly over them, so 2 or 4 units use two zones and 3 or 6 use three (each unit costs a Premium
+# unit's price: Premium_2 doubles Premium_1). Developer and an odd unit count stay zonal.
+locals {
+  apim_units = tonumber(split("_", var.apim_sku)[1])
+  apim_zone_count = (
+    var.environment != "prod" || !startswith(var.apim_sku, "Premium_") ? 0 :
+    local.apim_units % 3 == 0 ? 3 :
+    local.apim_units % 2 == 0 ? 2 : 0
+  )
+}
+
 resource "azurerm_api_management" "main" {
   #checkov:skip=CKV_AZURE_174: API Management is the one public entry by design; everything behind it is private (docs/security_pattern.md).
   name                = "apim-${local.resource_prefix}"
@@ -18,6 +30,7 @@ resource "azurerm_api_management" "main" {
   publisher_name      = var.apim_publisher_name
   publisher_email     = var.apim_publisher_email
   sku_name            = var.apim_sku
+  zones               = local.apim_zone_count == 0 ? null : [for zone in range(1, local.apim_zone_count + 1) : tostring(zone)]
 
   virtual_network_type = "External"
   virtual_network_configuration {
@@ -25,9 +38,11 @@ resource "azurerm_api_management" "main" {
   }
   public_ip_address_id = azurerm_public_ip.apim.id
 
+  # System-assigned: it is the only identity API Management can use for a Key Vault named value when the
+  # vault has a firewall (Azure docs, "API Management: Key Vault network requirements"); it reaches the vault
+  # through the vault's private endpoint in this VNet.
   identity {
-    type         = "UserAssigned"
-    identity_ids = [local.identities["apim"].id]
+    type = "SystemAssigned"
   }
 
   min_api_version = "2021-08-01"
@@ -46,7 +61,9 @@ resource "azurerm_api_management" "main" {
   depends_on = [azurerm_subnet_network_security_group_association.apim]
 }
 
-# The backend's function key, read by APIM's own identity from Key Vault (never fetched by a script).
+# The backend's function key, read by APIM's system-assigned identity from Key Vault (never fetched by a
+# script); without identity_client_id, API Management uses that identity. Created only once the identity's
+# role on this one secret has propagated: API Management reads the secret at once.
 resource "azurerm_api_management_named_value" "patient_tests_function_key" {
   name                = "patient-tests-function-key"
   resource_group_name = azurerm_resource_group.main.name
@@ -55,11 +72,10 @@ resource "azurerm_api_management_named_value" "patient_tests_function_key" {
   secret              = true
 
   value_from_key_vault {
-    secret_id          = azurerm_key_vault_secret.main["patient-tests-function-key"].versionless_id
-    identity_client_id = local.identities["apim"].client_id
+    secret_id = azurerm_key_vault_secret.function_key["patient-tests-function-key"].versionless_id
   }
 
-  depends_on = [azurerm_role_assignment.secret_reader]
+  depends_on = [time_sleep.secret_readers_propagated, azurerm_private_endpoint.key_vault]
 }
 
 resource "azurerm_api_management_api" "patient_tests" {

@@ -20,6 +20,12 @@ resource "azurerm_cosmosdb_account" "main" {
     name = "EnableMongo"
   }
 
+  # Database users with roles (below): each app gets a credential for its own database only, never the
+  # account key.
+  capabilities {
+    name = "EnableMongoRoleBasedAccessControl"
+  }
+
   consistency_policy {
     consistency_level = "Session"
   }
@@ -50,30 +56,25 @@ resource "azurerm_cosmosdb_mongo_database" "main" {
   }
 }
 
-# The collections, shard keys and indexes the code relies on (the apps also create the indexes at start,
-# idempotently, for databases Terraform did not make, e.g. a local MongoDB).
+# The collections, shard keys and indexes each app declares for its queries, read from the app's own file
+# (src/*/src/data/mongo-collections.json). Terraform is their only owner in Azure: the apps never create
+# an index there (account keys cannot change metadata, above), and a test records every query the stores
+# send and checks it against these declarations.
 locals {
-  mongo_collections = {
-    patients = {
-      database  = "patient_tests"
-      shard_key = "_shardKey"
-      # Every searchable patient field and the birth-date range (src/PatientTestsApi/src/data/patient-tests-indexes.ts).
-      indexes = [["firstName"], ["lastName"], ["fullName"], ["gender"], ["postCode"], ["insuranceNumber"], ["preferredContactNumber"], ["lastUpdated"], ["_dateOfBirthDate"]]
-    }
-    tests = {
-      database  = "patient_tests"
-      shard_key = "_shardKey"
-      # A patient's tests in creation order.
-      indexes = [["_shardKey", "lastUpdated", "_id"]]
-    }
-    audit_records = {
-      database  = "audit"
-      shard_key = "_id"
-      # By resource and by type, by date; and by operation (src/AuditApi/src/data/audit-indexes.ts). azurerm
-      # declares compound keys ascending; the code's newest-first sorts use them in reverse.
-      indexes = [["resource.type", "resource.id", "createdDate", "_id"], ["resource.type", "createdDate", "_id"], ["correlationId"]]
-    }
+  declared_collections = {
+    patient_tests = jsondecode(file("${path.module}/../src/PatientTestsApi/src/data/mongo-collections.json")).collections
+    audit         = jsondecode(file("${path.module}/../src/AuditApi/src/data/mongo-collections.json")).collections
   }
+  mongo_collections = merge([
+    for database, collections in local.declared_collections : {
+      for key, collection in collections : key => {
+        database    = database
+        shard_key   = collection.shardKey
+        ttl_seconds = try(collection.ttlSeconds, null)
+        index_keys  = [for index in collection.indexes : index.keys]
+      }
+    }
+  ]...)
 }
 
 resource "azurerm_cosmosdb_mongo_collection" "main" {
@@ -83,14 +84,17 @@ resource "azurerm_cosmosdb_mongo_collection" "main" {
   account_name        = azurerm_cosmosdb_account.main.name
   database_name       = azurerm_cosmosdb_mongo_database.main[each.value.database].name
   shard_key           = each.value.shard_key
+  default_ttl_seconds = each.value.ttl_seconds
 
+  # azurerm refuses a collection without an index on _id (and the provider's own acceptance tests declare
+  # it unique, as here).
   index {
     keys   = ["_id"]
     unique = true
   }
 
   dynamic "index" {
-    for_each = each.value.indexes
+    for_each = each.value.index_keys
     content {
       keys   = index.value
       unique = false
@@ -102,7 +106,7 @@ resource "azurerm_private_endpoint" "cosmos" {
   name                = "pe-${local.resource_prefix}-cosmos"
   location            = azurerm_resource_group.main.location
   resource_group_name = azurerm_resource_group.main.name
-  subnet_id           = azurerm_subnet.private_endpoints["data"].id
+  subnet_id           = azurerm_subnet.private_endpoints["cosmos"].id
   tags                = local.tags
 
   private_service_connection {
@@ -118,11 +122,72 @@ resource "azurerm_private_endpoint" "cosmos" {
   }
 }
 
+# Each app's database user: a role on its own database only (Cosmos DB for MongoDB role-based access
+# control: users and roles cannot span databases), so one app's credential cannot touch the other's data.
+# The Audit API may only insert and find: the register is append-only at the database, not just in code.
+# Neither app may create or drop collections or indexes: Terraform owns those (above). The account keys
+# exist (key authentication cannot be switched off for MongoDB accounts) but are handed to nobody.
 locals {
-  # Cosmos DB for MongoDB does not support retryable writes; the driver must not try them.
-  cosmos_connection_string = (
-    strcontains(lower(azurerm_cosmosdb_account.main.primary_mongodb_connection_string), "retrywrites=")
-    ? replace(azurerm_cosmosdb_account.main.primary_mongodb_connection_string, "/(?i)retrywrites=[a-z]+/", "retrywrites=false")
-    : "${azurerm_cosmosdb_account.main.primary_mongodb_connection_string}&retrywrites=false"
-  )
+  database_users = {
+    patient_tests = { username = "patient-tests-api", actions = ["find", "insert", "update"] }
+    audit         = { username = "audit-api", actions = ["find", "insert"] }
+  }
+}
+
+resource "azurerm_cosmosdb_mongo_role_definition" "app" {
+  for_each                 = local.database_users
+  cosmos_mongo_database_id = azurerm_cosmosdb_mongo_database.main[each.key].id
+  role_name                = "${each.value.username}-role"
+
+  privilege {
+    actions = each.value.actions
+    resource {
+      db_name = azurerm_cosmosdb_mongo_database.main[each.key].name
+    }
+  }
+}
+
+# Two users per app, so a password changes without a failed request: the apps use the active one while
+# the other gets a new password; then the apps switch, and the old one waits for the next rotation
+# (docs/key_rotation.md, "Database users").
+locals {
+  database_user_slots = merge([
+    for app, user in local.database_users : {
+      for slot in ["blue", "green"] : "${app}-${slot}" => { app = app, username = "${user.username}-${slot}", slot = slot }
+    }
+  ]...)
+}
+
+resource "random_password" "database_user" {
+  for_each = local.database_user_slots
+  length   = 40
+  special  = false
+  keepers = {
+    generation = var.database_credentials.generations[each.value.slot]
+  }
+}
+
+resource "azurerm_cosmosdb_mongo_user_definition" "app" {
+  for_each                 = local.database_user_slots
+  cosmos_mongo_database_id = azurerm_cosmosdb_mongo_database.main[each.value.app].id
+  username                 = each.value.username
+  password                 = random_password.database_user[each.key].result
+  inherited_role_names     = [azurerm_cosmosdb_mongo_role_definition.app[each.value.app].role_name]
+}
+
+locals {
+  # What each app connects with: its own user, authenticated against its own database. Cosmos DB for
+  # MongoDB does not support retryable writes, so the driver must not try them; it closes idle connections
+  # after about four minutes, and the private endpoint needs the account's appName.
+  mongodb_uri = {
+    for app in keys(local.database_users) : app => format(
+      "mongodb://%s:%s@%s.mongo.cosmos.azure.com:10255/%s?ssl=true&replicaSet=globaldb&retrywrites=false&maxIdleTimeMS=120000&authMechanism=SCRAM-SHA-256&authSource=%s&appName=@%s@",
+      urlencode(azurerm_cosmosdb_mongo_user_definition.app["${app}-${var.database_credentials.active}"].username),
+      urlencode(azurerm_cosmosdb_mongo_user_definition.app["${app}-${var.database_credentials.active}"].password),
+      azurerm_cosmosdb_account.main.name,
+      azurerm_cosmosdb_mongo_database.main[app].name,
+      azurerm_cosmosdb_mongo_database.main[app].name,
+      azurerm_cosmosdb_account.main.name,
+    )
+  }
 }

@@ -8,10 +8,10 @@ locals {
       # Who may call it: API Management only.
       caller_subnet = "apim"
       app_settings = {
-        MONGODB_URI                 = "@Microsoft.KeyVault(SecretUri=${azurerm_key_vault_secret.main["patient-tests-mongodb-uri"].versionless_id})"
+        MONGODB_URI                 = "@Microsoft.KeyVault(SecretUri=${azurerm_key_vault_secret.connection["patient-tests-mongodb-uri"].versionless_id})"
         PATIENT_TESTS_DATABASE_NAME = azurerm_cosmosdb_mongo_database.main["patient_tests"].name
         AUDIT_API_URL               = "https://func-${local.resource_prefix}-audit.azurewebsites.net/api"
-        AUDIT_API_KEY               = "@Microsoft.KeyVault(SecretUri=${azurerm_key_vault_secret.main["audit-api-key"].versionless_id})"
+        AUDIT_API_KEY               = "@Microsoft.KeyVault(SecretUri=${azurerm_key_vault_secret.function_key["audit-api-key"].versionless_id})"
       }
     }
     audit = {
@@ -19,15 +19,18 @@ locals {
       # Who may call it: the PatientTests app only (its outbound subnet).
       caller_subnet = "patient_tests_outbound"
       app_settings = {
-        MONGODB_URI           = "@Microsoft.KeyVault(SecretUri=${azurerm_key_vault_secret.main["audit-mongodb-uri"].versionless_id})"
+        MONGODB_URI           = "@Microsoft.KeyVault(SecretUri=${azurerm_key_vault_secret.connection["audit-mongodb-uri"].versionless_id})"
         AUDIT_DATABASE_NAME   = azurerm_cosmosdb_mongo_database.main["audit"].name
         AUDIT_COLLECTION_NAME = azurerm_cosmosdb_mongo_collection.main["audit_records"].name
       }
     }
   }
+  # The host's storage services each app reaches through a private endpoint in its own storage subnet.
   storage_services = ["blob", "queue", "table"]
   storage_endpoints = merge([
-    for app in keys(local.function_apps) : { for service in local.storage_services : "${app}-${service}" => { app = app, service = service } }
+    for app in keys(local.function_apps) : {
+      for service in local.storage_services : "${app}_${service}" => { app = app, service = service, subnet = "${app}_storage" }
+    }
   ]...)
 }
 
@@ -85,7 +88,7 @@ resource "azurerm_private_endpoint" "storage" {
   name                = "pe-${local.resource_prefix}-st-${replace(each.key, "_", "-")}"
   location            = azurerm_resource_group.main.location
   resource_group_name = azurerm_resource_group.main.name
-  subnet_id           = azurerm_subnet.private_endpoints["data"].id
+  subnet_id           = azurerm_subnet.private_endpoints[each.value.subnet].id
   tags                = local.tags
 
   private_service_connection {
@@ -119,8 +122,16 @@ resource "azurerm_role_assignment" "function_storage" {
   principal_id         = local.identities[each.value.app].principal_id
 }
 
+# The host reaches its storage with these roles from its first start (keys, leases, the package).
+resource "time_sleep" "storage_roles_propagated" {
+  create_duration = var.rbac_propagation_wait
+  triggers = {
+    roles = join(",", [for assignment in azurerm_role_assignment.function_storage : assignment.id])
+  }
+}
+
 resource "azurerm_service_plan" "functions" {
-  #checkov:skip=CKV_AZURE_225: Flex Consumption (FC1) has no plan-level zone redundancy setting; instances are spread by the platform.
+  #checkov:skip=CKV_AZURE_225: Zone redundant in prod (below); a dev environment would pay for the always-ready instances zone redundancy keeps.
   #checkov:skip=CKV_AZURE_212: Flex Consumption scales per request from zero; a minimum instance count does not apply to the plan.
   for_each            = local.function_apps
   name                = "asp-${local.resource_prefix}-${replace(each.key, "_", "-")}"
@@ -128,7 +139,12 @@ resource "azurerm_service_plan" "functions" {
   resource_group_name = azurerm_resource_group.main.name
   os_type             = "Linux"
   sku_name            = "FC1"
-  tags                = local.tags
+  # Flex Consumption spreads instances over availability zones when asked (generally available; the host
+  # storage must be zone-redundant: GZRS above is). It then keeps at least two instances always ready per
+  # scale group and bills them as always-ready instances. Set at creation: azurerm replaces a plan whose
+  # zone balancing is switched on later (service_plan_resource.go, CustomizeDiff).
+  zone_balancing_enabled = var.environment == "prod"
+  tags                   = local.tags
 }
 
 resource "azurerm_function_app_flex_consumption" "main" {
@@ -155,7 +171,6 @@ resource "azurerm_function_app_flex_consumption" "main" {
 
   https_only                                     = true
   public_network_access_enabled                  = false
-  client_certificate_mode                        = "Required"
   virtual_network_subnet_id                      = azurerm_subnet.function_outbound[each.key].id
   webdeploy_publish_basic_authentication_enabled = false
 
@@ -167,35 +182,53 @@ resource "azurerm_function_app_flex_consumption" "main" {
     health_check_path                      = "/api/health"
     health_check_eviction_time_in_min      = 2
 
-    ip_restriction_default_action = "Deny"
-    ip_restriction {
-      name                      = "allow-caller"
-      action                    = "Allow"
-      priority                  = 100
-      virtual_network_subnet_id = each.value.caller_subnet == "apim" ? azurerm_subnet.apim.id : azurerm_subnet.function_outbound["patient_tests"].id
-    }
-
+    # The public endpoint is off and private endpoint traffic is not subject to access restrictions: these
+    # defaults matter only if public access were ever switched on. Who may call an app is decided by the
+    # NSG of its private endpoint's subnet (network.tf).
+    ip_restriction_default_action     = "Deny"
     scm_ip_restriction_default_action = "Deny"
-    dynamic "scm_ip_restriction" {
-      for_each = var.deployment_ip_ranges
-      content {
-        name       = "deployment-${scm_ip_restriction.key}"
-        action     = "Allow"
-        priority   = 100 + scm_ip_restriction.key
-        ip_address = scm_ip_restriction.value
-      }
-    }
   }
 
-  app_settings = merge(each.value.app_settings, {
-    AzureWebJobsStorage__accountName = azurerm_storage_account.functions[each.key].name
-    AzureWebJobsStorage__credential  = "managedidentity"
-    AzureWebJobsStorage__clientId    = local.identities[each.key].client_id
-  })
+  app_settings = local.app_settings[each.key]
 
   tags = local.tags
 
-  depends_on = [azurerm_role_assignment.function_storage, azurerm_role_assignment.secret_reader]
+  depends_on = [time_sleep.storage_roles_propagated, time_sleep.secret_readers_propagated]
+}
+
+# Every app setting each app runs with. azurerm (5.2) adds to these an `AzureWebJobsStorage` connection
+# string with an empty AccountKey whenever the host's storage is reached through an identity
+# (helpers/function_app_schema.go, ExpandSiteConfigFunctionFlexConsumptionApp; hashicorp/terraform-provider-
+# azurerm#29693, #29149, #30732). The host prefers it to AzureWebJobsStorage__* and stops with "Connection
+# string has keyword 'AccountKey' with empty value". So the settings are written once more, whole, without it
+# (below); the provider's own additions (App Insights, health check) are repeated here so nothing is lost.
+locals {
+  app_settings = {
+    for app, settings in local.function_apps : app => merge(settings.app_settings, {
+      AzureWebJobsStorage__accountName      = azurerm_storage_account.functions[app].name
+      AzureWebJobsStorage__credential       = "managedidentity"
+      AzureWebJobsStorage__clientId         = local.identities[app].client_id
+      APPLICATIONINSIGHTS_CONNECTION_STRING = azurerm_application_insights.main.connection_string
+      WEBSITE_HEALTHCHECK_MAXPINGFAILURES   = "2"
+    })
+  }
+}
+
+# PUT replaces the whole settings collection: afterwards the app has exactly local.app_settings. It runs
+# again whenever the app resource changes, because every update of the app re-adds the broken setting
+# (#33211). Remove it once azurerm stops writing AzureWebJobsStorage for identity-based storage (#29099).
+resource "azapi_resource_action" "app_settings_without_storage_key" {
+  for_each    = local.function_apps
+  type        = "Microsoft.Web/sites/config@2024-04-01"
+  resource_id = "${azurerm_function_app_flex_consumption.main[each.key].id}/config/appsettings"
+  method      = "PUT"
+  body = {
+    properties = local.app_settings[each.key]
+  }
+
+  lifecycle {
+    replace_triggered_by = [azurerm_function_app_flex_consumption.main[each.key]]
+  }
 }
 
 resource "azurerm_private_endpoint" "function_apps" {
@@ -221,7 +254,7 @@ resource "azurerm_private_endpoint" "function_apps" {
 
 # Key Vault references resolve with the app's user-assigned identity (the platform would otherwise try a
 # system-assigned one, which these apps do not have); azurerm's Flex Consumption resource has no argument
-# for it.
+# for it (PR hashicorp/terraform-provider-azurerm#31439 is open). Set again after each update of the app.
 resource "azapi_update_resource" "key_vault_reference_identity" {
   for_each    = local.function_apps
   type        = "Microsoft.Web/sites@2024-04-01"
@@ -231,9 +264,16 @@ resource "azapi_update_resource" "key_vault_reference_identity" {
       keyVaultReferenceIdentity = local.identities[each.key].id
     }
   }
+
+  lifecycle {
+    replace_triggered_by = [azurerm_function_app_flex_consumption.main[each.key]]
+  }
 }
 
-# Function keys with the values kept in Key Vault (azurerm has no resource for a named host key).
+# Function keys with the values kept in Key Vault (azurerm has no resource for a named host key). The host
+# keeps its keys in its storage account, so the call can only succeed once the host reaches that account:
+# through the identity (settings without the broken connection string, roles granted and propagated) and
+# over the network (the storage private endpoints and their DNS records).
 resource "azapi_resource_action" "function_keys" {
   for_each = {
     audit_for_patient_tests = { app = "audit", key_name = "patient-tests" }
@@ -249,6 +289,13 @@ resource "azapi_resource_action" "function_keys" {
       value = random_password.function_key[each.key].result
     }
   }
+
+  depends_on = [
+    azapi_resource_action.app_settings_without_storage_key,
+    azurerm_private_endpoint.storage,
+    azurerm_private_dns_zone_virtual_network_link.main,
+    time_sleep.storage_roles_propagated,
+  ]
 }
 
 # Reads, writes and deletes on each account's blob and queue services, to Log Analytics.

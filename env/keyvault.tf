@@ -23,7 +23,7 @@ resource "azurerm_private_endpoint" "key_vault" {
   name                = "pe-${local.resource_prefix}-kv"
   location            = azurerm_resource_group.main.location
   resource_group_name = azurerm_resource_group.main.name
-  subnet_id           = azurerm_subnet.private_endpoints["data"].id
+  subnet_id           = azurerm_subnet.private_endpoints["key_vault"].id
   tags                = local.tags
 
   private_service_connection {
@@ -39,12 +39,23 @@ resource "azurerm_private_endpoint" "key_vault" {
   }
 }
 
-# Whoever runs Terraform writes the secrets (over the private endpoint: run it from inside the VNet or a
-# runner with access, see README.md). This is the only role on the whole vault.
+# Whoever runs Terraform writes the secrets, over the vault's private endpoint: from the deployment runner's
+# subnet or a network peered to it (network.tf, README.md "First deployment"). This is the only role on the
+# whole vault.
 resource "azurerm_role_assignment" "deployer_secrets_officer" {
   scope                = azurerm_key_vault.main.id
   role_definition_name = "Key Vault Secrets Officer"
   principal_id         = data.azurerm_client_config.current.object_id
+}
+
+# Azure RBAC takes a while to reach Key Vault's data plane: a secret written right after its role
+# assignment fails with 403 ForbiddenByRbac on a first apply (Azure/terraform-azurerm-avm-res-keyvault-vault
+# #78, fixed there by waiting; hashicorp/terraform-provider-azurerm#23927).
+resource "time_sleep" "key_vault_roles_propagated" {
+  create_duration = var.rbac_propagation_wait
+  triggers = {
+    deployer = azurerm_role_assignment.deployer_secrets_officer.id
+  }
 }
 
 # Function keys we choose, so they can live in Key Vault and be rotated (docs/key_rotation.md).
@@ -54,31 +65,74 @@ resource "random_password" "function_key" {
   special  = false
 }
 
-# One secret per consumer, so that each identity is granted exactly the secrets it reads.
+# One secret per consumer, so that each identity is granted exactly the secrets it reads. Readers are app
+# identities (user-assigned) or API Management's system-assigned identity (apim.tf).
 locals {
-  secrets = {
-    patient-tests-mongodb-uri  = { value = local.cosmos_connection_string, reader = "patient_tests" }
-    audit-mongodb-uri          = { value = local.cosmos_connection_string, reader = "audit" }
+  function_key_secrets = {
     audit-api-key              = { value = random_password.function_key["audit_for_patient_tests"].result, reader = "patient_tests" }
     patient-tests-function-key = { value = random_password.function_key["patient_tests_for_apim"].result, reader = "apim" }
   }
+  connection_secrets = {
+    patient-tests-mongodb-uri = { value = local.mongodb_uri["patient_tests"], reader = "patient_tests" }
+    audit-mongodb-uri         = { value = local.mongodb_uri["audit"], reader = "audit" }
+  }
+  secrets = merge(local.function_key_secrets, local.connection_secrets)
+  secret_ids = merge(
+    { for name, secret in azurerm_key_vault_secret.function_key : name => secret },
+    { for name, secret in azurerm_key_vault_secret.connection : name => secret },
+  )
+  secret_readers = {
+    patient_tests = local.identities["patient_tests"].principal_id
+    audit         = local.identities["audit"].principal_id
+    apim          = azurerm_api_management.main.identity[0].principal_id
+  }
 }
 
-resource "azurerm_key_vault_secret" "main" {
+# The function keys are rotated by the key-rotation tool, which writes new versions of these secrets.
+# Terraform sets the first value and then leaves it alone: the secret resource reads the latest version
+# (key_vault_secret_resource.go, Read), so without ignore_changes the next apply would write the retired
+# key back and break every consumer that had switched.
+resource "azurerm_key_vault_secret" "function_key" {
   #checkov:skip=CKV_AZURE_41: Rotated by the key-rotation tool with two keys in turn (docs/key_rotation.md); a fixed expiry would stop the apps on a date instead of after a rotation.
-  for_each     = local.secrets
+  for_each     = local.function_key_secrets
   name         = each.key
   value        = each.value.value
   key_vault_id = azurerm_key_vault.main.id
   content_type = "text/plain"
-  # Rotated by the key-rotation tool; a fixed expiry would stop the apps, so none is set (see docs).
-  depends_on = [azurerm_role_assignment.deployer_secrets_officer, azurerm_private_endpoint.key_vault]
+
+  lifecycle {
+    ignore_changes = [value]
+  }
+
+  depends_on = [time_sleep.key_vault_roles_propagated, azurerm_private_endpoint.key_vault]
+}
+
+# Each app's database credential (cosmos.tf). Terraform owns these values: rotating a database user's
+# password is a change to cosmos.tf, applied by Terraform (docs/key_rotation.md).
+resource "azurerm_key_vault_secret" "connection" {
+  #checkov:skip=CKV_AZURE_41: Replaced by Terraform when the database credential changes (docs/key_rotation.md); a fixed expiry would stop the apps on a date.
+  for_each     = local.connection_secrets
+  name         = each.key
+  value        = each.value.value
+  key_vault_id = azurerm_key_vault.main.id
+  content_type = "text/plain"
+
+  depends_on = [time_sleep.key_vault_roles_propagated, azurerm_private_endpoint.key_vault]
 }
 
 # Each identity may read its own secrets and nothing else: the scope is one secret.
 resource "azurerm_role_assignment" "secret_reader" {
   for_each             = local.secrets
-  scope                = azurerm_key_vault_secret.main[each.key].resource_versionless_id
+  scope                = local.secret_ids[each.key].resource_versionless_id
   role_definition_name = "Key Vault Secrets User"
-  principal_id         = local.identities[each.value.reader].principal_id
+  principal_id         = local.secret_readers[each.value.reader]
+}
+
+# The readers' roles must have reached Key Vault before API Management's named value is created (it reads
+# its secret at once) and before the apps first resolve their references.
+resource "time_sleep" "secret_readers_propagated" {
+  create_duration = var.rbac_propagation_wait
+  triggers = {
+    readers = join(",", [for assignment in azurerm_role_assignment.secret_reader : assignment.id])
+  }
 }

@@ -6,6 +6,16 @@ resource "azurerm_virtual_network" "main" {
   tags                = local.tags
 }
 
+# Who may reach what is decided here, by one network security group per subnet: every private endpoint
+# sits in a subnet of its own kind, whose NSG admits exactly its callers on exactly its port, and every
+# subnet that calls out (API Management, each app's VNet integration, the deployment runner) denies by
+# default what it does not need. env/tests/reachability.py computes the resulting matrix from this file and
+# a test asserts it (docs/security_pattern.md shows it).
+locals {
+  # Where the deployment runs from: the runner subnet here, and any peered network declared for it.
+  deployment_sources = concat([local.subnets.deployment_runner], var.deployment_peered_cidrs)
+}
+
 # API Management, injected in External mode: its gateway is the only public entry.
 resource "azurerm_subnet" "apim" {
   name                 = "snet-apim"
@@ -32,13 +42,29 @@ resource "azurerm_subnet" "function_outbound" {
   }
 }
 
-# Private endpoints: one subnet per app's inbound endpoint (their NSGs say who may call), one for data.
-resource "azurerm_subnet" "private_endpoints" {
-  for_each = {
+# A self-hosted CI runner (or any machine) here can write Key Vault secrets during apply and deploy the
+# apps' code: everything it must reach has a private endpoint only (env/README.md, "First deployment").
+resource "azurerm_subnet" "deployment_runner" {
+  name                 = "snet-deployment-runner"
+  resource_group_name  = azurerm_resource_group.main.name
+  virtual_network_name = azurerm_virtual_network.main.name
+  address_prefixes     = [local.subnets.deployment_runner]
+}
+
+# Private endpoints: one subnet per kind of endpoint, so each NSG below speaks for one destination.
+locals {
+  private_endpoint_subnets = {
     patient_tests_inbound = local.subnets.patient_tests_inbound
     audit_inbound         = local.subnets.audit_inbound
-    data                  = local.subnets.data
+    key_vault             = local.subnets.key_vault
+    cosmos                = local.subnets.cosmos
+    patient_tests_storage = local.subnets.patient_tests_storage
+    audit_storage         = local.subnets.audit_storage
   }
+}
+
+resource "azurerm_subnet" "private_endpoints" {
+  for_each             = local.private_endpoint_subnets
   name                 = "snet-pe-${replace(each.key, "_", "-")}"
   resource_group_name  = azurerm_resource_group.main.name
   virtual_network_name = azurerm_virtual_network.main.name
@@ -47,7 +73,7 @@ resource "azurerm_subnet" "private_endpoints" {
   private_endpoint_network_policies = "Enabled"
 }
 
-# --- Network security groups ---------------------------------------------------------------------
+# --- API Management ------------------------------------------------------------------------------
 
 resource "azurerm_network_security_group" "apim" {
   name                = "nsg-${local.resource_prefix}-apim"
@@ -55,7 +81,8 @@ resource "azurerm_network_security_group" "apim" {
   resource_group_name = azurerm_resource_group.main.name
   tags                = local.tags
 
-  # The rules API Management needs in a VNet (External mode), and nothing more.
+  # Inbound: what API Management needs in a VNet in External mode (Azure docs, "Virtual network
+  # configuration reference: API Management"), and nothing more.
   security_rule {
     name                       = "allow-https-from-internet"
     priority                   = 100
@@ -90,6 +117,18 @@ resource "azurerm_network_security_group" "apim" {
     destination_address_prefix = "VirtualNetwork"
   }
   security_rule {
+    # Units of one instance sync rate-limit counters and caches with each other (Premium with several units).
+    name                       = "allow-within-subnet"
+    priority                   = 130
+    direction                  = "Inbound"
+    access                     = "Allow"
+    protocol                   = "*"
+    source_port_range          = "*"
+    destination_port_range     = "*"
+    source_address_prefix      = local.subnets.apim
+    destination_address_prefix = local.subnets.apim
+  }
+  security_rule {
     name                       = "deny-other-inbound"
     priority                   = 4000
     direction                  = "Inbound"
@@ -100,49 +139,43 @@ resource "azurerm_network_security_group" "apim" {
     source_address_prefix      = "*"
     destination_address_prefix = "*"
   }
+
+  # Outbound inside the VNet: the PatientTests app and Key Vault (its named value), nothing else: not the
+  # Audit app, not the database, not the apps' storage. Outbound to Azure services (Storage, Sql, Key Vault,
+  # Monitor, Entra ID) and the Internet (certificate checks, NTP, updates) stays open, as the same Azure
+  # reference requires for the service to run.
   security_rule {
-    name                       = "allow-storage-outbound"
-    priority                   = 100
-    direction                  = "Outbound"
-    access                     = "Allow"
-    protocol                   = "Tcp"
-    source_port_range          = "*"
-    destination_port_range     = "443"
-    source_address_prefix      = "VirtualNetwork"
-    destination_address_prefix = "Storage"
+    name                         = "allow-patient-tests-endpoint"
+    priority                     = 100
+    direction                    = "Outbound"
+    access                       = "Allow"
+    protocol                     = "Tcp"
+    source_port_range            = "*"
+    destination_port_range       = "443"
+    source_address_prefix        = local.subnets.apim
+    destination_address_prefixes = [local.subnets.patient_tests_inbound, local.subnets.key_vault]
   }
   security_rule {
-    name                       = "allow-sql-outbound"
+    name                       = "allow-within-subnet"
     priority                   = 110
     direction                  = "Outbound"
     access                     = "Allow"
-    protocol                   = "Tcp"
+    protocol                   = "*"
     source_port_range          = "*"
-    destination_port_range     = "1433"
-    source_address_prefix      = "VirtualNetwork"
-    destination_address_prefix = "Sql"
+    destination_port_range     = "*"
+    source_address_prefix      = local.subnets.apim
+    destination_address_prefix = local.subnets.apim
   }
   security_rule {
-    name                       = "allow-key-vault-outbound"
-    priority                   = 120
+    name                       = "deny-rest-of-vnet"
+    priority                   = 4000
     direction                  = "Outbound"
-    access                     = "Allow"
-    protocol                   = "Tcp"
+    access                     = "Deny"
+    protocol                   = "*"
     source_port_range          = "*"
-    destination_port_range     = "443"
-    source_address_prefix      = "VirtualNetwork"
-    destination_address_prefix = "AzureKeyVault"
-  }
-  security_rule {
-    name                       = "allow-monitor-outbound"
-    priority                   = 130
-    direction                  = "Outbound"
-    access                     = "Allow"
-    protocol                   = "Tcp"
-    source_port_range          = "*"
-    destination_port_ranges    = ["443", "1886"]
-    source_address_prefix      = "VirtualNetwork"
-    destination_address_prefix = "AzureMonitor"
+    destination_port_range     = "*"
+    source_address_prefix      = "*"
+    destination_address_prefix = "VirtualNetwork"
   }
 }
 
@@ -151,21 +184,260 @@ resource "azurerm_subnet_network_security_group_association" "apim" {
   network_security_group_id = azurerm_network_security_group.apim.id
 }
 
-# Who may reach which private endpoint: the inbound endpoint of each app accepts HTTPS from one
-# subnet only; the data endpoints accept the two apps' outbound subnets and API Management (Key Vault).
+# --- The apps' VNet integration: deny by default ------------------------------------------------
+
+# PatientTests holds patient data: it may reach the Audit app, Key Vault (its references), the database,
+# its own host storage and App Insights, and nothing else; no Internet.
+resource "azurerm_network_security_group" "patient_tests_outbound" {
+  name                = "nsg-${local.resource_prefix}-patient-tests-outbound"
+  location            = azurerm_resource_group.main.location
+  resource_group_name = azurerm_resource_group.main.name
+  tags                = local.tags
+
+  security_rule {
+    name                         = "allow-https-to-own-endpoints"
+    priority                     = 100
+    direction                    = "Outbound"
+    access                       = "Allow"
+    protocol                     = "Tcp"
+    source_port_range            = "*"
+    destination_port_range       = "443"
+    source_address_prefix        = local.subnets.patient_tests_outbound
+    destination_address_prefixes = [local.subnets.audit_inbound, local.subnets.key_vault, local.subnets.patient_tests_storage]
+  }
+  security_rule {
+    name                       = "allow-database"
+    priority                   = 110
+    direction                  = "Outbound"
+    access                     = "Allow"
+    protocol                   = "Tcp"
+    source_port_range          = "*"
+    destination_port_range     = "10255"
+    source_address_prefix      = local.subnets.patient_tests_outbound
+    destination_address_prefix = local.subnets.cosmos
+  }
+  security_rule {
+    name                       = "allow-monitoring"
+    priority                   = 120
+    direction                  = "Outbound"
+    access                     = "Allow"
+    protocol                   = "Tcp"
+    source_port_range          = "*"
+    destination_port_range     = "443"
+    source_address_prefix      = local.subnets.patient_tests_outbound
+    destination_address_prefix = "AzureMonitor"
+  }
+  security_rule {
+    # Managed identity tokens, should the platform route them through the integration subnet.
+    name                       = "allow-entra-id"
+    priority                   = 130
+    direction                  = "Outbound"
+    access                     = "Allow"
+    protocol                   = "Tcp"
+    source_port_range          = "*"
+    destination_port_range     = "443"
+    source_address_prefix      = local.subnets.patient_tests_outbound
+    destination_address_prefix = "AzureActiveDirectory"
+  }
+  security_rule {
+    name                       = "deny-all-outbound"
+    priority                   = 4000
+    direction                  = "Outbound"
+    access                     = "Deny"
+    protocol                   = "*"
+    source_port_range          = "*"
+    destination_port_range     = "*"
+    source_address_prefix      = "*"
+    destination_address_prefix = "*"
+  }
+  security_rule {
+    name                       = "deny-all-inbound"
+    priority                   = 4000
+    direction                  = "Inbound"
+    access                     = "Deny"
+    protocol                   = "*"
+    source_port_range          = "*"
+    destination_port_range     = "*"
+    source_address_prefix      = "*"
+    destination_address_prefix = "*"
+  }
+}
+
+# Audit: Key Vault, the database, its own host storage and App Insights; not the PatientTests app.
+resource "azurerm_network_security_group" "audit_outbound" {
+  name                = "nsg-${local.resource_prefix}-audit-outbound"
+  location            = azurerm_resource_group.main.location
+  resource_group_name = azurerm_resource_group.main.name
+  tags                = local.tags
+
+  security_rule {
+    name                         = "allow-https-to-own-endpoints"
+    priority                     = 100
+    direction                    = "Outbound"
+    access                       = "Allow"
+    protocol                     = "Tcp"
+    source_port_range            = "*"
+    destination_port_range       = "443"
+    source_address_prefix        = local.subnets.audit_outbound
+    destination_address_prefixes = [local.subnets.key_vault, local.subnets.audit_storage]
+  }
+  security_rule {
+    name                       = "allow-database"
+    priority                   = 110
+    direction                  = "Outbound"
+    access                     = "Allow"
+    protocol                   = "Tcp"
+    source_port_range          = "*"
+    destination_port_range     = "10255"
+    source_address_prefix      = local.subnets.audit_outbound
+    destination_address_prefix = local.subnets.cosmos
+  }
+  security_rule {
+    name                       = "allow-monitoring"
+    priority                   = 120
+    direction                  = "Outbound"
+    access                     = "Allow"
+    protocol                   = "Tcp"
+    source_port_range          = "*"
+    destination_port_range     = "443"
+    source_address_prefix      = local.subnets.audit_outbound
+    destination_address_prefix = "AzureMonitor"
+  }
+  security_rule {
+    # Managed identity tokens, should the platform route them through the integration subnet.
+    name                       = "allow-entra-id"
+    priority                   = 130
+    direction                  = "Outbound"
+    access                     = "Allow"
+    protocol                   = "Tcp"
+    source_port_range          = "*"
+    destination_port_range     = "443"
+    source_address_prefix      = local.subnets.audit_outbound
+    destination_address_prefix = "AzureActiveDirectory"
+  }
+  security_rule {
+    name                       = "deny-all-outbound"
+    priority                   = 4000
+    direction                  = "Outbound"
+    access                     = "Deny"
+    protocol                   = "*"
+    source_port_range          = "*"
+    destination_port_range     = "*"
+    source_address_prefix      = "*"
+    destination_address_prefix = "*"
+  }
+  security_rule {
+    name                       = "deny-all-inbound"
+    priority                   = 4000
+    direction                  = "Inbound"
+    access                     = "Deny"
+    protocol                   = "*"
+    source_port_range          = "*"
+    destination_port_range     = "*"
+    source_address_prefix      = "*"
+    destination_address_prefix = "*"
+  }
+}
+
+resource "azurerm_subnet_network_security_group_association" "patient_tests_outbound" {
+  subnet_id                 = azurerm_subnet.function_outbound["patient_tests"].id
+  network_security_group_id = azurerm_network_security_group.patient_tests_outbound.id
+}
+
+resource "azurerm_subnet_network_security_group_association" "audit_outbound" {
+  subnet_id                 = azurerm_subnet.function_outbound["audit"].id
+  network_security_group_id = azurerm_network_security_group.audit_outbound.id
+}
+
+# --- Deployment runner ---------------------------------------------------------------------------
+
+# Key Vault (secrets during apply) and both apps' private endpoints (their deployment endpoints, and the
+# host status call after a deploy); the Internet on 443 (GitHub, Azure Resource Manager, Entra ID, package
+# registries). Not the database, not the apps' storage. Nothing comes in.
+resource "azurerm_network_security_group" "deployment_runner" {
+  name                = "nsg-${local.resource_prefix}-deployment-runner"
+  location            = azurerm_resource_group.main.location
+  resource_group_name = azurerm_resource_group.main.name
+  tags                = local.tags
+
+  security_rule {
+    name                         = "allow-deployment-endpoints"
+    priority                     = 100
+    direction                    = "Outbound"
+    access                       = "Allow"
+    protocol                     = "Tcp"
+    source_port_range            = "*"
+    destination_port_range       = "443"
+    source_address_prefix        = local.subnets.deployment_runner
+    destination_address_prefixes = [local.subnets.key_vault, local.subnets.patient_tests_inbound, local.subnets.audit_inbound]
+  }
+  security_rule {
+    name                       = "deny-rest-of-vnet"
+    priority                   = 3900
+    direction                  = "Outbound"
+    access                     = "Deny"
+    protocol                   = "*"
+    source_port_range          = "*"
+    destination_port_range     = "*"
+    source_address_prefix      = "*"
+    destination_address_prefix = "VirtualNetwork"
+  }
+  security_rule {
+    name                       = "allow-https-to-internet"
+    priority                   = 3950
+    direction                  = "Outbound"
+    access                     = "Allow"
+    protocol                   = "Tcp"
+    source_port_range          = "*"
+    destination_port_range     = "443"
+    source_address_prefix      = local.subnets.deployment_runner
+    destination_address_prefix = "Internet"
+  }
+  security_rule {
+    name                       = "deny-all-outbound"
+    priority                   = 4000
+    direction                  = "Outbound"
+    access                     = "Deny"
+    protocol                   = "*"
+    source_port_range          = "*"
+    destination_port_range     = "*"
+    source_address_prefix      = "*"
+    destination_address_prefix = "*"
+  }
+  security_rule {
+    name                       = "deny-all-inbound"
+    priority                   = 4000
+    direction                  = "Inbound"
+    access                     = "Deny"
+    protocol                   = "*"
+    source_port_range          = "*"
+    destination_port_range     = "*"
+    source_address_prefix      = "*"
+    destination_address_prefix = "*"
+  }
+}
+
+resource "azurerm_subnet_network_security_group_association" "deployment_runner" {
+  subnet_id                 = azurerm_subnet.deployment_runner.id
+  network_security_group_id = azurerm_network_security_group.deployment_runner.id
+}
+
+# --- Private endpoint subnets: each admits its callers only --------------------------------------
+
 locals {
+  # Callers and port of each private endpoint subnet.
   endpoint_callers = {
-    patient_tests_inbound = { sources = [local.subnets.apim], ports = ["443"] }
-    audit_inbound         = { sources = [local.subnets.patient_tests_outbound], ports = ["443"] }
-    data = {
-      sources = [local.subnets.patient_tests_outbound, local.subnets.audit_outbound, local.subnets.apim]
-      ports   = ["443", "10255"]
-    }
+    patient_tests_inbound = { port = "443", sources = concat([local.subnets.apim], local.deployment_sources) }
+    audit_inbound         = { port = "443", sources = concat([local.subnets.patient_tests_outbound], local.deployment_sources) }
+    key_vault             = { port = "443", sources = concat([local.subnets.apim, local.subnets.patient_tests_outbound, local.subnets.audit_outbound], local.deployment_sources) }
+    cosmos                = { port = "10255", sources = [local.subnets.patient_tests_outbound, local.subnets.audit_outbound] }
+    patient_tests_storage = { port = "443", sources = [local.subnets.patient_tests_outbound] }
+    audit_storage         = { port = "443", sources = [local.subnets.audit_outbound] }
   }
 }
 
 resource "azurerm_network_security_group" "private_endpoints" {
-  for_each            = local.endpoint_callers
+  for_each            = local.private_endpoint_subnets
   name                = "nsg-${local.resource_prefix}-pe-${replace(each.key, "_", "-")}"
   location            = azurerm_resource_group.main.location
   resource_group_name = azurerm_resource_group.main.name
@@ -178,9 +450,9 @@ resource "azurerm_network_security_group" "private_endpoints" {
     access                     = "Allow"
     protocol                   = "Tcp"
     source_port_range          = "*"
-    destination_port_ranges    = each.value.ports
-    source_address_prefixes    = each.value.sources
-    destination_address_prefix = local.subnets[each.key]
+    destination_port_range     = local.endpoint_callers[each.key].port
+    source_address_prefixes    = local.endpoint_callers[each.key].sources
+    destination_address_prefix = each.value
   }
   security_rule {
     name                       = "deny-everything-else"
@@ -196,7 +468,7 @@ resource "azurerm_network_security_group" "private_endpoints" {
 }
 
 resource "azurerm_subnet_network_security_group_association" "private_endpoints" {
-  for_each                  = local.endpoint_callers
+  for_each                  = local.private_endpoint_subnets
   subnet_id                 = azurerm_subnet.private_endpoints[each.key].id
   network_security_group_id = azurerm_network_security_group.private_endpoints[each.key].id
 }
@@ -212,6 +484,15 @@ locals {
     table        = "privatelink.table.core.windows.net"
     sites        = "privatelink.azurewebsites.net"
   }
+  # Each zone is linked to this VNet and to every network a deployment runner sits in.
+  dns_zone_links = merge(
+    { for zone in keys(local.private_dns_zones) : "${zone}-main" => { zone = zone, virtual_network_id = azurerm_virtual_network.main.id } },
+    merge([
+      for index, network in var.deployment_peered_virtual_network_ids : {
+        for zone in keys(local.private_dns_zones) : "${zone}-runner-${index}" => { zone = zone, virtual_network_id = network }
+      }
+    ]...),
+  )
 }
 
 resource "azurerm_private_dns_zone" "main" {
@@ -222,37 +503,10 @@ resource "azurerm_private_dns_zone" "main" {
 }
 
 resource "azurerm_private_dns_zone_virtual_network_link" "main" {
-  for_each             = local.private_dns_zones
+  for_each             = local.dns_zone_links
   name                 = "link-${replace(each.key, "_", "-")}"
-  private_dns_zone_id  = azurerm_private_dns_zone.main[each.key].id
-  virtual_network_id   = azurerm_virtual_network.main.id
+  private_dns_zone_id  = azurerm_private_dns_zone.main[each.value.zone].id
+  virtual_network_id   = each.value.virtual_network_id
   registration_enabled = false
   tags                 = local.tags
-}
-
-# The outbound-integration subnets take no inbound traffic at all.
-resource "azurerm_network_security_group" "function_outbound" {
-  for_each            = toset(["patient_tests", "audit"])
-  name                = "nsg-${local.resource_prefix}-${replace(each.key, "_", "-")}-outbound"
-  location            = azurerm_resource_group.main.location
-  resource_group_name = azurerm_resource_group.main.name
-  tags                = local.tags
-
-  security_rule {
-    name                       = "deny-all-inbound"
-    priority                   = 4000
-    direction                  = "Inbound"
-    access                     = "Deny"
-    protocol                   = "*"
-    source_port_range          = "*"
-    destination_port_range     = "*"
-    source_address_prefix      = "*"
-    destination_address_prefix = "*"
-  }
-}
-
-resource "azurerm_subnet_network_security_group_association" "function_outbound" {
-  for_each                  = toset(["patient_tests", "audit"])
-  subnet_id                 = azurerm_subnet.function_outbound[each.key].id
-  network_security_group_id = azurerm_network_security_group.function_outbound[each.key].id
 }

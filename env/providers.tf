@@ -3,6 +3,25 @@ provider "azurerm" {
   # Entra ID for the data plane of storage (shared keys are off on every account).
   storage_use_azuread = true
 
+  # azurerm 5.x registers no resource provider unless told to (its default is "none"): a subscription that
+  # never used one of these would fail on the first resource of that namespace. These are exactly the
+  # namespaces env/ creates resources in (Microsoft.App for the Flex Consumption subnet delegation); an
+  # invariant keeps the list in step with the resource types. Registering needs */register/action
+  # (Contributor has it).
+  resource_provider_registrations = "none"
+  resource_providers_to_register = [
+    "Microsoft.ApiManagement",
+    "Microsoft.App",
+    "Microsoft.DocumentDB",
+    "Microsoft.Insights",
+    "Microsoft.KeyVault",
+    "Microsoft.ManagedIdentity",
+    "Microsoft.Network",
+    "Microsoft.OperationalInsights",
+    "Microsoft.Storage",
+    "Microsoft.Web",
+  ]
+
   features {
     key_vault {
       # Purge protection is on: a destroyed vault stays recoverable for its retention period.

@@ -94,13 +94,49 @@ variable "function_max_instances" {
   }
 }
 
-variable "deployment_ip_ranges" {
+variable "deployment_peered_cidrs" {
   type        = list(string)
-  description = "CIDR ranges allowed to reach the function apps' deployment (SCM) endpoint, e.g. the CI runner's; empty means none."
+  description = "Address ranges of deployment runners in networks peered to this VNet (a hub, a build network), admitted where the subnet snet-deployment-runner is admitted: Key Vault and both apps' private endpoints. Empty when the runner sits in snet-deployment-runner."
   default     = []
   validation {
-    condition     = alltrue([for range in var.deployment_ip_ranges : can(cidrhost(range, 0))])
-    error_message = "Every entry of deployment_ip_ranges must be a CIDR block, e.g. 203.0.113.10/32."
+    condition     = alltrue([for range in var.deployment_peered_cidrs : can(cidrhost(range, 0))])
+    error_message = "Every entry of deployment_peered_cidrs must be a CIDR block, e.g. 10.50.4.0/27."
+  }
+}
+
+variable "deployment_peered_virtual_network_ids" {
+  type        = list(string)
+  description = "Resource ids of the peered networks those runners sit in: the private DNS zones are linked to them, so the runners resolve the private endpoints. The peering itself is the network owner's to create."
+  default     = []
+  validation {
+    condition     = alltrue([for id in var.deployment_peered_virtual_network_ids : can(regex("(?i)^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft.Network/virtualNetworks/[^/]+$", id))])
+    error_message = "Every entry of deployment_peered_virtual_network_ids must be a virtual network resource id, e.g. /subscriptions/<id>/resourceGroups/rg-hub/providers/Microsoft.Network/virtualNetworks/vnet-hub."
+  }
+}
+
+variable "database_credentials" {
+  type = object({
+    active      = string
+    generations = map(number)
+  })
+  description = "Which of each app's two database users the apps connect as (blue or green), and a generation number per user: raising a user's generation gives it a new password. Rotate by raising the inactive user's generation, then switching active to it (docs/key_rotation.md)."
+  default = {
+    active      = "blue"
+    generations = { blue = 1, green = 1 }
+  }
+  validation {
+    condition     = contains(["blue", "green"], var.database_credentials.active) && toset(keys(var.database_credentials.generations)) == toset(["blue", "green"])
+    error_message = "database_credentials.active must be blue or green, and generations must give a number for blue and for green."
+  }
+}
+
+variable "rbac_propagation_wait" {
+  type        = string
+  description = "How long to wait after role assignments before using them on a data plane (Key Vault secrets, host storage), e.g. 120s. Azure documents up to 10 minutes; a first apply that still meets a 403 can simply be run again."
+  default     = "120s"
+  validation {
+    condition     = can(regex("^[0-9]+(s|m)$", var.rbac_propagation_wait))
+    error_message = "rbac_propagation_wait must be a duration in seconds or minutes, e.g. 120s or 3m."
   }
 }
 

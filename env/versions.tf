@@ -19,6 +19,11 @@ terraform {
       source  = "hashicorp/random"
       version = ">= 3.6.0, < 4.0.0"
     }
+    time = {
+      source = "hashicorp/time"
+      # time_sleep: waits for role assignments to reach the data planes (keyvault.tf, functions.tf).
+      version = ">= 0.12.0, < 1.0.0"
+    }
   }
 
   # Remote state is configured at init time, never here (see README.md, "State"):

@@ -1,22 +1,30 @@
 #!/usr/bin/env bash
-# `bash scripts/deploy-functions.sh`: deploys both function apps to the environment env/ created, from
-# packages built by scripts/package-functions.sh. Needs the Azure CLI, logged in (`az login`, or OIDC in
-# a workflow), on a machine that can reach the apps' deployment endpoints (inside the VNet, or an address
-# in deployment_ip_ranges). Reads names from `tofu output` (or terraform, TF=terraform).
+# `bash scripts/deploy-functions.sh [packages-dir]`: deploys both function apps to the environment env/
+# created. With a folder, it deploys the zips in it (CI's tested artifact); without one, it packages them
+# first (scripts/package-functions.sh). Needs the Azure CLI, logged in (`az login`, or OIDC in a workflow),
+# on a machine that reaches the apps' deployment (SCM) endpoints through their private endpoints: the
+# deployment runner's subnet or a network peered to it (env/README.md, "First deployment").
+# Reads the app names from `terraform output` (or tofu: the CLI scripts/terraform-cli.sh finds, or $TF).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-tf="${TF:-$root/.local/bin/tofu}"
-packages="$root/.local/packages"
-bash "$root/scripts/package-functions.sh" "$packages"
+tf="$(bash "$root/scripts/terraform-cli.sh")"
+packages="${1:-}"
+if [ -z "$packages" ]; then
+  packages="$root/.local/packages"
+  bash "$root/scripts/package-functions.sh" "$packages"
+fi
+for app in AuditApi PatientTestsApi; do
+  [ -f "$packages/$app.zip" ] || { echo "$packages/$app.zip is missing" >&2; exit 1; }
+done
 
 group="$("$tf" -chdir="$root/env" output -raw resource_group_name)"
 names="$("$tf" -chdir="$root/env" output -json function_app_names)"
-for pair in "patient_tests:PatientTestsApi" "audit:AuditApi"; do
+for pair in "audit:AuditApi" "patient_tests:PatientTestsApi"; do
   key="${pair%%:*}"
   app="${pair##*:}"
   name="$(node -e 'console.log(JSON.parse(process.argv[1])[process.argv[2]])' "$names" "$key")"
   echo "Deploying $app to $name..."
-  # Flex Consumption takes a zip through the one-deploy endpoint; the app keeps running the previous
-  # package until the new one is in place.
+  # Flex Consumption takes a zip through the one-deploy endpoint of its SCM site; the app keeps running the
+  # previous package until the new one is in place. The Audit API goes first: PatientTests calls it.
   az functionapp deployment source config-zip --resource-group "$group" --name "$name" --src "$packages/$app.zip"
 done

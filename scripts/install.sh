@@ -5,11 +5,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 
-stamp=".local/npm-installed"
-if [ ! -d node_modules ] || [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ]; then
-  npm ci --no-audit --no-fund
-  mkdir -p .local && touch "$stamp"
-fi
+bash scripts/install-npm.sh
 if [ -z "${MONGODB_URI:-}" ]; then
   bash scripts/install-ferretdb.sh
 fi

@@ -29,7 +29,10 @@ PRIVATE_PAAS = {
 SECRET_NAME = re.compile(r"(URI|KEY|SECRET|PASSWORD|CONNECTION|TOKEN)", re.IGNORECASE)
 SECRET_VALUE = re.compile(r"(AccountKey=|SharedAccessSignature=|mongodb(\+srv)?://|password=|InstrumentationKey=)", re.IGNORECASE)
 # python-hcl2 renders a template string as ${"..."}; the reference itself is the same either way.
-KEY_VAULT_REFERENCE = re.compile(r'^(\$\{")?@Microsoft\.KeyVault\(SecretUri=\$\{azurerm_key_vault_secret\.main\[\\?"[a-z0-9-]+\\?"\]\.versionless_id\}\)("\})?$')
+KEY_VAULT_REFERENCE = re.compile(r'^(\$\{")?@Microsoft\.KeyVault\(SecretUri=\$\{azurerm_key_vault_secret\.[a-z_]+\[\\?"[a-z0-9-]+\\?"\]\.versionless_id\}\)("\})?$')
+# Settings that look like secrets by name but are not: App Insights' connection string names where telemetry
+# goes (Microsoft: not a secret; a Key Vault reference breaks the portal's App Insights integration).
+NOT_SECRETS = {"APPLICATIONINSIGHTS_CONNECTION_STRING": "${azurerm_application_insights.main.connection_string}"}
 
 
 @dataclass
@@ -40,6 +43,7 @@ class Config:
     variables: dict = field(default_factory=dict)
     outputs: dict = field(default_factory=dict)
     terraform: list[dict] = field(default_factory=list)
+    providers: dict = field(default_factory=dict)
 
     def of_type(self, resource_type: str) -> list[tuple[str, dict]]:
         return [(name, body) for kind, name, body in self.resources if kind == resource_type]
@@ -61,6 +65,9 @@ def load(directory: str = ENV_DIR) -> Config:
         for block in document.get("output", []):
             config.outputs.update(block)
         config.terraform.extend(document.get("terraform", []))
+        for block in document.get("provider", []):
+            for name, body in block.items():
+                config.providers.setdefault(name, []).append(body)
     return config
 
 
@@ -116,16 +123,22 @@ def app_settings_hold_no_secrets(config: Config) -> list[str]:
     for app_name, app in (config.locals.get("function_apps") or {}).items():
         for setting, setting_value in (app.get("app_settings") or {}).items():
             settings[f"{app_name}.{setting}"] = str(setting_value)
+    # The settings the apps really run with (functions.tf: written whole by the app-settings action).
+    written = str(config.locals.get("app_settings", ""))
+    for setting, setting_value in re.findall(r"'([A-Za-z0-9_]+)': '([^']*)'", written):
+        settings[f"local.app_settings.{setting}"] = setting_value
     for kind, name, body in config.resources:
         if "function_app" in kind:
             raw = body.get("app_settings")
             if isinstance(raw, list) and raw and isinstance(raw[0], dict):
                 for setting, setting_value in raw[0].items():
                     settings[f"{name}.{setting}"] = str(setting_value)
-            elif raw is not None:
+            elif raw is not None and str(value(body, "app_settings")) != "${local.app_settings[each.key]}":
                 settings[f"{name}.app_settings"] = str(raw)
     for setting, setting_value in settings.items():
         short = setting.rsplit(".", 1)[-1]
+        if NOT_SECRETS.get(short) == setting_value:
+            continue
         if SECRET_VALUE.search(setting_value):
             violations.append(f"{setting} holds what looks like a secret value")
         elif SECRET_NAME.search(short) and not KEY_VAULT_REFERENCE.match(setting_value):
@@ -141,10 +154,10 @@ def narrow_role_assignments(config: Config) -> list[str]:
         principal = str(value(body, "principal_id"))
         if re.search(r"azurerm_resource_group|azurerm_subscription|/subscriptions/|management_group", scope):
             violations.append(f"azurerm_role_assignment.{name} is scoped to a resource group, subscription or wider")
-        if not re.fullmatch(r"\$\{azurerm_[a-z_]+\.[a-z_]+(\[[^\]]+\])?\.(id|resource_versionless_id)\}", scope):
+        if not re.fullmatch(r"\$\{(azurerm_[a-z_]+\.[a-z_]+|local\.secret_ids)(\[[^\]]+\])?\.(id|resource_versionless_id)\}", scope):
             violations.append(f"azurerm_role_assignment.{name} has a scope that is not one resource or one secret: {scope}")
         on_vault = re.fullmatch(r"\$\{azurerm_key_vault\.[a-z_]+\.id\}", scope) is not None
-        granted_to_app = "local.identities" in principal or "azurerm_user_assigned_identity" in principal
+        granted_to_app = any(name in principal for name in ("local.identities", "azurerm_user_assigned_identity", "local.secret_readers", "identity[0].principal_id"))
         if on_vault and granted_to_app:
             violations.append(f"azurerm_role_assignment.{name} gives an app identity a role on the whole vault")
         if role == "Key Vault Secrets User" and not scope.endswith(".resource_versionless_id}"):
@@ -189,8 +202,8 @@ def database_names(config: Config) -> list[str]:
     for name, body in config.of_type("azurerm_cosmosdb_mongo_database"):
         if "local.databases" not in str(value(body, "for_each")):
             violations.append(f"azurerm_cosmosdb_mongo_database.{name} does not take its names from local.databases")
-    if "retrywrites=false" not in str(config.locals.get("cosmos_connection_string")):
-        violations.append("the apps' connection string does not force retrywrites=false")
+    if "retrywrites=false" not in str(config.locals.get("mongodb_uri")):
+        violations.append("the apps' connection strings do not force retrywrites=false")
     return violations
 
 
@@ -219,6 +232,163 @@ def policies_strip_subscription_keys(config: Config) -> list[str]:
     return violations
 
 
+def host_storage_through_identity(config: Config) -> list[str]:
+    """Defect: azurerm writes an AzureWebJobsStorage connection string with an empty key for identity-based
+    host storage; the host prefers it and cannot start. The settings must be rewritten without it after
+    every change of the app, and the function keys (kept in that storage) set only once the host reaches it."""
+    violations = []
+    for name, body in config.of_type("azurerm_function_app_flex_consumption"):
+        if value(body, "storage_authentication_type") != "UserAssignedIdentity":
+            violations.append(f"azurerm_function_app_flex_consumption.{name} does not reach its storage through its identity")
+    if re.search(r"'AzureWebJobsStorage'\s*:", str(config.locals.get("app_settings", ""))):
+        violations.append("local.app_settings sets AzureWebJobsStorage: the host would prefer it to the identity")
+    rewrites = [
+        (name, body) for name, body in config.of_type("azapi_resource_action")
+        if str(value(body, "resource_id")).endswith("/config/appsettings") and value(body, "method") == "PUT"
+    ]
+    if not rewrites:
+        violations.append("no action rewrites the apps' settings without the AzureWebJobsStorage the provider adds")
+    for name, body in rewrites:
+        if "local.app_settings[each.key]" not in str(body.get("body")):
+            violations.append(f"azapi_resource_action.{name} does not write local.app_settings")
+        triggers = str([block.get("replace_triggered_by") for block in blocks(body, "lifecycle")])
+        if "azurerm_function_app_flex_consumption.main[each.key]" not in triggers:
+            violations.append(f"azapi_resource_action.{name} does not run again after each change of the app (replace_triggered_by)")
+    for name, body in config.of_type("azapi_resource_action"):
+        if "functionKeys" not in str(value(body, "action")):
+            continue
+        needs = str(body.get("depends_on"))
+        for required in ("azapi_resource_action.app_settings_without_storage_key", "azurerm_private_endpoint.storage", "azurerm_private_dns_zone_virtual_network_link.main", "time_sleep.storage_roles_propagated"):
+            if required not in needs:
+                violations.append(f"azapi_resource_action.{name} (function keys) does not wait for {required}")
+    return violations
+
+
+def database_credentials_per_app(config: Config) -> list[str]:
+    """Defect: both apps got the account key, so PatientTests could rewrite the append-only register."""
+    violations = []
+    text = "\n".join(open(path, encoding="utf-8").read() for path in sorted(glob.glob(os.path.join(config.directory, "*.tf"))))
+    for account_secret in ("primary_key", "secondary_key", "primary_mongodb_connection_string", "secondary_mongodb_connection_string", "connection_strings"):
+        if re.search(rf"azurerm_cosmosdb_account\.[a-z_]+\.{account_secret}\b", text):
+            violations.append(f"env/ hands out the account's {account_secret}: every app would reach every database")
+    capabilities = [value(block, "name") for _, body in config.of_type("azurerm_cosmosdb_account") for block in blocks(body, "capabilities")]
+    if "EnableMongoRoleBasedAccessControl" not in capabilities:
+        violations.append("the Cosmos DB account has no database users (capability EnableMongoRoleBasedAccessControl)")
+    users = config.locals.get("database_users") or {}
+    if set(users) != set(config.locals.get("databases") or {}):
+        violations.append("each database needs its own user (local.database_users)")
+    for app, user in users.items():
+        actions = set(user.get("actions") or [])
+        if actions & {"remove", "dropCollection", "dropDatabase", "dropIndex", "createIndex", "createCollection", "reIndex"}:
+            violations.append(f"{app}'s database user may change or drop data or metadata: {sorted(actions)}")
+    if set((users.get("audit") or {}).get("actions") or []) - {"find", "insert"}:
+        violations.append("the Audit API's database user may do more than find and insert: the register would not be append-only")
+    for name, body in config.of_type("azurerm_cosmosdb_mongo_user_definition") + config.of_type("azurerm_cosmosdb_mongo_role_definition"):
+        if str(value(body, "cosmos_mongo_database_id")) not in ("${azurerm_cosmosdb_mongo_database.main[each.key].id}", "${azurerm_cosmosdb_mongo_database.main[each.value.app].id}"):
+            violations.append(f"{name}: a database user or role outside its app's own database")
+    for secret, entry in (config.locals.get("connection_secrets") or {}).items():
+        if str(entry.get("value")) != '${local.mongodb_uri["%s"]}' % entry.get("reader"):
+            violations.append(f"secret {secret} does not hold its reader's own connection string")
+    return violations
+
+
+# The namespace of every resource type env/ creates (azurerm 5.x registers none by itself).
+NAMESPACES = [
+    ("azurerm_api_management", "Microsoft.ApiManagement"),
+    ("azurerm_application_insights", "Microsoft.Insights"),
+    ("azurerm_monitor_", "Microsoft.Insights"),
+    ("azurerm_log_analytics_", "Microsoft.OperationalInsights"),
+    ("azurerm_cosmosdb_", "Microsoft.DocumentDB"),
+    ("azurerm_key_vault", "Microsoft.KeyVault"),
+    ("azurerm_user_assigned_identity", "Microsoft.ManagedIdentity"),
+    ("azurerm_storage_", "Microsoft.Storage"),
+    ("azurerm_service_plan", "Microsoft.Web"),
+    ("azurerm_function_app", "Microsoft.Web"),
+    ("azurerm_virtual_network", "Microsoft.Network"),
+    ("azurerm_subnet", "Microsoft.Network"),
+    ("azurerm_network_security_group", "Microsoft.Network"),
+    ("azurerm_private_endpoint", "Microsoft.Network"),
+    ("azurerm_private_dns_", "Microsoft.Network"),
+    ("azurerm_public_ip", "Microsoft.Network"),
+    ("azurerm_resource_group", None),  # Microsoft.Resources: always registered
+    ("azurerm_role_assignment", None),  # Microsoft.Authorization: always registered
+]
+
+
+def resource_providers_registered(config: Config) -> list[str]:
+    """Defect: azurerm 5.x registers no resource provider, so a fresh subscription fails on the first resource."""
+    providers = [block for terraform in [config.providers] for block in terraform.get("azurerm", [])]
+    registered = set(value(providers[0], "resource_providers_to_register") or []) if providers else set()
+    violations = []
+    if not providers or value(providers[0], "resource_provider_registrations") not in ("none", "core", "extended", "all", "legacy"):
+        violations.append("the azurerm provider does not say which resource providers it registers")
+    needed = set()
+    for kind, name, body in config.resources:
+        if not kind.startswith("azurerm_"):
+            continue
+        matches = [namespace for prefix, namespace in NAMESPACES if kind.startswith(prefix)]
+        if not matches:
+            violations.append(f"{kind}: which resource provider? (add it to NAMESPACES in invariants.py)")
+            continue
+        if matches[0]:
+            needed.add(matches[0])
+        if kind == "azurerm_subnet" and "Microsoft.App/environments" in str(body.get("delegation")):
+            needed.add("Microsoft.App")
+    for namespace in sorted(needed - registered):
+        violations.append(f"{namespace} is used but not in resource_providers_to_register")
+    return violations
+
+
+def rotated_secrets_keep_their_value(config: Config) -> list[str]:
+    """Defect: after a rotation, the next apply wrote the retired function key back (the secret resource reads
+    the latest version and sees drift). Secrets the rotation tool writes must ignore changes to their value."""
+    violations = []
+    rotated = set(re.findall(r"--secret ([a-z0-9-]+)", open(os.path.join(REPO_DIR, "docs", "key_rotation.md"), encoding="utf-8").read()))
+    if not rotated:
+        violations.append("docs/key_rotation.md names no secret the tool rotates")
+    for name, body in config.of_type("azurerm_key_vault_secret"):
+        owner = f"local.{value(body, 'for_each')}".replace("local.${local.", "").rstrip("}")
+        names = set((config.locals.get(owner) or {}).keys())
+        ignored = str([block.get("ignore_changes") for block in blocks(body, "lifecycle")])
+        if names & rotated and "${value}" not in ignored:
+            violations.append(f"azurerm_key_vault_secret.{name} holds rotated secrets ({sorted(names & rotated)}) but would write their first value back")
+        rotated -= names
+    for secret in sorted(rotated):
+        violations.append(f"{secret} is rotated by the tool but is no Key Vault secret of env/")
+    return violations
+
+
+def roles_propagate_before_use(config: Config) -> list[str]:
+    """Defect: secrets and the named value were created right after their role assignments: 403 on a first apply."""
+    violations = []
+    sleeps = {name: str(body.get("triggers")) for name, body in config.of_type("time_sleep")}
+    needs = {
+        ("azurerm_key_vault_secret", None): ("key_vault_roles_propagated", "azurerm_role_assignment.deployer_secrets_officer"),
+        ("azurerm_api_management_named_value", None): ("secret_readers_propagated", "azurerm_role_assignment.secret_reader"),
+        ("azurerm_function_app_flex_consumption", None): ("storage_roles_propagated", "azurerm_role_assignment.function_storage"),
+    }
+    for (kind, _), (sleep, assignment) in needs.items():
+        if assignment not in sleeps.get(sleep, ""):
+            violations.append(f"time_sleep.{sleep} does not wait for {assignment}")
+        for name, body in config.of_type(kind):
+            if f"time_sleep.{sleep}" not in str(body.get("depends_on")):
+                violations.append(f"{kind}.{name} does not wait for time_sleep.{sleep}")
+    return violations
+
+
+def no_rules_that_are_never_evaluated(config: Config) -> list[str]:
+    """Defect: access restrictions behind a private endpoint with public access off, and a client certificate
+    mode without client certificates, were documented as defences but never applied."""
+    violations = []
+    for name, body in config.of_type("azurerm_function_app_flex_consumption"):
+        site = (blocks(body, "site_config") or [{}])[0]
+        if value(body, "public_network_access_enabled") is False and (blocks(site, "ip_restriction") or blocks(site, "scm_ip_restriction")):
+            violations.append(f"azurerm_function_app_flex_consumption.{name} has access restrictions no request is checked against (public access is off)")
+        if "client_certificate_mode" in body and value(body, "client_certificate_enabled") is not True:
+            violations.append(f"azurerm_function_app_flex_consumption.{name} sets client_certificate_mode without client certificates")
+    return violations
+
+
 CHECKS = {
     "public network access": public_network_access,
     "private endpoint DNS": private_endpoint_dns,
@@ -227,4 +397,10 @@ CHECKS = {
     "role assignments": narrow_role_assignments,
     "database names": database_names,
     "subscription keys stay at the gateway": policies_strip_subscription_keys,
+    "host storage through identity": host_storage_through_identity,
+    "database credentials per app": database_credentials_per_app,
+    "resource providers registered": resource_providers_registered,
+    "rotated secrets keep their value": rotated_secrets_keep_their_value,
+    "roles propagate before use": roles_propagate_before_use,
+    "no rules that are never evaluated": no_rules_that_are_never_evaluated,
 }

@@ -1,6 +1,7 @@
-# `tofu test` with mocked providers: plans the whole configuration without Azure and checks what the
-# plan would create. Runs in scripts/check-infrastructure.sh when a provider mirror exists (on a copy
-# without azapi, which the mirror cannot have; see env/README.md).
+# `terraform test` (or `tofu test`) with mocked providers: plans and "applies" the whole configuration without
+# Azure, against the real provider schemas and validations, and checks the result. scripts/check-infrastructure.sh
+# runs it on every `npm test`; the state of the run "network" is what env/tests/reachability.py computes the
+# network reachability matrix from.
 mock_provider "azurerm" {
   # Mocked values must still parse as Azure ids where the provider validates them.
   mock_resource "azurerm_resource_group" {
@@ -120,6 +121,12 @@ mock_provider "azurerm" {
     defaults = {
       id          = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-pt01-dev/providers/Microsoft.ApiManagement/service/apim"
       gateway_url = "https://apim.azure-api.net"
+      identity = {
+        type         = "SystemAssigned"
+        principal_id = "00000000-0000-0000-0000-000000000006"
+        tenant_id    = "00000000-0000-0000-0000-000000000004"
+        identity_ids = []
+      }
     }
   }
 
@@ -149,7 +156,225 @@ mock_provider "azurerm" {
   }
 }
 mock_provider "random" {}
+mock_provider "time" {}
 mock_provider "azapi" {}
+
+
+# Distinct, realistic ids for every instance the reachability matrix tells apart (a mocked id is otherwise the
+# same for every instance of a type); reachability.py refuses a state where two of them share an id.
+override_resource {
+  target = azurerm_subnet.apim
+  values = {
+    id = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-pt01-dev/providers/Microsoft.Network/virtualNetworks/vnet-pt01-dev/subnets/snet-apim"
+  }
+}
+
+override_resource {
+  target = azurerm_subnet.deployment_runner
+  values = {
+    id = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-pt01-dev/providers/Microsoft.Network/virtualNetworks/vnet-pt01-dev/subnets/snet-deployment-runner"
+  }
+}
+
+override_resource {
+  target = azurerm_subnet.function_outbound["patient_tests"]
+  values = {
+    id = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-pt01-dev/providers/Microsoft.Network/virtualNetworks/vnet-pt01-dev/subnets/snet-patient-tests-outbound"
+  }
+}
+
+override_resource {
+  target = azurerm_subnet.function_outbound["audit"]
+  values = {
+    id = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-pt01-dev/providers/Microsoft.Network/virtualNetworks/vnet-pt01-dev/subnets/snet-audit-outbound"
+  }
+}
+
+override_resource {
+  target = azurerm_subnet.private_endpoints["patient_tests_inbound"]
+  values = {
+    id = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-pt01-dev/providers/Microsoft.Network/virtualNetworks/vnet-pt01-dev/subnets/snet-pe-patient-tests-inbound"
+  }
+}
+
+override_resource {
+  target = azurerm_subnet.private_endpoints["audit_inbound"]
+  values = {
+    id = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-pt01-dev/providers/Microsoft.Network/virtualNetworks/vnet-pt01-dev/subnets/snet-pe-audit-inbound"
+  }
+}
+
+override_resource {
+  target = azurerm_subnet.private_endpoints["key_vault"]
+  values = {
+    id = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-pt01-dev/providers/Microsoft.Network/virtualNetworks/vnet-pt01-dev/subnets/snet-pe-key-vault"
+  }
+}
+
+override_resource {
+  target = azurerm_subnet.private_endpoints["cosmos"]
+  values = {
+    id = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-pt01-dev/providers/Microsoft.Network/virtualNetworks/vnet-pt01-dev/subnets/snet-pe-cosmos"
+  }
+}
+
+override_resource {
+  target = azurerm_subnet.private_endpoints["patient_tests_storage"]
+  values = {
+    id = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-pt01-dev/providers/Microsoft.Network/virtualNetworks/vnet-pt01-dev/subnets/snet-pe-patient-tests-storage"
+  }
+}
+
+override_resource {
+  target = azurerm_subnet.private_endpoints["audit_storage"]
+  values = {
+    id = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-pt01-dev/providers/Microsoft.Network/virtualNetworks/vnet-pt01-dev/subnets/snet-pe-audit-storage"
+  }
+}
+
+override_resource {
+  target = azurerm_network_security_group.apim
+  values = {
+    id = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-pt01-dev/providers/Microsoft.Network/networkSecurityGroups/nsg-pt01-dev-apim"
+  }
+}
+
+override_resource {
+  target = azurerm_network_security_group.patient_tests_outbound
+  values = {
+    id = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-pt01-dev/providers/Microsoft.Network/networkSecurityGroups/nsg-pt01-dev-patient-tests-outbound"
+  }
+}
+
+override_resource {
+  target = azurerm_network_security_group.audit_outbound
+  values = {
+    id = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-pt01-dev/providers/Microsoft.Network/networkSecurityGroups/nsg-pt01-dev-audit-outbound"
+  }
+}
+
+override_resource {
+  target = azurerm_network_security_group.deployment_runner
+  values = {
+    id = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-pt01-dev/providers/Microsoft.Network/networkSecurityGroups/nsg-pt01-dev-deployment-runner"
+  }
+}
+
+override_resource {
+  target = azurerm_network_security_group.private_endpoints["patient_tests_inbound"]
+  values = {
+    id = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-pt01-dev/providers/Microsoft.Network/networkSecurityGroups/nsg-pt01-dev-pe-patient-tests-inbound"
+  }
+}
+
+override_resource {
+  target = azurerm_network_security_group.private_endpoints["audit_inbound"]
+  values = {
+    id = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-pt01-dev/providers/Microsoft.Network/networkSecurityGroups/nsg-pt01-dev-pe-audit-inbound"
+  }
+}
+
+override_resource {
+  target = azurerm_network_security_group.private_endpoints["key_vault"]
+  values = {
+    id = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-pt01-dev/providers/Microsoft.Network/networkSecurityGroups/nsg-pt01-dev-pe-key-vault"
+  }
+}
+
+override_resource {
+  target = azurerm_network_security_group.private_endpoints["cosmos"]
+  values = {
+    id = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-pt01-dev/providers/Microsoft.Network/networkSecurityGroups/nsg-pt01-dev-pe-cosmos"
+  }
+}
+
+override_resource {
+  target = azurerm_network_security_group.private_endpoints["patient_tests_storage"]
+  values = {
+    id = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-pt01-dev/providers/Microsoft.Network/networkSecurityGroups/nsg-pt01-dev-pe-patient-tests-storage"
+  }
+}
+
+override_resource {
+  target = azurerm_network_security_group.private_endpoints["audit_storage"]
+  values = {
+    id = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-pt01-dev/providers/Microsoft.Network/networkSecurityGroups/nsg-pt01-dev-pe-audit-storage"
+  }
+}
+
+override_resource {
+  target = azurerm_private_dns_zone.main["cosmos_mongo"]
+  values = {
+    id = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-pt01-dev/providers/Microsoft.Network/privateDnsZones/privatelink.mongo.cosmos.azure.com"
+  }
+}
+
+override_resource {
+  target = azurerm_private_dns_zone.main["key_vault"]
+  values = {
+    id = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-pt01-dev/providers/Microsoft.Network/privateDnsZones/privatelink.vaultcore.azure.net"
+  }
+}
+
+override_resource {
+  target = azurerm_private_dns_zone.main["blob"]
+  values = {
+    id = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-pt01-dev/providers/Microsoft.Network/privateDnsZones/privatelink.blob.core.windows.net"
+  }
+}
+
+override_resource {
+  target = azurerm_private_dns_zone.main["queue"]
+  values = {
+    id = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-pt01-dev/providers/Microsoft.Network/privateDnsZones/privatelink.queue.core.windows.net"
+  }
+}
+
+override_resource {
+  target = azurerm_private_dns_zone.main["table"]
+  values = {
+    id = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-pt01-dev/providers/Microsoft.Network/privateDnsZones/privatelink.table.core.windows.net"
+  }
+}
+
+override_resource {
+  target = azurerm_private_dns_zone.main["sites"]
+  values = {
+    id = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-pt01-dev/providers/Microsoft.Network/privateDnsZones/privatelink.azurewebsites.net"
+  }
+}
+
+override_resource {
+  target = azurerm_function_app_flex_consumption.main["patient_tests"]
+  values = {
+    id               = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-pt01-dev/providers/Microsoft.Web/sites/func-pt01-dev-patienttests"
+    default_hostname = "func-pt01-dev-patienttests.azurewebsites.net"
+  }
+}
+
+override_resource {
+  target = azurerm_function_app_flex_consumption.main["audit"]
+  values = {
+    id               = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-pt01-dev/providers/Microsoft.Web/sites/func-pt01-dev-audit"
+    default_hostname = "func-pt01-dev-audit.azurewebsites.net"
+  }
+}
+
+override_resource {
+  target = azurerm_storage_account.functions["patient_tests"]
+  values = {
+    id                    = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-pt01-dev/providers/Microsoft.Storage/storageAccounts/stpt01devpatien"
+    primary_blob_endpoint = "https://stpt01devpatien.blob.core.windows.net/"
+  }
+}
+
+override_resource {
+  target = azurerm_storage_account.functions["audit"]
+  values = {
+    id                    = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-pt01-dev/providers/Microsoft.Storage/storageAccounts/stpt01devaudit"
+    primary_blob_endpoint = "https://stpt01devaudit.blob.core.windows.net/"
+  }
+}
 
 variables {
   subscription_id      = "00000000-0000-0000-0000-000000000000"
@@ -181,6 +406,43 @@ run "plan_is_locked_down" {
     condition     = toset([for database in azurerm_cosmosdb_mongo_database.main : database.name]) == toset(["patienttests", "audit"])
     error_message = "One database per app."
   }
+  assert {
+    condition     = azurerm_api_management.main.identity[0].type == "SystemAssigned"
+    error_message = "API Management reads its Key Vault named value with its system-assigned identity (the only kind Key Vault behind a firewall allows)."
+  }
+  assert {
+    condition     = alltrue([for name in keys(azurerm_function_app_flex_consumption.main["patient_tests"].app_settings) : name != "AzureWebJobsStorage"])
+    error_message = "No app setting may carry a storage connection string: the host reaches its storage through its identity."
+  }
+  assert {
+    condition     = azurerm_cosmosdb_mongo_role_definition.app["audit"].privilege[0].actions == tolist(["find", "insert"])
+    error_message = "The Audit API's database user may only find and insert: the register is append-only at the database."
+  }
+  assert {
+    condition     = azurerm_service_plan.functions["patient_tests"].zone_balancing_enabled == false && alltrue([for location in azurerm_cosmosdb_account.main.geo_location : !location.zone_redundant])
+    error_message = "A dev environment is not zone redundant (it would pay for always-ready instances)."
+  }
+}
+
+run "prod_is_zone_redundant" {
+  command = plan
+  variables {
+    environment = "prod"
+    apim_sku    = "Premium_2"
+  }
+
+  assert {
+    condition     = alltrue([for plan in azurerm_service_plan.functions : plan.zone_balancing_enabled])
+    error_message = "In prod, both Flex Consumption plans spread instances over availability zones."
+  }
+  assert {
+    condition     = alltrue([for location in azurerm_cosmosdb_account.main.geo_location : location.zone_redundant])
+    error_message = "In prod, Cosmos DB is zone redundant."
+  }
+  assert {
+    condition     = toset(azurerm_api_management.main.zones) == toset(["1", "2"])
+    error_message = "In prod, API Management's two Premium units sit in two zones."
+  }
 }
 
 run "rejects_a_bad_prefix" {
@@ -189,4 +451,32 @@ run "rejects_a_bad_prefix" {
     name_prefix = "Not_Valid"
   }
   expect_failures = [var.name_prefix]
+}
+
+# Rotating a database password: the other user gets a new password while the apps still use the first.
+run "database_rotation_switches_users" {
+  command = apply
+  variables {
+    database_credentials = { active = "green", generations = { blue = 1, green = 2 } }
+  }
+
+  assert {
+    condition     = strcontains(azurerm_key_vault_secret.connection["audit-mongodb-uri"].value, "mongodb://audit-api-green:") && strcontains(azurerm_key_vault_secret.connection["patient-tests-mongodb-uri"].value, "mongodb://patient-tests-api-green:")
+    error_message = "Switching database_credentials.active must hand both apps the other user."
+  }
+}
+
+# A mocked apply: every value known, every provider validation run. Its state is what the reachability
+# matrix is computed from (scripts/check-infrastructure.sh hands it to env/tests/reachability.py).
+run "network" {
+  command = apply
+
+  assert {
+    condition     = alltrue([for key, user in azurerm_cosmosdb_mongo_user_definition.app : user.cosmos_mongo_database_id == azurerm_cosmosdb_mongo_database.main[split("-", key)[0]].id])
+    error_message = "Each app's database user must live in the app's own database."
+  }
+  assert {
+    condition     = strcontains(azurerm_key_vault_secret.connection["audit-mongodb-uri"].value, "mongodb://audit-api-blue:") && strcontains(azurerm_key_vault_secret.connection["audit-mongodb-uri"].value, "/audit?") && strcontains(azurerm_key_vault_secret.connection["audit-mongodb-uri"].value, "authSource=audit&") && strcontains(azurerm_key_vault_secret.connection["patient-tests-mongodb-uri"].value, "mongodb://patient-tests-api-blue:") && strcontains(azurerm_key_vault_secret.connection["patient-tests-mongodb-uri"].value, "authSource=patienttests&")
+    error_message = "Each app connects as its own database user, authenticated against its own database."
+  }
 }

@@ -1,0 +1,39 @@
+"""Breaks a copy of env/ on purpose, so the reachability check can show it fires.
+
+Usage: break_copy.py ENV_COPY CASE   (CASE: one of BREAKAGES)
+"""
+import re
+import sys
+
+# Each: what a careless change could do, and the edits that do it.
+BREAKAGES = {
+    # Defect 11: an integration subnet without its deny-by-default outbound rule reaches the Internet.
+    "patient-tests-internet": [
+        ("network.tf", r'(resource "azurerm_network_security_group" "patient_tests_outbound" \{.*?)  security_rule \{\n    name                       = "deny-all-outbound".*?\n  \}\n', r"\1"),
+    ],
+    # API Management admitted to the database, on both sides.
+    "apim-to-cosmos": [
+        ("network.tf", r'cosmos(\s+)= \{ port = "10255", sources = \[', r'cosmos\1= { port = "10255", sources = [local.subnets.apim, '),
+        (
+            "network.tf",
+            r'(name\s+= "allow-patient-tests-endpoint".*?)destination_port_range\s+= "443"(.*?)destination_address_prefixes = \[local.subnets.patient_tests_inbound, local.subnets.key_vault\]',
+            r'\1destination_port_ranges = ["443", "10255"]\2destination_address_prefixes = [local.subnets.patient_tests_inbound, local.subnets.key_vault, local.subnets.cosmos]',
+        ),
+    ],
+}
+
+
+def main(directory: str, case: str) -> None:
+    for file_name, pattern, replacement in BREAKAGES[case]:
+        path = f"{directory}/{file_name}"
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
+        broken, count = re.subn(pattern, replacement, text, count=1, flags=re.DOTALL)
+        if count != 1:
+            raise SystemExit(f"{case}: {pattern!r} not found in {file_name}")
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(broken)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2])

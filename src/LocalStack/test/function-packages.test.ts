@@ -1,0 +1,78 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { accessSync, constants, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { promisify } from 'node:util';
+import { startFunctionHost } from '../src/stack/start-function-host';
+import { repositoryRoot } from '../src/stack/repository-root';
+import { testMongoUri, uniqueDatabaseName } from '../src/testing/test-database';
+
+const run = promisify(execFile);
+const root = repositoryRoot();
+
+/** PATH without any folder that holds `go`: what a deployment runner with Node.js alone has. */
+function pathWithoutGo(): string {
+  const hasGo = (folder: string) => {
+    try {
+      accessSync(join(folder, 'go'), constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  return (process.env.PATH ?? '').split(delimiter).filter((folder) => !hasGo(folder)).join(delimiter);
+}
+
+describe('deployment packages (scripts/package-functions.sh)', function () {
+  this.timeout(300_000);
+  const out = mkdtempSync(join(tmpdir(), 'packages-'));
+  let built: { stdout: string };
+
+  before(async () => {
+    const env: NodeJS.ProcessEnv = { ...process.env, PATH: pathWithoutGo() };
+    delete env.MONGODB_URI;
+    built = await run('bash', [join(root, 'scripts', 'package-functions.sh'), out], { env, cwd: root, maxBuffer: 16 * 1024 * 1024 });
+  });
+  after(() => { rmSync(out, { recursive: true, force: true }); });
+
+  it('are built with Node.js alone: no Go, no database toolchain', () => {
+    assert.match(built.stdout, /AuditApi\.zip/);
+    assert.match(built.stdout, /PatientTestsApi\.zip/);
+  });
+
+  it('hold the compiled app, host.json, the collection declarations and production dependencies only', async () => {
+    for (const app of ['AuditApi', 'PatientTestsApi']) {
+      const { stdout } = await run('python3', ['-m', 'zipfile', '-l', join(out, `${app}.zip`)], { maxBuffer: 64 * 1024 * 1024 });
+      for (const entry of ['host.json', 'package.json', 'dist/src/index.js', 'dist/src/data/mongo-collections.json', 'node_modules/@azure/functions/', 'node_modules/@patient-tests/shared/']) {
+        assert.ok(stdout.includes(entry), `${app}.zip lacks ${entry}`);
+      }
+      for (const devOnly of ['node_modules/mocha/', 'node_modules/typescript/', 'node_modules/@patient-tests/local-stack/', 'dist/test/']) {
+        assert.ok(!stdout.includes(devOnly), `${app}.zip carries ${devOnly}`);
+      }
+    }
+  });
+
+  it('run: the packaged Audit API, unpacked alone, serves its functions', async () => {
+    const unpacked = join(out, 'audit-unpacked');
+    await run('python3', ['-m', 'zipfile', '-e', join(out, 'AuditApi.zip'), unpacked]);
+    const manifest = JSON.parse(readFileSync(join(unpacked, 'package.json'), 'utf8')) as { devDependencies?: unknown; main: string };
+    assert.equal(manifest.devDependencies, undefined);
+    const host = await startFunctionHost({
+      appDirectory: unpacked,
+      port: 0,
+      functionKeys: ['package-test-key'],
+      settings: { MONGODB_URI: testMongoUri(), AUDIT_DATABASE_NAME: uniqueDatabaseName('package') },
+      log: () => undefined,
+    });
+    try {
+      assert.ok(host.routes.some((route) => route.includes('auditrecord')), `routes: ${host.routes.join(', ')}`);
+      const health = await fetch(`${host.url}/api/health`);
+      assert.equal(health.status, 200);
+      const list = await fetch(`${host.url}/api/auditrecords?resourceType=package-check`, { headers: { 'x-functions-key': 'package-test-key' } });
+      assert.equal(list.status, 200);
+    } finally {
+      await host.stop();
+    }
+  });
+});
