@@ -352,8 +352,8 @@ resource "azurerm_subnet_network_security_group_association" "audit_outbound" {
 # --- Deployment runner ---------------------------------------------------------------------------
 
 # Key Vault (secrets during apply) and both apps' private endpoints (their deployment endpoints, and the
-# host status call after a deploy); the Internet on 443 (GitHub, Azure Resource Manager, Entra ID, package
-# registries). Not the database, not the apps' storage. Nothing comes in.
+# host status call after a deploy); the Internet on 443 and 80 (GitHub, Azure Resource Manager, Entra ID,
+# package registries). Not the database, not the apps' storage. Nothing comes in.
 resource "azurerm_network_security_group" "deployment_runner" {
   name                = "nsg-${local.resource_prefix}-deployment-runner"
   location            = azurerm_resource_group.main.location
@@ -383,13 +383,14 @@ resource "azurerm_network_security_group" "deployment_runner" {
     destination_address_prefix = "VirtualNetwork"
   }
   security_rule {
-    name                       = "allow-https-to-internet"
+    # 80 as well: the runner machine's own package mirrors (apt) speak plain HTTP, signed.
+    name                       = "allow-web-to-internet"
     priority                   = 3950
     direction                  = "Outbound"
     access                     = "Allow"
     protocol                   = "Tcp"
     source_port_range          = "*"
-    destination_port_range     = "443"
+    destination_port_ranges    = ["80", "443"]
     source_address_prefix      = local.subnets.deployment_runner
     destination_address_prefix = "Internet"
   }
