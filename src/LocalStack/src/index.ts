@@ -15,4 +15,4 @@ export type { LocalKeys } from './stack/local-keys';
 export { testMongoUri, uniqueDatabaseName } from './testing/test-database';
 export { OtlpReceiver, type ReceivedSpan } from './testing/otlp-receiver';
 export type { StackTelemetry } from './stack/start-stack';
-export { recordQueryShapes, servingIndex, describeShape, indexCoverage, type QueryShape, type IndexKeys } from './testing/query-shapes';
+export { recordQueryShapes, servingIndex, describeShape, indexCoverage, type QueryShape, type IndexKeys, type QueryRecorder } from './testing/query-shapes';

@@ -1,23 +1,11 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { MongoConnection, defaultThrottlingRetryPolicy } from '@patient-tests/shared';
-import { indexCoverage, recordQueryShapes, testMongoUri, uniqueDatabaseName } from '@patient-tests/local-stack';
-import type { Db } from 'mongodb';
+import { defaultThrottlingRetryPolicy } from '@patient-tests/shared';
+import { indexCoverage, recordQueryShapes, testMongoUri, uniqueDatabaseName, type QueryRecorder } from '@patient-tests/local-stack';
 import { auditCollections } from '../../src/data/audit-indexes';
 import { MongoAuditRecordStore } from '../../src/data/mongo-audit-record-store';
 import type { AuditRecordStore } from '../../src/domain/audit-record';
 import { anAuditRecord } from '../fixtures/audit-record-builder';
-
-/** The store's own connection class, handing it a database whose client records every query. */
-class RecordedConnection extends MongoConnection {
-  constructor(private readonly db: Db) {
-    super({ uri: 'mongodb://unused', databaseName: db.databaseName, serverSelectionTimeoutMs: 1, appName: 'index-coverage' });
-  }
-
-  override database(): Promise<Db> {
-    return Promise.resolve(this.db);
-  }
-}
 
 const afterCursor = { createdDate: new Date('2026-01-01T10:00:00.000Z'), id: randomUUID() };
 
@@ -35,18 +23,15 @@ const storeCalls: { [Method in keyof AuditRecordStore]: (store: AuditRecordStore
 
 describe('indexes: every query of the Audit store is served by an index Terraform declares', () => {
   const databaseName = uniqueDatabaseName('audit_index_coverage');
-  let recorder: Awaited<ReturnType<typeof recordQueryShapes>>;
+  let recorder: QueryRecorder;
 
   before(async () => {
     recorder = await recordQueryShapes(testMongoUri(), databaseName);
   });
-  after(async () => {
-    await recorder.db.dropDatabase();
-    await recorder.close();
-  });
+  after(() => recorder.close());
 
   it('finds an index for each query shape and sort, and no declared index that no query uses', async () => {
-    const store = new MongoAuditRecordStore(new RecordedConnection(recorder.db), 'auditrecords', defaultThrottlingRetryPolicy);
+    const store = new MongoAuditRecordStore(recorder.connection, 'auditrecords', defaultThrottlingRetryPolicy);
     for (const call of Object.values(storeCalls)) await Promise.all(call(store));
 
     const declared = { auditrecords: auditCollections.audit_records.indexes };

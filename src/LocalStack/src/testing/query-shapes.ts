@@ -1,3 +1,4 @@
+import { MongoConnection } from '@patient-tests/shared';
 import { MongoClient, type CommandStartedEvent, type Db, type Document } from 'mongodb';
 
 /** What a query needs from an index: the fields it filters on (exactly or by range) and its sort. */
@@ -17,19 +18,47 @@ export interface IndexKeys {
   readonly outsideTheApi?: boolean | undefined;
 }
 
+export interface QueryRecorder {
+  /** What the stores take: the apps' own connection class, handing out the recorded database. */
+  readonly connection: MongoConnection;
+  readonly db: Db;
+  readonly shapes: QueryShape[];
+  /** Drops the database and closes the client. */
+  close(): Promise<void>;
+}
+
 /**
  * A client on the real database that records the shape of every query the code sends (find, update,
  * delete, findAndModify, count and aggregate `$match`), so a test can check each one against the
  * declared indexes instead of trusting a list written by hand.
  */
-export async function recordQueryShapes(uri: string, databaseName: string): Promise<{ db: Db; shapes: QueryShape[]; close: () => Promise<void> }> {
+export async function recordQueryShapes(uri: string, databaseName: string): Promise<QueryRecorder> {
   const client = new MongoClient(uri, { monitorCommands: true });
   const shapes: QueryShape[] = [];
   client.on('commandStarted', (event: CommandStartedEvent) => {
     if (event.databaseName === databaseName) shapes.push(...shapesOf(event.commandName, event.command));
   });
   await client.connect();
-  return { db: client.db(databaseName), shapes, close: () => client.close() };
+  const db = client.db(databaseName);
+  return {
+    connection: new RecordedConnection(db),
+    db,
+    shapes,
+    close: async () => {
+      await db.dropDatabase();
+      await client.close();
+    },
+  };
+}
+
+class RecordedConnection extends MongoConnection {
+  constructor(private readonly db: Db) {
+    super({ uri: 'mongodb://recorded', databaseName: db.databaseName, serverSelectionTimeoutMs: 1, appName: 'query-recorder' });
+  }
+
+  override database(): Promise<Db> {
+    return Promise.resolve(this.db);
+  }
 }
 
 function shapesOf(name: string, command: Document): QueryShape[] {

@@ -1,24 +1,12 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { MongoConnection, defaultThrottlingRetryPolicy } from '@patient-tests/shared';
-import { indexCoverage, recordQueryShapes, testMongoUri, uniqueDatabaseName, type QueryShape } from '@patient-tests/local-stack';
-import type { Db } from 'mongodb';
+import { defaultThrottlingRetryPolicy } from '@patient-tests/shared';
+import { indexCoverage, recordQueryShapes, testMongoUri, uniqueDatabaseName, type QueryRecorder, type QueryShape } from '@patient-tests/local-stack';
 import { MongoMedicalTestStore } from '../../src/data/mongo-medical-test-store';
 import { MongoPatientStore } from '../../src/data/mongo-patient-store';
 import { patientTestsCollections } from '../../src/data/patient-tests-indexes';
 import type { MedicalTestStore } from '../../src/domain/medical-test';
 import type { Patient, PatientCriteria, PatientStore } from '../../src/domain/patient';
-
-/** The stores' own connection class, handing them a database whose client records every query. */
-class RecordedConnection extends MongoConnection {
-  constructor(private readonly db: Db) {
-    super({ uri: 'mongodb://unused', databaseName: db.databaseName, serverSelectionTimeoutMs: 1, appName: 'index-coverage' });
-  }
-
-  override database(): Promise<Db> {
-    return Promise.resolve(this.db);
-  }
-}
 
 function aPatient(overrides: Partial<Patient> = {}): Patient {
   return {
@@ -72,18 +60,15 @@ const testStoreCalls: { [Method in keyof MedicalTestStore]: (store: MedicalTestS
 
 describe('indexes: every query of the PatientTests stores is served by an index Terraform declares', () => {
   const databaseName = uniqueDatabaseName('index_coverage');
-  let recorder: Awaited<ReturnType<typeof recordQueryShapes>>;
+  let recorder: QueryRecorder;
 
   before(async () => {
     recorder = await recordQueryShapes(testMongoUri(), databaseName);
   });
-  after(async () => {
-    await recorder.db.dropDatabase();
-    await recorder.close();
-  });
+  after(() => recorder.close());
 
   it('finds an index for each query shape and sort, and no declared index that no query uses', async () => {
-    const connection = new RecordedConnection(recorder.db);
+    const { connection } = recorder;
     const patients = new MongoPatientStore(connection, 'patients', defaultThrottlingRetryPolicy);
     const tests = new MongoMedicalTestStore(connection, 'tests', defaultThrottlingRetryPolicy);
     const patient = aPatient();
