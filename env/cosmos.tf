@@ -177,17 +177,17 @@ resource "azurerm_cosmosdb_mongo_user_definition" "app" {
 
 locals {
   # What each app connects with: its own user, authenticated against its own database. Cosmos DB for
-  # MongoDB does not support retryable writes, so the driver must not try them; it closes idle connections
-  # after about four minutes, and the private endpoint needs the account's appName.
+  # MongoDB does not support retryable writes, so the driver must not try them, and it closes idle
+  # connections after about four minutes. (The portal's appName=@<account>@ is left out: each app names
+  # itself to the driver, which wins over the URI.)
   mongodb_uri = {
     for app in keys(local.database_users) : app => format(
-      "mongodb://%s:%s@%s.mongo.cosmos.azure.com:10255/%s?ssl=true&replicaSet=globaldb&retrywrites=false&maxIdleTimeMS=120000&authMechanism=SCRAM-SHA-256&authSource=%s&appName=@%s@",
+      "mongodb://%s:%s@%s.mongo.cosmos.azure.com:10255/%s?ssl=true&replicaSet=globaldb&retrywrites=false&maxIdleTimeMS=120000&authMechanism=SCRAM-SHA-256&authSource=%s",
       urlencode(azurerm_cosmosdb_mongo_user_definition.app["${app}-${var.database_credentials.active}"].username),
       urlencode(azurerm_cosmosdb_mongo_user_definition.app["${app}-${var.database_credentials.active}"].password),
       azurerm_cosmosdb_account.main.name,
       azurerm_cosmosdb_mongo_database.main[app].name,
       azurerm_cosmosdb_mongo_database.main[app].name,
-      azurerm_cosmosdb_account.main.name,
     )
   }
 }

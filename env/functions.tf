@@ -196,25 +196,32 @@ resource "azurerm_function_app_flex_consumption" "main" {
   depends_on = [time_sleep.storage_roles_propagated, time_sleep.secret_readers_propagated]
 }
 
-# Every app setting each app runs with. azurerm (5.2) adds to these an `AzureWebJobsStorage` connection
+# What each app's settings hold. azurerm (5.2) adds to app_settings an `AzureWebJobsStorage` connection
 # string with an empty AccountKey whenever the host's storage is reached through an identity
 # (helpers/function_app_schema.go, ExpandSiteConfigFunctionFlexConsumptionApp; hashicorp/terraform-provider-
 # azurerm#29693, #29149, #30732). The host prefers it to AzureWebJobsStorage__* and stops with "Connection
-# string has keyword 'AccountKey' with empty value". So the settings are written once more, whole, without it
-# (below); the provider's own additions (App Insights, health check) are repeated here so nothing is lost.
+# string has keyword 'AccountKey' with empty value". So the settings are written once more, whole, without
+# it (below). azurerm itself gets only the apps' own settings: it writes App Insights and the health check
+# from site_config and reads them back out of app_settings, so giving them there too would show a change
+# on every plan, and every update re-adds the broken setting (#33211).
 locals {
   app_settings = {
     for app, settings in local.function_apps : app => merge(settings.app_settings, {
-      AzureWebJobsStorage__accountName      = azurerm_storage_account.functions[app].name
-      AzureWebJobsStorage__credential       = "managedidentity"
-      AzureWebJobsStorage__clientId         = local.identities[app].client_id
+      AzureWebJobsStorage__accountName = azurerm_storage_account.functions[app].name
+      AzureWebJobsStorage__credential  = "managedidentity"
+      AzureWebJobsStorage__clientId    = local.identities[app].client_id
+    })
+  }
+  # What the apps run with: their settings and what azurerm writes from site_config (the same values).
+  app_settings_written = {
+    for app, settings in local.app_settings : app => merge(settings, {
       APPLICATIONINSIGHTS_CONNECTION_STRING = azurerm_application_insights.main.connection_string
       WEBSITE_HEALTHCHECK_MAXPINGFAILURES   = "2"
     })
   }
 }
 
-# PUT replaces the whole settings collection: afterwards the app has exactly local.app_settings. It runs
+# PUT replaces the whole settings collection: afterwards the app has exactly local.app_settings_written. It runs
 # again whenever the app resource changes, because every update of the app re-adds the broken setting
 # (#33211). Remove it once azurerm stops writing AzureWebJobsStorage for identity-based storage (#29099).
 resource "azapi_resource_action" "app_settings_without_storage_key" {
@@ -223,7 +230,7 @@ resource "azapi_resource_action" "app_settings_without_storage_key" {
   resource_id = "${azurerm_function_app_flex_consumption.main[each.key].id}/config/appsettings"
   method      = "PUT"
   body = {
-    properties = local.app_settings[each.key]
+    properties = local.app_settings_written[each.key]
   }
 
   lifecycle {
@@ -288,6 +295,11 @@ resource "azapi_resource_action" "function_keys" {
       name  = each.value.key_name
       value = random_password.function_key[each.key].result
     }
+  }
+
+  # A replaced app is a new host with empty key storage: set the key again.
+  lifecycle {
+    replace_triggered_by = [azurerm_function_app_flex_consumption.main[each.value.app].id]
   }
 
   depends_on = [

@@ -11,9 +11,13 @@ resource "azurerm_key_vault" "main" {
   soft_delete_retention_days    = 90
   public_network_access_enabled = false
 
+  # Deny by default. API Management fetches a Key Vault named value from its control plane, outside this
+  # VNet, as a trusted Microsoft service with its system-assigned identity: that needs the trusted-services
+  # exception (Azure docs, "API Management: Key Vault network requirements", 2026-04). Public network access
+  # stays off: with it off, only private endpoint traffic and trusted services get through.
   network_acls {
     default_action = "Deny"
-    bypass         = "None"
+    bypass         = "AzureServices"
   }
 
   tags = local.tags
@@ -39,13 +43,20 @@ resource "azurerm_private_endpoint" "key_vault" {
   }
 }
 
-# Whoever runs Terraform writes the secrets, over the vault's private endpoint: from the deployment runner's
-# subnet or a network peered to it (network.tf, README.md "First deployment"). This is the only role on the
-# whole vault.
+# Whoever applies writes the secrets, over the vault's private endpoint: from the deployment runner's subnet
+# or a network peered to it (network.tf, README.md "First deployment"). The writers are named in
+# secret_writer_object_ids (a person for the bootstrap, the deploying identity of CD); without a name, the
+# identity running Terraform. Not "the identity running Terraform" in CD: a saved plan is made by the
+# read-only plan identity, and the role would go to it. These are the only roles on the whole vault.
+locals {
+  secret_writers = length(var.secret_writer_object_ids) > 0 ? toset(var.secret_writer_object_ids) : toset([data.azurerm_client_config.current.object_id])
+}
+
 resource "azurerm_role_assignment" "deployer_secrets_officer" {
+  for_each             = local.secret_writers
   scope                = azurerm_key_vault.main.id
   role_definition_name = "Key Vault Secrets Officer"
-  principal_id         = data.azurerm_client_config.current.object_id
+  principal_id         = each.value
 }
 
 # Azure RBAC takes a while to reach Key Vault's data plane: a secret written right after its role
@@ -54,7 +65,7 @@ resource "azurerm_role_assignment" "deployer_secrets_officer" {
 resource "time_sleep" "key_vault_roles_propagated" {
   create_duration = var.rbac_propagation_wait
   triggers = {
-    deployer = azurerm_role_assignment.deployer_secrets_officer.id
+    writers = join(",", [for assignment in azurerm_role_assignment.deployer_secrets_officer : assignment.id])
   }
 }
 

@@ -22,6 +22,12 @@ resource "azurerm_subnet" "apim" {
   resource_group_name  = azurerm_resource_group.main.name
   virtual_network_name = azurerm_virtual_network.main.name
   address_prefixes     = [local.subnets.apim]
+
+  # Required for a VNet-injected API Management that reads Key Vault named values (Azure docs, "API
+  # Management: Key Vault network requirements").
+  service_endpoint {
+    service = "Microsoft.KeyVault"
+  }
 }
 
 # Outbound VNet integration, one subnet per app so that "Audit only from PatientTests" is a subnet rule.

@@ -7,13 +7,15 @@ provider "azurerm" {
   # never used one of these would fail on the first resource of that namespace. These are exactly the
   # namespaces env/ creates resources in (Microsoft.App for the Flex Consumption subnet delegation); an
   # invariant keeps the list in step with the resource types. Registering needs */register/action
-  # (Contributor has it).
+  # (Contributor has it). The names are matched case-sensitively against what Resource Manager lists, which
+  # spells one of them "microsoft.insights" (azurerm's own lists do too, internal/resourceproviders/required.go);
+  # a name that matches nothing is skipped with only a warning.
   resource_provider_registrations = "none"
   resource_providers_to_register = [
     "Microsoft.ApiManagement",
     "Microsoft.App",
     "Microsoft.DocumentDB",
-    "Microsoft.Insights",
+    "microsoft.insights",
     "Microsoft.KeyVault",
     "Microsoft.ManagedIdentity",
     "Microsoft.Network",

@@ -130,6 +130,16 @@ variable "database_credentials" {
   }
 }
 
+variable "secret_writer_object_ids" {
+  type        = list(string)
+  description = "Object ids of the principals that write Key Vault secrets when they apply (Key Vault Secrets Officer on the vault): the person who bootstraps, the deploying identity of CD. Empty: whoever runs Terraform. Set it for CD, where plans are made by a read-only identity."
+  default     = []
+  validation {
+    condition     = alltrue([for id in var.secret_writer_object_ids : can(regex("^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$", id))])
+    error_message = "Every entry of secret_writer_object_ids must be an object id (a GUID), e.g. from `az ad sp show --id <client-id> --query id -o tsv`."
+  }
+}
+
 variable "rbac_propagation_wait" {
   type        = string
   description = "How long to wait after role assignments before using them on a data plane (Key Vault secrets, host storage), e.g. 120s. Azure documents up to 10 minutes; a first apply that still meets a 403 can simply be run again."

@@ -69,9 +69,9 @@ if [ "${UPDATE_DOCS:-}" = 1 ]; then docs_mode="--write-docs"; fi
 "$python" env/tests/reachability.py "$scratch/network-state.json" "$docs_mode" docs/security_pattern.md
 
 # The matrix check must be able to fail: copies of env/ broken on purpose (env/tests/break_copy.py).
-for case in patient-tests-internet apim-to-cosmos; do
+for case in patient-tests-internet patient-tests-storage-tag apim-to-cosmos; do
   echo "env/: reachability on a copy broken on purpose ($case)"
-  rm -rf "$scratch/broken" && mkdir "$scratch/broken"
+  rm -rf "$scratch/broken" "$scratch/broken-state.json" && mkdir "$scratch/broken"
   # The files as copies (they get edited), the initialised providers as hard links (hundreds of megabytes).
   tar -C "$scratch/env" --exclude=./.terraform -cf - . | tar -C "$scratch/broken" -xf -
   cp -al "$scratch/env/.terraform" "$scratch/broken/.terraform"

@@ -30,7 +30,10 @@ for app in AuditApi PatientTestsApi; do
     manifest.dependencies["@patient-tests/shared"] = `file:../${tarball}`;
     require("fs").writeFileSync(target, JSON.stringify(manifest, null, 2) + "\n");
   ' "src/$app/package.json" "$stage/package.json" "$shared_tarball"
-  (cd "$stage" && npm install --omit=dev --no-audit --no-fund --loglevel=error >/dev/null)
+  # The production dependencies exactly as the lock file installed them and the tests ran them.
+  mkdir -p "$stage/node_modules/@patient-tests/shared"
+  tar -xzf "$work/$shared_tarball" -C "$stage/node_modules/@patient-tests/shared" --strip-components=1
+  node scripts/copy-production-dependencies.cjs "src/$app" "$stage" >/dev/null
   rm -f "$out/$app.zip"
   (cd "$stage" && python3 -m zipfile -c "$out/$app.zip" dist host.json package.json node_modules)
   echo "$out/$app.zip ($(du -h "$out/$app.zip" | cut -f1))"

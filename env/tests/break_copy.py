@@ -11,6 +11,10 @@ BREAKAGES = {
     "patient-tests-internet": [
         ("network.tf", r'(resource "azurerm_network_security_group" "patient_tests_outbound" \{.*?)  security_rule \{\n    name                       = "deny-all-outbound".*?\n  \}\n', r"\1"),
     ],
+    # An integration subnet allowed out to a service tag: any storage account in Azure, not just its own.
+    "patient-tests-storage-tag": [
+        ("network.tf", r'destination_address_prefix = "AzureMonitor"', 'destination_address_prefix = "Storage"'),
+    ],
     # API Management admitted to the database, on both sides.
     "apim-to-cosmos": [
         ("network.tf", r'cosmos(\s+)= \{ port = "10255", sources = \[', r'cosmos\1= { port = "10255", sources = [local.subnets.apim, '),

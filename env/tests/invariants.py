@@ -124,7 +124,7 @@ def app_settings_hold_no_secrets(config: Config) -> list[str]:
         for setting, setting_value in (app.get("app_settings") or {}).items():
             settings[f"{app_name}.{setting}"] = str(setting_value)
     # The settings the apps really run with (functions.tf: written whole by the app-settings action).
-    written = str(config.locals.get("app_settings", ""))
+    written = str(config.locals.get("app_settings", "")) + str(config.locals.get("app_settings_written", ""))
     for setting, setting_value in re.findall(r"'([A-Za-z0-9_]+)': '([^']*)'", written):
         settings[f"local.app_settings.{setting}"] = setting_value
     for kind, name, body in config.resources:
@@ -240,8 +240,14 @@ def host_storage_through_identity(config: Config) -> list[str]:
     for name, body in config.of_type("azurerm_function_app_flex_consumption"):
         if value(body, "storage_authentication_type") != "UserAssignedIdentity":
             violations.append(f"azurerm_function_app_flex_consumption.{name} does not reach its storage through its identity")
-    if re.search(r"'AzureWebJobsStorage'\s*:", str(config.locals.get("app_settings", ""))):
-        violations.append("local.app_settings sets AzureWebJobsStorage: the host would prefer it to the identity")
+    for settings in ("app_settings", "app_settings_written"):
+        if re.search(r"'AzureWebJobsStorage'\s*:", str(config.locals.get(settings, ""))):
+            violations.append(f"local.{settings} sets AzureWebJobsStorage: the host would prefer it to the identity")
+    # azurerm reads these back out of app_settings: given there, every plan would update the apps, and every
+    # update re-adds the broken connection string.
+    for moved_out in ("APPLICATIONINSIGHTS_CONNECTION_STRING", "WEBSITE_HEALTHCHECK_MAXPINGFAILURES", "APPINSIGHTS_INSTRUMENTATIONKEY"):
+        if moved_out in str(config.locals.get("app_settings", "")):
+            violations.append(f"local.app_settings (what azurerm gets) holds {moved_out}: a change on every plan")
     rewrites = [
         (name, body) for name, body in config.of_type("azapi_resource_action")
         if str(value(body, "resource_id")).endswith("/config/appsettings") and value(body, "method") == "PUT"
@@ -249,8 +255,8 @@ def host_storage_through_identity(config: Config) -> list[str]:
     if not rewrites:
         violations.append("no action rewrites the apps' settings without the AzureWebJobsStorage the provider adds")
     for name, body in rewrites:
-        if "local.app_settings[each.key]" not in str(body.get("body")):
-            violations.append(f"azapi_resource_action.{name} does not write local.app_settings")
+        if "local.app_settings_written[each.key]" not in str(body.get("body")):
+            violations.append(f"azapi_resource_action.{name} does not write local.app_settings_written")
         triggers = str([block.get("replace_triggered_by") for block in blocks(body, "lifecycle")])
         if "azurerm_function_app_flex_consumption.main[each.key]" not in triggers:
             violations.append(f"azapi_resource_action.{name} does not run again after each change of the app (replace_triggered_by)")
@@ -295,8 +301,9 @@ def database_credentials_per_app(config: Config) -> list[str]:
 # The namespace of every resource type env/ creates (azurerm 5.x registers none by itself).
 NAMESPACES = [
     ("azurerm_api_management", "Microsoft.ApiManagement"),
-    ("azurerm_application_insights", "Microsoft.Insights"),
-    ("azurerm_monitor_", "Microsoft.Insights"),
+    # Resource Manager lists this one in lower case, and azurerm matches the names case-sensitively.
+    ("azurerm_application_insights", "microsoft.insights"),
+    ("azurerm_monitor_", "microsoft.insights"),
     ("azurerm_log_analytics_", "Microsoft.OperationalInsights"),
     ("azurerm_cosmosdb_", "Microsoft.DocumentDB"),
     ("azurerm_key_vault", "Microsoft.KeyVault"),
@@ -376,6 +383,51 @@ def roles_propagate_before_use(config: Config) -> list[str]:
     return violations
 
 
+def api_management_reads_its_named_value(config: Config) -> list[str]:
+    """Defect: behind a Key Vault firewall, API Management reads a Key Vault named value only with its
+    system-assigned identity, as a trusted service, and (injected in a VNet) with a Key Vault service endpoint
+    on its subnet (Azure docs, "API Management: Key Vault network requirements")."""
+    violations = []
+    named_values = [body for _, body in config.of_type("azurerm_api_management_named_value") if blocks(body, "value_from_key_vault")]
+    if not named_values:
+        return violations
+    for body in named_values:
+        if value(blocks(body, "value_from_key_vault")[0], "identity_client_id") is not None:
+            violations.append("the named value names a user-assigned identity: behind a firewall only the system-assigned one works")
+    for name, body in config.of_type("azurerm_api_management"):
+        if "SystemAssigned" not in str(value(blocks(body, "identity")[0] if blocks(body, "identity") else {}, "type")):
+            violations.append(f"azurerm_api_management.{name} has no system-assigned identity")
+    for name, body in config.of_type("azurerm_key_vault"):
+        if any(value(acl, "bypass") != "AzureServices" for acl in blocks(body, "network_acls")):
+            violations.append(f"azurerm_key_vault.{name} does not let trusted services (API Management's control plane) through its firewall")
+    for name, body in config.of_type("azurerm_subnet"):
+        if name == "apim" and "Microsoft.KeyVault" not in str(body.get("service_endpoint")):
+            violations.append("the API Management subnet has no Microsoft.KeyVault service endpoint")
+    return violations
+
+
+def environment_files(config: Config) -> list[str]:
+    """What CD applies comes from env/environments/*.tfvars: every name must be a declared variable (a typo
+    would silently leave the default), and prod must be zone redundant where the tier allows."""
+    violations = []
+    for path in sorted(glob.glob(os.path.join(config.directory, "environments", "*.tfvars"))):
+        with open(path, encoding="utf-8") as handle:
+            values = {name: entry[0] if isinstance(entry, list) and len(entry) == 1 else entry for name, entry in hcl2.load(handle).items()}
+        name = os.path.basename(path)
+        for unknown in sorted(set(values) - set(config.variables)):
+            violations.append(f"{name} sets {unknown}, which env/ does not declare")
+        if name == "prod.tfvars":
+            if values.get("environment") != "prod":
+                violations.append("prod.tfvars does not set environment = prod")
+            sku = str(values.get("apim_sku", ""))
+            units = int(sku.split("_")[1]) if re.fullmatch(r"Premium_\d+", sku) else 0
+            if not (units % 2 == 0 or units % 3 == 0) or units == 0:
+                violations.append(f"prod.tfvars: API Management {sku or '(default)'} cannot spread over availability zones")
+    if not glob.glob(os.path.join(config.directory, "environments", "prod.tfvars")):
+        violations.append("env/environments/prod.tfvars, what CD applies, is missing")
+    return violations
+
+
 def no_rules_that_are_never_evaluated(config: Config) -> list[str]:
     """Defect: access restrictions behind a private endpoint with public access off, and a client certificate
     mode without client certificates, were documented as defences but never applied."""
@@ -403,4 +455,6 @@ CHECKS = {
     "rotated secrets keep their value": rotated_secrets_keep_their_value,
     "roles propagate before use": roles_propagate_before_use,
     "no rules that are never evaluated": no_rules_that_are_never_evaluated,
+    "API Management reads its named value": api_management_reads_its_named_value,
+    "environment files": environment_files,
 }

@@ -376,6 +376,20 @@ override_resource {
   }
 }
 
+override_resource {
+  target = azurerm_cosmosdb_mongo_database.main["patient_tests"]
+  values = {
+    id = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-pt01-dev/providers/Microsoft.DocumentDB/databaseAccounts/cosmos-pt01-dev/mongodbDatabases/patienttests"
+  }
+}
+
+override_resource {
+  target = azurerm_cosmosdb_mongo_database.main["audit"]
+  values = {
+    id = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-pt01-dev/providers/Microsoft.DocumentDB/databaseAccounts/cosmos-pt01-dev/mongodbDatabases/audit"
+  }
+}
+
 variables {
   subscription_id      = "00000000-0000-0000-0000-000000000000"
   name_prefix          = "pt01"
@@ -407,8 +421,8 @@ run "plan_is_locked_down" {
     error_message = "One database per app."
   }
   assert {
-    condition     = azurerm_api_management.main.identity[0].type == "SystemAssigned"
-    error_message = "API Management reads its Key Vault named value with its system-assigned identity (the only kind Key Vault behind a firewall allows)."
+    condition     = azurerm_api_management.main.identity[0].type == "SystemAssigned" && azurerm_key_vault.main.network_acls[0].bypass == "AzureServices"
+    error_message = "API Management reads its Key Vault named value with its system-assigned identity, as a trusted service (the only way through a Key Vault firewall)."
   }
   assert {
     condition     = alltrue([for name in keys(azurerm_function_app_flex_consumption.main["patient_tests"].app_settings) : name != "AzureWebJobsStorage"])
@@ -476,7 +490,7 @@ run "network" {
     error_message = "Each app's database user must live in the app's own database."
   }
   assert {
-    condition     = strcontains(azurerm_key_vault_secret.connection["audit-mongodb-uri"].value, "mongodb://audit-api-blue:") && strcontains(azurerm_key_vault_secret.connection["audit-mongodb-uri"].value, "/audit?") && strcontains(azurerm_key_vault_secret.connection["audit-mongodb-uri"].value, "authSource=audit&") && strcontains(azurerm_key_vault_secret.connection["patient-tests-mongodb-uri"].value, "mongodb://patient-tests-api-blue:") && strcontains(azurerm_key_vault_secret.connection["patient-tests-mongodb-uri"].value, "authSource=patienttests&")
+    condition     = strcontains(azurerm_key_vault_secret.connection["audit-mongodb-uri"].value, "mongodb://audit-api-blue:") && strcontains(azurerm_key_vault_secret.connection["audit-mongodb-uri"].value, "/audit?") && endswith(azurerm_key_vault_secret.connection["audit-mongodb-uri"].value, "authSource=audit") && strcontains(azurerm_key_vault_secret.connection["patient-tests-mongodb-uri"].value, "mongodb://patient-tests-api-blue:") && endswith(azurerm_key_vault_secret.connection["patient-tests-mongodb-uri"].value, "authSource=patienttests")
     error_message = "Each app connects as its own database user, authenticated against its own database."
   }
 }

@@ -53,6 +53,27 @@ REQUIRED = {
     # they reach nothing on the Internet (App Insights by its service tag only).
     ("API Management", "the Internet"),
     ("Deployment runner", "the Internet"),
+    # The apps' only Azure services outside the VNet: App Insights ingestion, and Entra ID for tokens.
+    ("PatientTests integration", "Azure Monitor (service tag)"),
+    ("PatientTests integration", "Entra ID (service tag)"),
+    ("Audit integration", "Azure Monitor (service tag)"),
+    ("Audit integration", "Entra ID (service tag)"),
+    # What API Management needs outside the VNet (Azure docs, "Virtual network configuration reference").
+    ("API Management", "Azure Storage (service tag)"),
+    ("API Management", "Azure SQL (service tag)"),
+    ("API Management", "Azure Key Vault (service tag)"),
+    ("API Management", "Azure Monitor (service tag)"),
+    ("API Management", "Entra ID (service tag)"),
+}
+
+SERVICE_TAGS = {
+    "Azure Storage (service tag)": "Storage",
+    "Azure SQL (service tag)": "Sql",
+    "Azure Cosmos DB (service tag)": "AzureCosmosDB",
+    "Azure Key Vault (service tag)": "AzureKeyVault",
+    "Event Hubs (service tag)": "EventHub",
+    "Azure Monitor (service tag)": "AzureMonitor",
+    "Entra ID (service tag)": "AzureActiveDirectory",
 }
 
 # Allowed only because the destination shares its private endpoint with one a source needs: an app and its
@@ -62,6 +83,10 @@ SHARED_ENDPOINT = {
     ("API Management", "PatientTests deployment (SCM)"),
     ("PatientTests integration", "Audit deployment (SCM)"),
 }
+
+# API Management and the runner go to the Internet by design, so every Azure service's public addresses are
+# open to them too; what is checked there is that the apps' subnets are not.
+EGRESS_BY_DESIGN = {(source, tag) for source in ("API Management", "Deployment runner") for tag in SERVICE_TAGS}
 
 ZONES = {
     "sites": "privatelink.azurewebsites.net",
@@ -91,6 +116,7 @@ DESTINATIONS = [
     Destination("Cosmos DB", "azurerm_cosmosdb_account.main", "MongoDB", 10255),
     Destination("Key Vault", "azurerm_key_vault.main", "vault", 443),
     Destination("the Internet", None, None, 443),
+    *[Destination(name, None, tag, 443 if tag != "Sql" else 1433) for name, tag in SERVICE_TAGS.items()],
     *[
         Destination(f"{label} storage ({service})", f'azurerm_storage_account.functions["{app}"]', service, 443)
         for app, label in (("patient_tests", "PatientTests"), ("audit", "Audit"))
@@ -136,8 +162,9 @@ class Network:
         }
 
     def reachable(self, source_subnet: dict | None, destination: Destination) -> bool:
-        if destination.resource_address is None:  # egress to a public address outside Azure's service tags
-            return source_subnet is not None and self.nsg_allows(source_subnet, "Outbound", prefix(source_subnet), INTERNET, destination.port)
+        if destination.resource_address is None:  # egress: a public address, or an Azure service's by its tag
+            address = destination.subresource or INTERNET
+            return source_subnet is not None and self.nsg_allows(source_subnet, "Outbound", prefix(source_subnet), address, destination.port)
         target = self.by_address[destination.resource_address]
         if destination.subresource is None:  # API Management's public gateway, behind its subnet's NSG
             if source_subnet is not None or not target.get("public_ip_address_id"):
@@ -184,8 +211,9 @@ class Network:
         for rule_prefix in rule_prefixes:
             if rule_prefix == "*":
                 return True
-            if address == INTERNET:
-                if rule_prefix == INTERNET:
+            if address == INTERNET or address in SERVICE_TAGS.values():
+                # An Azure service's public addresses are part of the Internet tag, and of AzureCloud.
+                if rule_prefix in (address, INTERNET) or (rule_prefix == "AzureCloud" and address != INTERNET):
                     return True
                 continue
             network = ipaddress.ip_network(address)
@@ -242,7 +270,7 @@ def violations(cells: dict[tuple[str, str], bool]) -> list[str]:
     found += [
         f"allowed but not required: {source} -> {destination}"
         for (source, destination), allowed in sorted(cells.items())
-        if allowed and (source, destination) not in REQUIRED | SHARED_ENDPOINT
+        if allowed and (source, destination) not in REQUIRED | SHARED_ENDPOINT | EGRESS_BY_DESIGN
     ]
     return found
 
@@ -259,13 +287,17 @@ def markdown(cells: dict[tuple[str, str], bool]) -> str:
     lines.append("")
     lines.append("**yes**: required and allowed. no: denied. yes (shared): allowed only because it is the same private")
     lines.append("endpoint as the app the source must call; the deployment endpoint accepts Entra ID tokens only.")
+    lines.append("yes (egress): part of the Internet egress API Management and the runner need; an Azure service by its")
+    lines.append("service tag means its public addresses (any account of that service), not this deployment's private ones.")
     return "\n".join(lines) + "\n"
 
 
 def cell(cells: dict[tuple[str, str], bool], source: str, destination: str) -> str:
     if not cells[(source, destination)]:
         return "no"
-    return "yes (shared)" if (source, destination) in SHARED_ENDPOINT else "**yes**"
+    if (source, destination) in REQUIRED:
+        return "**yes**"
+    return "yes (shared)" if (source, destination) in SHARED_ENDPOINT else "yes (egress)"
 
 
 START, END = "<!-- reachability matrix: generated by env/tests/reachability.py -->", "<!-- end of reachability matrix -->"

@@ -23,6 +23,7 @@ def broken_copy(tmp_path, file_name, old, new):
         if name.endswith(".tf"):
             shutil.copy(os.path.join(invariants.ENV_DIR, name), tmp_path / name)
     shutil.copytree(os.path.join(invariants.ENV_DIR, "policies"), tmp_path / "policies")
+    shutil.copytree(os.path.join(invariants.ENV_DIR, "environments"), tmp_path / "environments")
     path = tmp_path / file_name
     text = path.read_text()
     assert re.search(old, text), f"{old!r} not found in {file_name}"
@@ -45,15 +46,22 @@ BREAKAGES = [
     ("subscription keys stay at the gateway", "policies/patient-api.xml", r'<set-query-parameter name="subscription-key" exists-action="delete" />', ""),
     ("subscription keys stay at the gateway", "apim.tf", r'header = "Ocp-Apim-Subscription-Key"', 'header = "X-Client-Key"'),
     ("host storage through identity", "functions.tf", r"  lifecycle \{\n    replace_triggered_by = \[azurerm_function_app_flex_consumption\.main\[each\.key\]\]\n  \}\n", ""),
-    ("host storage through identity", "functions.tf", r"AzureWebJobsStorage__accountName      =", "AzureWebJobsStorage = \"DefaultEndpointsProtocol=https\"\n      AzureWebJobsStorage__accountName      ="),
+    ("host storage through identity", "functions.tf", r"AzureWebJobsStorage__accountName = ", "AzureWebJobsStorage = \"DefaultEndpointsProtocol=https\"\n      AzureWebJobsStorage__accountName = "),
     ("host storage through identity", "functions.tf", r"    azurerm_private_endpoint\.storage,\n", ""),
     ("database credentials per app", "cosmos.tf", r'actions = \["find", "insert"\] \}', 'actions = ["find", "insert", "remove"] }'),
     ("database credentials per app", "keyvault.tf", r'value = local\.mongodb_uri\["audit"\]', 'value = local.mongodb_uri["patient_tests"]'),
     ("database credentials per app", "keyvault.tf", r'value = local\.mongodb_uri\["patient_tests"\]', "value = azurerm_cosmosdb_account.main.primary_mongodb_connection_string"),
     ("resource providers registered", "providers.tf", r'    "Microsoft.App",\n', ""),
+    ("resource providers registered", "providers.tf", r'    "microsoft.insights",\n', '    "Microsoft.Insights",\n'),
+    ("host storage through identity", "functions.tf", r"AzureWebJobsStorage__accountName = ", 'WEBSITE_HEALTHCHECK_MAXPINGFAILURES = "2"\n      AzureWebJobsStorage__accountName = '),
+    ("API Management reads its named value", "keyvault.tf", r'bypass         = "AzureServices"', 'bypass = "None"'),
+    ("API Management reads its named value", "network.tf", r'  service_endpoint \{\n    service = "Microsoft.KeyVault"\n  \}\n', ""),
+    ("API Management reads its named value", "apim.tf", r'    type = "SystemAssigned"', '    type = "UserAssigned"'),
     ("rotated secrets keep their value", "keyvault.tf", r"  lifecycle \{\n    ignore_changes = \[value\]\n  \}\n", ""),
     ("roles propagate before use", "keyvault.tf", r"depends_on = \[time_sleep\.key_vault_roles_propagated, ", "depends_on = ["),
     ("roles propagate before use", "apim.tf", r"depends_on = \[time_sleep\.secret_readers_propagated, ", "depends_on = ["),
+    ("environment files", "environments/prod.tfvars", r'cosmos_max_throughput  = 4000', "cosmos_max_throughput_ru = 4000"),
+    ("environment files", "environments/prod.tfvars", r'apim_sku             = "Premium_2"', 'apim_sku = "Premium_1"'),
     ("no rules that are never evaluated", "functions.tf", r"  https_only                                     = true\n", '  https_only = true\n  client_certificate_mode = "Required"\n'),
 ]
 

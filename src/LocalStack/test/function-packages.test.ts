@@ -58,6 +58,11 @@ describe('deployment packages (scripts/package-functions.sh)', function () {
     await run('python3', ['-m', 'zipfile', '-e', join(out, 'AuditApi.zip'), unpacked]);
     const manifest = JSON.parse(readFileSync(join(unpacked, 'package.json'), 'utf8')) as { devDependencies?: unknown; main: string };
     assert.equal(manifest.devDependencies, undefined);
+    // The dependencies are the ones the lock file installed and the tests ran, not resolved afresh.
+    const version = (folder: string, name: string) => (JSON.parse(readFileSync(join(folder, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+    for (const name of ['mongodb', 'zod', '@azure/functions', 'applicationinsights']) {
+      assert.equal(version(unpacked, name), version(root, name), name);
+    }
     const host = await startFunctionHost({
       appDirectory: unpacked,
       port: 0,

@@ -1,0 +1,26 @@
+# The production environment, as .github/workflows/deploy.yml plans and applies it: reviewed like code.
+# Nothing here is secret. In your fork, set your own values; the subscription, the tenant and the identities
+# come from repository variables (env/README.md, "Continuous deployment").
+location      = "westeurope"
+name_prefix   = "pt01"
+environment   = "prod"
+address_space = "10.20.0.0/22"
+
+# Premium with two units over two availability zones: the only API Management tier with zones. The second
+# unit costs as much as the first (Premium_1 would be half the price and in one zone).
+apim_sku             = "Premium_2"
+apim_publisher_name  = "Contoso Health"
+apim_publisher_email = "api-team@contoso-health.example"
+
+cosmos_max_throughput  = 4000
+function_max_instances = 100
+
+# Which database user the apps use, and each user's password generation (docs/key_rotation.md).
+database_credentials = {
+  active      = "blue"
+  generations = { blue = 1, green = 1 }
+}
+
+# A deployment runner in a peered network, if it is not in snet-deployment-runner:
+# deployment_peered_cidrs               = []
+# deployment_peered_virtual_network_ids = []
