@@ -2,12 +2,17 @@ import assert from 'node:assert/strict';
 import { HttpRequest } from '@azure/functions';
 import { PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError, readJsonBody } from '../src';
 
-function post(body: string | Uint8Array, contentType = 'application/json'): HttpRequest {
+/**
+ * The body as bytes, as the Functions host hands it to a worker that declares RawHttpBodyBytes (the Node
+ * worker does): a string body would make the Request constructor add `text/plain` where the client sent
+ * no type. `contentType` null: the request has no Content-Type header at all.
+ */
+function post(body: string | Uint8Array, contentType: string | null = 'application/json'): HttpRequest {
   return new HttpRequest({
     method: 'POST',
     url: 'http://127.0.0.1/api/thing',
-    headers: { 'content-type': contentType },
-    body: typeof body === 'string' ? { string: body } : { bytes: body },
+    headers: contentType === null ? {} : { 'content-type': contentType },
+    body: { bytes: typeof body === 'string' ? new TextEncoder().encode(body) : body },
   });
 }
 
@@ -58,8 +63,21 @@ describe('readJsonBody', () => {
     await assert.rejects(readJsonBody(declared, 1024), PayloadTooLargeError);
   });
 
-  it('rejects a body that is not declared as JSON', async () => {
-    await assert.rejects(readJsonBody(post('{}', 'text/plain'), 1024), UnsupportedMediaTypeError);
-    await assert.rejects(readJsonBody(post('{}', ''), 1024), UnsupportedMediaTypeError);
+  it('rejects a body that is declared as anything but JSON, or with an empty Content-Type', async () => {
+    for (const contentType of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/xml', '']) {
+      await assert.rejects(readJsonBody(post('{}', contentType), 1024), UnsupportedMediaTypeError, contentType);
+    }
+  });
+
+  it('reads a body without a Content-Type as JSON, as the 2020 clients send it', async () => {
+    assert.deepEqual(await readJsonBody(post('{"lastName":"LT"}', null), 1024), { lastName: 'LT' });
+  });
+
+  it('applies every other rule to a body without a Content-Type', async () => {
+    assert.deepEqual(await validationFields(post('{"a":', null)), ['']);
+    assert.deepEqual(await validationFields(post('', null)), ['']);
+    assert.deepEqual(await validationFields(post('{"a":1,"a":2}', null)), ['a']);
+    assert.deepEqual(await validationFields(post('{"name":{"$ne":null}}', null)), ['name.$ne']);
+    await assert.rejects(readJsonBody(post(JSON.stringify({ a: 'x'.repeat(2000) }), null), 1024), PayloadTooLargeError);
   });
 });

@@ -105,11 +105,31 @@ describe('Audit API over HTTP (functions host + FerretDB)', () => {
       assert.equal(await records.countDocuments(), count);
     });
 
-    it('answers 415 for a body not declared as JSON and writes nothing', async () => {
+    it('answers 415 for a body declared as anything but JSON and writes nothing', async () => {
       const count = await records.countDocuments();
-      const response = await post(JSON.stringify(validBody), { 'content-type': 'text/plain' });
-      assert.equal(response.status, 415);
+      for (const contentType of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) {
+        const response = await post(JSON.stringify(validBody), { 'content-type': contentType });
+        assert.equal(response.status, 415, contentType);
+      }
       assert.equal(await records.countDocuments(), count);
+    });
+
+    it('reads a body without a Content-Type as JSON, as the PatientTests API reads it', async () => {
+      // A Uint8Array body: fetch adds no Content-Type for bytes (for a string it would add text/plain).
+      const response = await fetch(`${host.url}/api/auditrecord`, {
+        method: 'POST',
+        headers: { 'x-functions-key': functionKey },
+        body: new TextEncoder().encode(JSON.stringify(validBody)),
+      });
+      assert.equal(response.status, 201);
+      const created = (await response.json()) as { id: string };
+      assert.equal((await records.findOne({ _id: created.id }))?.sourceSystemName, validBody.sourceSystemName);
+      const malformed = await fetch(`${host.url}/api/auditrecord`, {
+        method: 'POST',
+        headers: { 'x-functions-key': functionKey },
+        body: new TextEncoder().encode('{"sourceSystemName":'),
+      });
+      assert.equal(malformed.status, 400);
     });
 
     it('answers 401 without a function key or with a wrong one, and writes nothing', async () => {

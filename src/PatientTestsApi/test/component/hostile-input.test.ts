@@ -49,8 +49,12 @@ const hostileCases: HostileCase[] = [
   { name: 'a 40-digit integer where a string belongs', status: 400, body: injectInto(field, Number('1'.repeat(40))), names: (e) => [e.field] },
   { name: 'an object where a string belongs', status: 400, body: injectInto(field, { first: 'a' }), names: (e) => [e.field] },
   { name: 'invalid UTF-8', status: 400, body: (valid) => Buffer.concat([Buffer.from(JSON.stringify(valid).slice(0, -1)), Buffer.from(',"x":"\xff\xfe"}', 'latin1')]) },
-  { name: 'no content type', status: 415, body: (valid) => Buffer.from(JSON.stringify(valid)), contentType: null },
+  // Without a Content-Type a body is read as JSON (as the 2020 clients send it), under every rule.
+  { name: 'malformed JSON without a content type', status: 400, body: (valid) => Buffer.from(JSON.stringify(valid).slice(0, -3)), contentType: null },
+  { name: 'a $where member without a content type', status: 400, body: (valid) => Buffer.from(JSON.stringify({ ...valid, $where: '1' })), contentType: null, names: () => ['$where'] },
+  { name: 'an oversized body without a content type', status: 413, body: (valid, endpoint) => Buffer.from(injectInto(field, 'x'.repeat(40_000))(valid, endpoint)), contentType: null },
   { name: 'a form content type', status: 415, body: (valid) => JSON.stringify(valid), contentType: 'application/x-www-form-urlencoded' },
+  { name: 'a multipart content type', status: 415, body: (valid) => JSON.stringify(valid), contentType: 'multipart/form-data; boundary=x' },
 ];
 
 describe('hostile input on every endpoint with a body', () => {
