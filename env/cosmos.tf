@@ -60,6 +60,13 @@ locals {
       # Every searchable patient field and the birth-date range (src/PatientTestsApi/src/data/patient-tests-indexes.ts).
       indexes = [["firstName"], ["lastName"], ["fullName"], ["gender"], ["postCode"], ["insuranceNumber"], ["preferredContactNumber"], ["lastUpdated"], ["_dateOfBirthDate"]]
     }
+    patient_versions = {
+      database  = "patient_tests"
+      shard_key = "_shardKey"
+      # Every version of a patient, immutable; the newest first by sorting this index in full reverse
+      # (src/PatientTestsApi/src/data/patient-tests-indexes.ts).
+      indexes = [["_shardKey", "_version"]]
+    }
     tests = {
       database  = "patient_tests"
       shard_key = "_shardKey"

@@ -5,9 +5,10 @@ locals {
     audit         = "audit"
   }
   collections = {
-    patients      = "patients"
-    tests         = "tests"
-    audit_records = "auditrecords"
+    patients         = "patients"
+    patient_versions = "patientversions"
+    tests            = "tests"
+    audit_records    = "auditrecords"
   }
 
   resource_prefix = "${var.name_prefix}-${var.environment}"

@@ -5,13 +5,15 @@ import type { MedicalTestDocument } from './data/medical-test-document';
 import { MongoMedicalTestStore } from './data/mongo-medical-test-store';
 import { MongoPatientStore } from './data/mongo-patient-store';
 import type { PatientDocument } from './data/patient-document';
-import { medicalTestIndexes, patientIndexes } from './data/patient-tests-indexes';
+import { medicalTestIndexes, patientIndexes, patientVersionIndexes } from './data/patient-tests-indexes';
+import type { PatientVersionDocument } from './data/patient-version-document';
 import { MedicalTestService } from './domain/medical-test-service';
 import { PatientService } from './domain/patient-service';
 import { createPatient } from './functions/create-patient';
 import { createTest } from './functions/create-test';
 import { listTests } from './functions/list-tests';
 import { loadPatient } from './functions/load-patient';
+import { listPatientVersions } from './functions/list-patient-versions';
 import { loadTest } from './functions/load-test';
 import { searchPatients } from './functions/search-patients';
 import { updatePatient } from './functions/update-patient';
@@ -19,6 +21,7 @@ import { createPatientHandler } from './handlers/create-patient';
 import { createTestHandler } from './handlers/create-test';
 import { listTestsHandler } from './handlers/list-tests';
 import { loadPatientHandler } from './handlers/load-patient';
+import { listPatientVersionsHandler } from './handlers/list-patient-versions';
 import { loadTestHandler } from './handlers/load-test';
 import { searchPatientsHandler } from './handlers/search-patients';
 import { updatePatientHandler } from './handlers/update-patient';
@@ -28,9 +31,10 @@ export function composePatientTestsApp(config: PatientTestsConfig): { functions:
   const { mongo } = config;
   const connection = new MongoConnection({ ...mongo, appName: 'patient-tests-api' }, async (db) => {
     await ensureIndexes(db.collection<PatientDocument>(mongo.patientsCollection), patientIndexes);
+    await ensureIndexes(db.collection<PatientVersionDocument>(mongo.patientVersionsCollection), patientVersionIndexes);
     await ensureIndexes(db.collection<MedicalTestDocument>(mongo.testsCollection), medicalTestIndexes);
   });
-  const patientStore = new MongoPatientStore(connection, mongo.patientsCollection, config.throttling);
+  const patientStore = new MongoPatientStore(connection, { patients: mongo.patientsCollection, versions: mongo.patientVersionsCollection }, config.throttling);
   const testStore = new MongoMedicalTestStore(connection, mongo.testsCollection, config.throttling);
   const audit = new AuditClient(config.audit);
   const patients = new PatientService(patientStore, audit);
@@ -42,6 +46,7 @@ export function composePatientTestsApp(config: PatientTestsConfig): { functions:
       searchPatients(searchPatientsHandler(patients, config.maxBodyBytes)),
       loadPatient(loadPatientHandler(patients)),
       updatePatient(updatePatientHandler(patients, config.maxBodyBytes)),
+      listPatientVersions(listPatientVersionsHandler(patients)),
       createTest(createTestHandler(tests, config.maxBodyBytes)),
       listTests(listTestsHandler(tests)),
       loadTest(loadTestHandler(tests)),

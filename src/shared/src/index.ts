@@ -15,3 +15,4 @@ export * from './functions/http-function-definition';
 export { healthCheck } from './functions/health-check';
 export { ensureIndexes } from './mongo/ensure-indexes';
 export { pageLimit } from './http/page-limit';
+export { insertIfAbsent, isDuplicateKey } from './mongo/insert-if-absent';

@@ -12,3 +12,11 @@ export const patientIndexes: IndexDescription[] = [
 export const medicalTestIndexes: IndexDescription[] = [
   { name: 'tests_by_patient', key: { _shardKey: 1, lastUpdated: 1, _id: 1 } },
 ];
+
+/**
+ * A patient's versions: the newest (updates, loads) and pages of history. Declared ascending, as
+ * azurerm declares every key; the store sorts in full reverse (`_shardKey` -1, `_version` -1).
+ */
+export const patientVersionIndexes: IndexDescription[] = [
+  { name: 'versions_by_patient', key: { _shardKey: 1, _version: 1 } },
+];

@@ -1,5 +1,5 @@
 /** One vocabulary for every audited interaction. */
-export type AuditedOperation = 'create' | 'read' | 'update' | 'search' | 'list';
+export type AuditedOperation = 'create' | 'read' | 'update' | 'search' | 'list' | 'history';
 
 export interface AuditEntry {
   readonly type: 'patient' | 'test';

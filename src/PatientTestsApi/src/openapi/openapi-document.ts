@@ -1,9 +1,9 @@
 import { problemTypes } from '@patient-tests/shared';
 import { z } from 'zod';
 import { createTestSchema, observationSchema } from '../domain/medical-test-schema';
-import { createPatientSchema, patientSearchSchema, searchPaging, updatePatientSchema } from '../domain/patient-schema';
+import { createPatientSchema, patientSearchSchema, searchPaging, updatePatientSchema, versionPaging, versionTokenPattern } from '../domain/patient-schema';
 import { continuationHeader } from '../handlers/search-patients';
-import { medicalTestSchema, patientSchema, problemSchema } from './response-schemas';
+import { medicalTestSchema, patientSchema, patientVersionSchema, problemSchema } from './response-schemas';
 
 /**
  * The public API as clients (and API Management's import) see it, under the gateway path `/patient`.
@@ -15,6 +15,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
   registry.add(updatePatientSchema, { id: 'PatientUpdate', description: 'The full patient; `id` must repeat the id in the path; a `lastUpdated` is ignored.' });
   registry.add(patientSearchSchema, { id: 'PatientSearch', description: 'Exact-match criteria and an inclusive date-of-birth range; every member is optional.' });
   registry.add(patientSchema, { id: 'Patient' });
+  registry.add(patientVersionSchema, { id: 'PatientVersion', description: 'A stored version of a patient: its number, its ETag and the patient as it was.' });
   registry.add(observationSchema, { id: 'Observation' });
   registry.add(createTestSchema, { id: 'TestCreate', description: 'A new test; `patientId` may be sent but must repeat the id in the path.' });
   registry.add(medicalTestSchema, { id: 'Test' });
@@ -50,6 +51,18 @@ export function buildOpenApiDocument(): Record<string, unknown> {
         get: operation('loadPatient', 'Load a patient', { ok: ref('Patient'), etag: true, notFound: true }),
         put: operation('updatePatient', 'Replace a patient', { body: 'PatientUpdate', ok: ref('Patient'), etag: true, notFound: true, ifMatch: true }),
       },
+      '/{patientId}/versions': {
+        parameters: [pathId('patientId')],
+        get: operation('listPatientVersions', "List a patient's versions, newest first", {
+          ok: { type: 'array', items: ref('PatientVersion') },
+          notFound: true,
+          query: [
+            { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: versionPaging.maxLimit, default: versionPaging.defaultLimit } },
+            { name: 'continuationToken', in: 'query', required: false, schema: { type: 'string', pattern: versionTokenPattern.source }, description: `The value of the previous page's \`${continuationHeader}\` header: the version to continue before.` },
+          ],
+          nextPageHeader: true,
+        }),
+      },
       '/{patientId}/tests': {
         parameters: [pathId('patientId')],
         post: operation('createTest', 'Create a test for a patient', { body: 'TestCreate', created: 'Test', notFound: true }),
@@ -84,7 +97,7 @@ interface OperationShape {
 function operation(operationId: string, summary: string, shape: OperationShape): Record<string, unknown> {
   const headers: Record<string, unknown> = {};
   if (shape.etag) headers.ETag = { description: 'The version of the patient, for If-Match.', schema: { type: 'string' } };
-  if (shape.nextPageHeader) headers[continuationHeader] = { description: 'Present when more patients match: pass it as continuationToken.', schema: { type: 'string' } };
+  if (shape.nextPageHeader) headers[continuationHeader] = { description: 'Present when there is another page: pass it as continuationToken.', schema: { type: 'string' } };
   const responses: Record<string, unknown> = {};
   if (shape.created) {
     responses['201'] = { description: 'Created', headers: { ...headers, Location: { schema: { type: 'string' } } }, content: json(ref(shape.created)) };

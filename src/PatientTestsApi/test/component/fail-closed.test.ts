@@ -68,6 +68,7 @@ describe('fail closed: when the audit register cannot record, nothing is read, r
     { name: 'create test', method: 'POST', path: () => `/${patientId}/tests`, body: () => aTestBody(patientId) },
     { name: 'list tests', method: 'GET', path: () => `/${patientId}/tests` },
     { name: 'load test', method: 'GET', path: () => `/${patientId}/tests/${testId}` },
+    { name: 'list patient versions', method: 'GET', path: () => `/${patientId}/versions` },
   ];
 
   const call = (operation: Operation) => fetch(`${gatewayUrl}${operation.path()}`, {

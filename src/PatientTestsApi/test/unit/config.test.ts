@@ -9,6 +9,7 @@ describe('PatientTests API configuration', () => {
     const config = loadPatientTestsConfig(required);
     assert.equal(config.mongo.databaseName, 'patienttests');
     assert.equal(config.mongo.patientsCollection, 'patients');
+    assert.equal(config.mongo.patientVersionsCollection, 'patientversions');
     assert.equal(config.mongo.testsCollection, 'tests');
     assert.equal(config.audit.timeoutMs, 2000);
   });

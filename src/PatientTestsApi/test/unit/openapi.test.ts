@@ -13,7 +13,7 @@ describe('OpenAPI document', () => {
   it('is a valid OpenAPI 3 document', async () => {
     const api = (await SwaggerParser.validate(openApiPath)) as { openapi: string; paths: Record<string, unknown> };
     assert.equal(api.openapi, '3.0.3');
-    assert.deepEqual(Object.keys(api.paths), ['/', '/search', '/{patientId}', '/{patientId}/tests', '/{patientId}/tests/{testId}']);
+    assert.deepEqual(Object.keys(api.paths), ['/', '/search', '/{patientId}', '/{patientId}/versions', '/{patientId}/tests', '/{patientId}/tests/{testId}']);
   });
 
   it('documents every operation the app publishes under /patient, with the same methods', async () => {
