@@ -63,21 +63,35 @@ describe('readJsonBody', () => {
     await assert.rejects(readJsonBody(declared, 1024), PayloadTooLargeError);
   });
 
-  it('rejects a body that is declared as anything but JSON, or with an empty Content-Type', async () => {
-    for (const contentType of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/xml', '']) {
+  it('rejects a body declared as anything but JSON or plain UTF-8 text, or with an empty Content-Type', async () => {
+    const refused = [
+      'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'text/html', 'text/csv', 'application/xml',
+      'application/octet-stream', 'text/plain; charset=iso-8859-1', 'text/plainer', '',
+    ];
+    for (const contentType of refused) {
       await assert.rejects(readJsonBody(post('{}', contentType), 1024), UnsupportedMediaTypeError, contentType);
     }
   });
 
-  it('reads a body without a Content-Type as JSON, as the 2020 clients send it', async () => {
+  it('reads a body without a Content-Type as JSON', async () => {
     assert.deepEqual(await readJsonBody(post('{"lastName":"LT"}', null), 1024), { lastName: 'LT' });
   });
 
-  it('applies every other rule to a body without a Content-Type', async () => {
-    assert.deepEqual(await validationFields(post('{"a":', null)), ['']);
-    assert.deepEqual(await validationFields(post('', null)), ['']);
-    assert.deepEqual(await validationFields(post('{"a":1,"a":2}', null)), ['a']);
-    assert.deepEqual(await validationFields(post('{"name":{"$ne":null}}', null)), ['name.$ne']);
-    await assert.rejects(readJsonBody(post(JSON.stringify({ a: 'x'.repeat(2000) }), null), 1024), PayloadTooLargeError);
+  it('reads JSON declared as plain UTF-8 text, as the 2020 client (Locust, geventhttpclient) declares every string body', async () => {
+    for (const contentType of ['text/plain; charset=utf-8', 'text/plain', 'Text/Plain; Charset="UTF-8"', 'text/plain;charset=utf8']) {
+      assert.deepEqual(await readJsonBody(post('{"lastName":"LT"}', contentType), 1024), { lastName: 'LT' }, contentType);
+    }
   });
+
+  for (const contentType of [null, 'text/plain; charset=utf-8']) {
+    it(`applies every other rule to a body with ${contentType === null ? 'no Content-Type' : contentType}`, async () => {
+      assert.deepEqual(await validationFields(post('{"a":', contentType)), ['']);
+      assert.deepEqual(await validationFields(post('hello', contentType)), ['']);
+      assert.deepEqual(await validationFields(post('', contentType)), ['']);
+      assert.deepEqual(await validationFields(post('{"a":1,"a":2}', contentType)), ['a']);
+      assert.deepEqual(await validationFields(post('{"name":{"$ne":null}}', contentType)), ['name.$ne']);
+      assert.deepEqual(await validationFields(post(new Uint8Array([0x7b, 0x22, 0xff, 0x22, 0x3a, 0x31, 0x7d]), contentType)), ['']);
+      await assert.rejects(readJsonBody(post(JSON.stringify({ a: 'x'.repeat(2000) }), contentType), 1024), PayloadTooLargeError);
+    });
+  }
 });

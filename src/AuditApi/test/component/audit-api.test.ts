@@ -107,14 +107,16 @@ describe('Audit API over HTTP (functions host + FerretDB)', () => {
 
     it('answers 415 for a body declared as anything but JSON and writes nothing', async () => {
       const count = await records.countDocuments();
-      for (const contentType of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) {
+      for (const contentType of ['text/html', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'text/plain; charset=iso-8859-1']) {
         const response = await post(JSON.stringify(validBody), { 'content-type': contentType });
         assert.equal(response.status, 415, contentType);
       }
       assert.equal(await records.countDocuments(), count);
     });
 
-    it('reads a body without a Content-Type as JSON, as the PatientTests API reads it', async () => {
+    it('reads a body without a Content-Type, or as plain UTF-8 text, as JSON, as the PatientTests API reads it', async () => {
+      const asText = await post(JSON.stringify(validBody), { 'content-type': 'text/plain; charset=utf-8' });
+      assert.equal(asText.status, 201);
       // A Uint8Array body: fetch adds no Content-Type for bytes (for a string it would add text/plain).
       const response = await fetch(`${host.url}/api/auditrecord`, {
         method: 'POST',
