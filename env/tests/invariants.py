@@ -8,6 +8,7 @@ from __future__ import annotations
 import glob
 import os
 import re
+import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass, field
 
 import hcl2
@@ -33,6 +34,7 @@ KEY_VAULT_REFERENCE = re.compile(r'^(\$\{")?@Microsoft\.KeyVault\(SecretUri=\$\{
 
 @dataclass
 class Config:
+    directory: str = ENV_DIR
     resources: list[tuple[str, str, dict]] = field(default_factory=list)
     locals: dict = field(default_factory=dict)
     variables: dict = field(default_factory=dict)
@@ -44,7 +46,7 @@ class Config:
 
 
 def load(directory: str = ENV_DIR) -> Config:
-    config = Config()
+    config = Config(directory=directory)
     for path in sorted(glob.glob(os.path.join(directory, "*.tf"))):
         with open(path, encoding="utf-8") as handle:
             document = hcl2.load(handle)
@@ -193,6 +195,31 @@ def database_names(config: Config) -> list[str]:
     return violations
 
 
+def policies_strip_subscription_keys(config: Config) -> list[str]:
+    """APIM passes the caller's subscription key (header or query) to the backend unless the API's policy deletes it."""
+    violations = []
+    for name, api in config.of_type("azurerm_api_management_api"):
+        names = (blocks(api, "subscription_key_parameter_names") or [{}])[0]
+        header = value(names, "header", "Ocp-Apim-Subscription-Key")
+        query = value(names, "query", "subscription-key")
+        policies = [body for _, body in config.of_type("azurerm_api_management_api_policy") if f"azurerm_api_management_api.{name}." in str(value(body, "api_name"))]
+        if not policies:
+            violations.append(f"azurerm_api_management_api.{name} has no API policy")
+        for policy in policies:
+            match = re.search(r'file\("\$\{path\.module\}/([^"]+)"\)', str(value(policy, "xml_content")))
+            if not match:
+                violations.append(f"the policy of azurerm_api_management_api.{name} is not read from a file under env/")
+                continue
+            inbound = ElementTree.parse(os.path.join(config.directory, match.group(1))).getroot().find("inbound")
+            steps = [] if inbound is None else list(inbound)
+            deletes = {(step.tag, (step.get("name") or "").lower()) for step in steps if step.get("exists-action") == "delete"}
+            if ("set-header", header.lower()) not in deletes:
+                violations.append(f"{match.group(1)} does not delete the {header} header: APIM would forward every caller's key")
+            if ("set-query-parameter", query.lower()) not in deletes:
+                violations.append(f"{match.group(1)} does not delete the {query} query parameter: APIM would forward every caller's key")
+    return violations
+
+
 CHECKS = {
     "public network access": public_network_access,
     "private endpoint DNS": private_endpoint_dns,
@@ -200,4 +227,5 @@ CHECKS = {
     "app settings": app_settings_hold_no_secrets,
     "role assignments": narrow_role_assignments,
     "database names": database_names,
+    "subscription keys stay at the gateway": policies_strip_subscription_keys,
 }

@@ -1,9 +1,10 @@
 export { installFunctionsCoreShim, registeredFunctions, type RegisteredFunction } from './host/functions-core-shim';
 export { compileRoute, matchRoute } from './host/route-template';
-export { KeyRing } from './host/function-keys';
+export { KeyRing, keyRingOf } from './host/function-keys';
 export { createFunctionsHost } from './host/functions-host';
 export { createGateway } from './gateway/gateway';
-export type { GatewayConfig, PublishedApi } from './gateway/gateway-config';
+export type { GatewayConfig, GatewaySubscription, PublishedApi } from './gateway/gateway-config';
+export { patientApiPolicyFile, readApiPolicy, type ApiPolicy } from './gateway/api-policy';
 export { startFerretDb, ferretDbBinary, stopProcess, type RunningFerretDb } from './database/ferretdb';
 export { startFunctionHost, type FunctionHostProcess } from './stack/start-function-host';
 export { freePort, waitForPort } from './stack/wait-for-port';

@@ -1,14 +1,63 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readApiLimits } from '../src/gateway/api-policy';
+import { patientApiPolicyFile, readApiPolicy, type ApiPolicy } from '../src/gateway/api-policy';
+import { createGateway } from '../src/gateway/gateway';
+import { PolicyValue } from '../src/gateway/policy-values';
 import { RateLimiter } from '../src/gateway/rate-limiter';
+import { applyRequestTransforms } from '../src/gateway/request-transforms';
 import { repositoryRoot } from '../src/stack/repository-root';
+import { closeServer, listenOnFreePort } from './fixtures/http-server';
 
-describe('APIM policy limits', () => {
-  it('are read from the policy file API Management gets', () => {
-    assert.deepEqual(readApiLimits(join(repositoryRoot(), 'env', 'policies', 'patient-api.xml')), {
+const policyFile = patientApiPolicyFile(repositoryRoot());
+const realPolicy = readFileSync(policyFile, 'utf8');
+
+/** Runs `check` with a copy of the real policy changed by `edit`. */
+function withPolicy<T>(edit: (xml: string) => string, check: (file: string) => T): T {
+  const folder = mkdtempSync(join(tmpdir(), 'policy-'));
+  try {
+    const file = join(folder, 'policy.xml');
+    const edited = edit(realPolicy);
+    assert.notEqual(edited, realPolicy, 'the edit changed nothing');
+    writeFileSync(file, edited);
+    return check(file);
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
+
+/** What a backend behind the local gateway receives for one call made with the given subscription key. */
+async function forwardedThrough(policy: ApiPolicy, path: string, headers: Record<string, string>): Promise<{ url: string; headers: IncomingHttpHeaders }> {
+  let received: { url: string; headers: IncomingHttpHeaders } | undefined;
+  const backend = createServer((req, res) => {
+    received = { url: req.url ?? '', headers: req.headers };
+    res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+  });
+  const backendUrl = await listenOnFreePort(backend);
+  const gateway = createGateway({
+    subscriptions: [{ id: 'first-client', name: 'First client', key: 'first-client-key-0123456789' }],
+    apis: [{ path: 'patient', backendUrl: `${backendUrl}/api/patient` }],
+    policy,
+    namedValues: { 'patient-tests-function-key': 'function-key-from-named-value' },
+  });
+  const gatewayUrl = await listenOnFreePort(gateway);
+  try {
+    const response = await fetch(`${gatewayUrl}${path}`, { headers });
+    assert.equal(response.status, 200);
+    await response.arrayBuffer();
+    assert.ok(received, 'the backend was not called');
+    return received;
+  } finally {
+    await closeServer(gateway);
+    await closeServer(backend);
+  }
+}
+
+describe('APIM policy applied by the local gateway', () => {
+  it('takes its limits from the policy file API Management gets', () => {
+    assert.deepEqual(readApiPolicy(policyFile).limits, {
       callsPerWindow: 6000,
       windowSeconds: 60,
       maxBodyBytes: 32768,
@@ -16,15 +65,76 @@ describe('APIM policy limits', () => {
     });
   });
 
-  it('fail loudly when the policy lacks a limit', () => {
-    const folder = mkdtempSync(join(tmpdir(), 'policy-'));
-    try {
-      const file = join(folder, 'policy.xml');
-      writeFileSync(file, '<policies><inbound><base /></inbound><backend><forward-request timeout="30" /></backend></policies>');
-      assert.throws(() => readApiLimits(file));
-    } finally {
-      rmSync(folder, { recursive: true, force: true });
-    }
+  it('deletes the caller\'s subscription key (header and query) and function key, and sets the backend\'s, as the policy says', async () => {
+    const forwarded = await forwardedThrough(readApiPolicy(policyFile), '/patient/42?subscription-key=first-client-key-0123456789&code=guessed&x=1', {
+      'ocp-apim-subscription-key': 'first-client-key-0123456789',
+      'x-functions-key': 'client-chosen-key',
+    });
+    assert.equal(forwarded.url, '/api/patient/42?x=1');
+    assert.equal(forwarded.headers['ocp-apim-subscription-key'], undefined);
+    assert.equal(forwarded.headers['x-functions-key'], 'function-key-from-named-value');
+    assert.ok(!JSON.stringify(forwarded).includes('first-client-key-0123456789'), 'the subscription key reached the backend');
+  });
+
+  it('follows the file, not code of its own: without the delete, the key is forwarded, as APIM would forward it', async () => {
+    const withoutDelete = withPolicy((xml) => xml.replace(/<set-header name="Ocp-Apim-Subscription-Key" exists-action="delete" \/>/, ''), readApiPolicy);
+    const forwarded = await forwardedThrough(withoutDelete, '/patient/42', { 'ocp-apim-subscription-key': 'first-client-key-0123456789' });
+    assert.equal(forwarded.headers['ocp-apim-subscription-key'], 'first-client-key-0123456789');
+  });
+
+  it('fails loudly when the policy lacks a limit', () => {
+    withPolicy((xml) => xml.replace(/<validate-content [^>]*\/>/, ''), (file) => {
+      assert.throws(() => readApiPolicy(file));
+    });
+  });
+
+  it('refuses a policy element it does not apply, rather than ignoring it', () => {
+    withPolicy((xml) => xml.replace('<base />', '<base />\n    <ip-filter action="allow"><address>10.0.0.1</address></ip-filter>'), (file) => {
+      assert.throws(() => readApiPolicy(file), /<ip-filter> in <inbound> is not applied by the local gateway/);
+    });
+  });
+
+  it('refuses a policy expression it cannot evaluate', () => {
+    withPolicy((xml) => xml.replace('{{patient-tests-function-key}}', '@(context.Request.Headers.GetValueOrDefault("x-secret"))'), (file) => {
+      assert.throws(() => readApiPolicy(file), /cannot evaluate the policy expression/);
+    });
+  });
+
+  it('refuses to start a gateway without a named value the policy uses', () => {
+    assert.throws(
+      () => createGateway({ subscriptions: [], apis: [], policy: readApiPolicy(policyFile), namedValues: {} }),
+      /named values the gateway was not given: patient-tests-function-key/,
+    );
+  });
+});
+
+describe('request transforms', () => {
+  const context = { subscription: { id: 'sub-1', name: 'First' }, request: { ipAddress: '127.0.0.1' } };
+  const step = (action: 'override' | 'skip' | 'append' | 'delete', value?: string) => ({
+    target: 'header' as const,
+    name: 'x-example',
+    action,
+    values: value === undefined ? [] : [PolicyValue.parse(value)],
+  });
+
+  it('override replaces, skip keeps, append adds, delete removes, with APIM\'s meanings', () => {
+    const apply = (action: 'override' | 'skip' | 'append' | 'delete', value?: string) => {
+      const request = { headers: new Map<string, string | string[]>([['x-example', 'client']]), query: new URLSearchParams() };
+      applyRequestTransforms([step(action, value)], request, context, {});
+      return request.headers.get('x-example');
+    };
+    assert.equal(apply('override', 'policy'), 'policy');
+    assert.equal(apply('skip', 'policy'), 'client');
+    assert.equal(apply('append', 'policy'), 'client,policy');
+    assert.equal(apply('delete'), undefined);
+  });
+
+  it('evaluates the subscription expression and named values', () => {
+    const request = { headers: new Map<string, string | string[]>(), query: new URLSearchParams() };
+    applyRequestTransforms([step('override', '@(context.Subscription.Id)')], request, context, {});
+    assert.equal(request.headers.get('x-example'), 'sub-1');
+    applyRequestTransforms([step('override', 'key={{k}}')], request, context, { k: 'v' });
+    assert.equal(request.headers.get('x-example'), 'key=v');
   });
 });
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { KeyRing } from '../src/host/function-keys';
+import { KeyRing, keyRingOf } from '../src/host/function-keys';
 
 describe('KeyRing', () => {
-  const ring = new KeyRing(['first-key-value', 'second-key-value', '']);
+  const ring = keyRingOf(['first-key-value', 'second-key-value', '']);
 
   it('accepts any configured key', () => {
     assert.equal(ring.accepts('first-key-value'), true);
@@ -13,5 +13,12 @@ describe('KeyRing', () => {
     for (const candidate of ['first-key-valuE', 'first', 'first-key-value ', '', null, undefined]) {
       assert.equal(ring.accepts(candidate), false, String(candidate));
     }
+  });
+
+  it('says whose key was presented', () => {
+    const subscriptions = new KeyRing([['key-of-first-client', 'first-client'], ['key-of-second-client', 'second-client']]);
+    assert.equal(subscriptions.ownerOf('key-of-second-client'), 'second-client');
+    assert.equal(subscriptions.ownerOf('key-of-first-client'), 'first-client');
+    assert.equal(subscriptions.ownerOf('key-of-third-client'), undefined);
   });
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { Server } from 'node:http';
 import type { HttpRequest, InvocationContext } from '@azure/functions';
-import { KeyRing } from '../src/host/function-keys';
+import { keyRingOf } from '../src/host/function-keys';
 import { createFunctionsHost } from '../src/host/functions-host';
 import { installFunctionsCoreShim, terminateApp, type RegisteredFunction } from '../src/host/functions-core-shim';
 import { closeServer, listenOnFreePort } from './fixtures/http-server';
@@ -29,7 +29,7 @@ describe('functions host', () => {
   const logLines: string[] = [];
 
   before(async () => {
-    server = createFunctionsHost({ functions, routePrefix: 'api', keys: new KeyRing(['the-key']), maxRequestBodyBytes: 64, log: (line) => logLines.push(line) });
+    server = createFunctionsHost({ functions, routePrefix: 'api', keys: keyRingOf(['the-key']), maxRequestBodyBytes: 64, log: (line) => logLines.push(line) });
     base = await listenOnFreePort(server);
   });
   after(() => closeServer(server));
@@ -121,7 +121,7 @@ describe('functions host', () => {
         return { status: 400 };
       },
     };
-    const host = createFunctionsHost({ functions: [logging], routePrefix: 'api', keys: new KeyRing(['k']), maxRequestBodyBytes: 64, log: (line) => logLines.push(line) });
+    const host = createFunctionsHost({ functions: [logging], routePrefix: 'api', keys: keyRingOf(['k']), maxRequestBodyBytes: 64, log: (line) => logLines.push(line) });
     const url = await listenOnFreePort(host);
     try {
       logLines.length = 0;

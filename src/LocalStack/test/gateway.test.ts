@@ -1,16 +1,30 @@
 import assert from 'node:assert/strict';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { patientApiPolicyFile, readApiPolicy, type ApiLimits } from '../src/gateway/api-policy';
 import { createGateway } from '../src/gateway/gateway';
+import { repositoryRoot } from '../src/stack/repository-root';
 import { closeServer, listenOnFreePort } from './fixtures/http-server';
 
 interface Forwarded { url: string; headers: IncomingHttpHeaders; body: string }
 
-const limits = { callsPerWindow: 1_000, windowSeconds: 60, maxBodyBytes: 1_024, backendTimeoutMs: 5_000 };
+const limits: ApiLimits = { callsPerWindow: 1_000, windowSeconds: 60, maxBodyBytes: 1_024, backendTimeoutMs: 5_000 };
+/** The policy API Management gets, with test-sized limits. */
+const policy = { ...readApiPolicy(patientApiPolicyFile(repositoryRoot())), limits };
+const functionKey = 'backend-function-key';
+const namedValues = { 'patient-tests-function-key': functionKey };
+
+function gatewayTo(backendUrl: string, keys: readonly string[], overrides: Partial<ApiLimits> = {}) {
+  return createGateway({
+    subscriptions: keys.map((key, index) => ({ id: `client-${index}`, name: `Client ${index}`, key })),
+    apis: [{ path: 'patient', backendUrl: `${backendUrl}/api/patient` }],
+    policy: { ...policy, limits: { ...limits, ...overrides } },
+    namedValues,
+  });
+}
 
 describe('gateway (API Management stand-in)', () => {
   const received: Forwarded[] = [];
   const subscriptionKey = 'client-subscription-key';
-  const functionKey = 'backend-function-key';
   let backend: Server;
   let gateway: Server;
   let base: string;
@@ -26,11 +40,7 @@ describe('gateway (API Management stand-in)', () => {
       });
     });
     backendUrl = await listenOnFreePort(backend);
-    gateway = createGateway({
-      subscriptionKeys: [subscriptionKey],
-      apis: [{ path: 'patient', backendUrl: `${backendUrl}/api/patient`, functionKey }],
-      limits,
-    });
+    gateway = gatewayTo(backendUrl, [subscriptionKey]);
     base = await listenOnFreePort(gateway);
   });
   after(async () => { await closeServer(gateway); await closeServer(backend); });
@@ -92,7 +102,7 @@ describe('gateway (API Management stand-in)', () => {
   });
 
   it('answers 502 with a problem document when the backend is down', async () => {
-    const lonely = createGateway({ subscriptionKeys: [subscriptionKey], apis: [{ path: 'patient', backendUrl: 'http://127.0.0.1:9/api/patient', functionKey }], limits });
+    const lonely = gatewayTo('http://127.0.0.1:9', [subscriptionKey]);
     const url = await listenOnFreePort(lonely);
     try {
       const response = await fetch(`${url}/patient`, { headers: { 'ocp-apim-subscription-key': subscriptionKey } });
@@ -122,11 +132,7 @@ describe('gateway (API Management stand-in)', () => {
     });
 
     it('answers 429 with Retry-After once a subscription used its calls, and counts each key apart', async () => {
-      const small = createGateway({
-        subscriptionKeys: ['first-key-aaaaaaaaaaaa', 'second-key-bbbbbbbbbbb'],
-        apis: [{ path: 'patient', backendUrl: `${backendUrl}/api/patient`, functionKey }],
-        limits: { ...limits, callsPerWindow: 3 },
-      });
+      const small = gatewayTo(backendUrl, ['first-key-aaaaaaaaaaaa', 'second-key-bbbbbbbbbbb'], { callsPerWindow: 3 });
       const url = await listenOnFreePort(small);
       try {
         const call = (key: string) => fetch(`${url}/patient`, { headers: { 'ocp-apim-subscription-key': key } });
@@ -145,7 +151,7 @@ describe('gateway (API Management stand-in)', () => {
     it('answers 504 when the backend does not answer within the forward timeout', async () => {
       const silent = createServer(() => { /* never answers */ });
       const silentUrl = await listenOnFreePort(silent);
-      const impatient = createGateway({ subscriptionKeys: [subscriptionKey], apis: [{ path: 'patient', backendUrl: `${silentUrl}/api/patient`, functionKey }], limits: { ...limits, backendTimeoutMs: 200 } });
+      const impatient = gatewayTo(silentUrl, [subscriptionKey], { backendTimeoutMs: 200 });
       const url = await listenOnFreePort(impatient);
       try {
         const response = await fetch(`${url}/patient`, { headers: { 'ocp-apim-subscription-key': subscriptionKey } });

@@ -1,6 +1,6 @@
 // Serves one function app on loopback, as `func start` would: FUNCTIONS_APP_DIR names the app.
 import { decodeEnvironment, setting } from '@patient-tests/shared/config';
-import { KeyRing } from '../host/function-keys';
+import { keyRingOf } from '../host/function-keys';
 import { createFunctionsHost } from '../host/functions-host';
 import { loadFunctionApp } from '../host/load-function-app';
 import { terminateApp } from '../host/functions-core-shim';
@@ -22,7 +22,7 @@ const app = loadFunctionApp(settings.FUNCTIONS_APP_DIR, settings.AzureFunctionsJ
 const server = createFunctionsHost({
   functions: app.functions,
   routePrefix: app.routePrefix,
-  keys: new KeyRing(settings.FUNCTIONS_KEYS.split(',')),
+  keys: keyRingOf(settings.FUNCTIONS_KEYS.split(',')),
   maxRequestBodyBytes: settings.FUNCTIONS_REQUEST_BODY_SIZE_LIMIT,
   log,
 });

@@ -1,5 +1,5 @@
 import type { Tracer } from '@opentelemetry/api';
-import type { ApiLimits } from './api-policy';
+import type { ApiPolicy } from './api-policy';
 
 /** One API published through the gateway, as an APIM API with its backend. */
 export interface PublishedApi {
@@ -7,10 +7,15 @@ export interface PublishedApi {
   readonly path: string;
   /** Backend base URL the public path maps to, e.g. `http://127.0.0.1:7071/api/patient` (APIM's `service_url`). */
   readonly backendUrl: string;
-  /** The backend's function key, added as `x-functions-key` (APIM's policy does the same). */
-  readonly functionKey: string;
   /** Path templates of the API's operations relative to `path` (the OpenAPI `paths`), which name its spans. */
   readonly operations?: readonly string[];
+}
+
+/** A client's subscription: its identifier (what `context.Subscription.Id` gives the policy), display name and key. */
+export interface GatewaySubscription {
+  readonly id: string;
+  readonly name: string;
+  readonly key: string;
 }
 
 /** A document served as it is, without a subscription key (the API definitions clients read). */
@@ -21,11 +26,13 @@ export interface PublishedDocument {
 }
 
 export interface GatewayConfig {
-  readonly subscriptionKeys: readonly string[];
+  readonly subscriptions: readonly GatewaySubscription[];
   readonly apis: readonly PublishedApi[];
   readonly documents?: readonly PublishedDocument[];
-  /** Rate limit, body size and backend timeout: the numbers of the APIM policy (see api-policy.ts). */
-  readonly limits: ApiLimits;
+  /** The APIM policy: limits and the headers and query parameters it sets or deletes (see api-policy.ts). */
+  readonly policy: ApiPolicy;
+  /** APIM named values the policy refers to as `{{name}}`, e.g. the backend's function key. */
+  readonly namedValues: Readonly<Record<string, string>>;
   /** Where the gateway's request and backend spans go; without one, they are not recorded. */
   readonly tracer?: Tracer;
 }

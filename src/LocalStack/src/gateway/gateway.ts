@@ -1,30 +1,38 @@
 import { createServer, request as httpRequest, Agent, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { formatTraceParent, parseTraceParent, problemContentType, problemTypes, type ProblemDocument, type TraceParent } from '@patient-tests/shared';
 import { SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
-import { createHash } from 'node:crypto';
 import { KeyRing } from '../host/function-keys';
 import { readLimitedBody } from '../host/read-limited-body';
 import { RateLimiter } from './rate-limiter';
+import { namedValuesOf } from './api-policy';
+import type { PolicyContext } from './policy-values';
+import { applyRequestTransforms } from './request-transforms';
 import { isEmptyErrorAnswer, problemForEmptyAnswer, publicLocation } from './backend-answer';
 import type { GatewayConfig, PublishedApi } from './gateway-config';
 import { startChildSpan, startSpanFromTraceParent, traceParentOf } from '../telemetry/spans';
 import { operationNamer } from './operation-name';
 
-/** Headers that describe one connection, not the message (RFC 9110 §7.6.1), plus the caller's credentials. */
-const notForwarded = new Set([
-  'connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer', 'host',
-  'ocp-apim-subscription-key', 'x-functions-key',
-]);
+/**
+ * Headers that describe one connection, not the message (RFC 9110 §7.6.1): a proxy never passes them on.
+ * Everything else about headers (the caller's subscription key, the backend's function key) is the
+ * policy's business, applied from the policy file below.
+ */
+const hopByHop = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer', 'host']);
 
 /**
- * The API Management stand-in: the only entry a client needs. It applies what our APIM policy applies:
- * a subscription key is required (header or `subscription-key` query) and never reaches the backend,
- * the backend's function key is added, and the W3C trace context is forwarded or started. Like APIM
- * with App Insights diagnostics, it records a request span and a span for the call to the backend.
+ * The API Management stand-in: the only entry a client needs. A subscription key is required (header or
+ * `subscription-key` query), as APIM requires it; then the API policy runs as APIM runs it, from the same
+ * file: rate limit, body size, every `set-header` and `set-query-parameter` (ours deletes the caller's
+ * key and sets the backend's function key), backend timeout. The W3C trace context is forwarded or
+ * started. Like APIM with App Insights diagnostics, it records a request span and a backend call span.
  */
 export function createGateway(config: GatewayConfig): Server {
-  const subscriptions = new KeyRing(config.subscriptionKeys);
-  const limiter = new RateLimiter(config.limits.callsPerWindow, config.limits.windowSeconds * 1000);
+  const { policy, namedValues } = config;
+  const missing = namedValuesOf(policy).filter((name) => namedValues[name] === undefined);
+  if (missing.length > 0) throw new Error(`the policy refers to named values the gateway was not given: ${missing.join(', ')}`);
+  const subscriptions = new KeyRing(config.subscriptions.map((subscription) => [subscription.key, subscription] as const));
+  const limits = policy.limits;
+  const limiter = new RateLimiter(limits.callsPerWindow, limits.windowSeconds * 1000);
   const agent = new Agent({ keepAlive: true, maxSockets: 256 });
   const tracer = config.tracer ?? trace.getTracer('local-gateway');
   const nameOf = operationNamer(config.apis);
@@ -52,28 +60,36 @@ export function createGateway(config: GatewayConfig): Server {
       if (res.statusCode >= 500) requestSpan.setStatus({ code: SpanStatusCode.ERROR });
       requestSpan.end();
     });
-    const key = firstHeader(req, 'ocp-apim-subscription-key') ?? url.searchParams.get('subscription-key');
-    if (!subscriptions.accepts(key)) {
+    const subscription = subscriptions.ownerOf(firstHeader(req, 'ocp-apim-subscription-key') ?? url.searchParams.get('subscription-key'));
+    if (!subscription) {
       // One answer for a missing and a wrong key, so a caller learns nothing from the difference.
       sendProblem(res, { ...problemTypes.unauthorized, detail: 'A valid subscription key is required (Ocp-Apim-Subscription-Key header).' }, { 'www-authenticate': 'ApiKey header="Ocp-Apim-Subscription-Key"' });
       return;
     }
-    const retryAfter = limiter.take(createHash('sha256').update(key ?? '').digest('hex'));
+    const context: PolicyContext = { subscription: { id: subscription.id, name: subscription.name }, request: { ipAddress: req.socket.remoteAddress ?? '' } };
+    const retryAfter = limiter.take(policy.rateLimitCounter.resolve(context, namedValues));
     if (retryAfter > 0) {
-      sendProblem(res, { ...problemTypes.tooManyRequests, detail: `This subscription made more than ${config.limits.callsPerWindow} calls in ${config.limits.windowSeconds} s.` }, { 'retry-after': String(retryAfter) });
+      sendProblem(res, { ...problemTypes.tooManyRequests, detail: `This subscription made more than ${limits.callsPerWindow} calls in ${limits.windowSeconds} s.` }, { 'retry-after': String(retryAfter) });
       return;
     }
-    readLimitedBody(req, config.limits.maxBodyBytes).then((body) => {
+    readLimitedBody(req, limits.maxBodyBytes).then((body) => {
       if (body === undefined) {
-        sendProblem(res, { ...problemTypes.payloadTooLarge, detail: `Request bodies are limited to ${config.limits.maxBodyBytes} bytes.` }, { connection: 'close' });
+        sendProblem(res, { ...problemTypes.payloadTooLarge, detail: `Request bodies are limited to ${limits.maxBodyBytes} bytes.` }, { connection: 'close' });
         return;
       }
-      forward(req, res, url, api, body, { requestSpan, incoming, operation });
+      forward(req, res, url, api, body, { requestSpan, incoming, operation, context });
     }, () => { res.destroy(); });
   });
 
   function forward(req: IncomingMessage, res: ServerResponse, url: URL, api: PublishedApi, body: Buffer, trail: Trail): void {
-    const target = backendUrl(url, api);
+    const passed = new Map<string, string | string[]>();
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (value !== undefined && !hopByHop.has(name)) passed.set(name, value);
+    }
+    const query = new URLSearchParams(url.search);
+    applyRequestTransforms(policy.requestTransforms, { headers: passed, query }, trail.context, namedValues);
+    const headers = Object.fromEntries(passed);
+    const target = backendUrl(url.pathname, query, api);
     const backendSpan = startChildSpan(tracer, `${req.method ?? 'GET'} ${trail.operation}`, SpanKind.CLIENT, trail.requestSpan, {
       'http.request.method': req.method ?? 'GET',
       'server.address': target.hostname,
@@ -86,17 +102,12 @@ export function createGateway(config: GatewayConfig): Server {
     });
     const incoming = trail.incoming;
     const traceParent = traceParentOf(backendSpan, incoming);
-    const headers: Record<string, string | string[]> = {};
-    for (const [name, value] of Object.entries(req.headers)) {
-      if (value !== undefined && !notForwarded.has(name)) headers[name] = value;
-    }
-    headers['x-functions-key'] = api.functionKey;
     // The body was read whole (it may have arrived chunked): announce its real length.
     delete headers['content-length'];
     if (body.length > 0 || req.headers['content-length'] !== undefined) headers['content-length'] = String(body.length);
     headers.traceparent = formatTraceParent(traceParent);
     if (!incoming) delete headers.tracestate;
-    const upstream = httpRequest(target, { method: req.method, headers, agent, timeout: config.limits.backendTimeoutMs }, (answer) => {
+    const upstream = httpRequest(target, { method: req.method, headers, agent, timeout: limits.backendTimeoutMs }, (answer) => {
       const status = answer.statusCode ?? 502;
       answer.once('end', () => { endBackendSpan(status); });
       if (isEmptyErrorAnswer(status, answer.headers)) {
@@ -107,7 +118,7 @@ export function createGateway(config: GatewayConfig): Server {
       }
       const out: Record<string, string | string[]> = {};
       for (const [name, value] of Object.entries(answer.headers)) {
-        if (value !== undefined && !notForwarded.has(name)) out[name] = value;
+        if (value !== undefined && !hopByHop.has(name)) out[name] = value;
       }
       if (typeof out.location === 'string') out.location = publicLocation(out.location, api);
       res.writeHead(status, out);
@@ -134,6 +145,7 @@ interface Trail {
   readonly requestSpan: Span;
   readonly incoming: TraceParent | undefined;
   readonly operation: string;
+  readonly context: PolicyContext;
 }
 
 function once<T>(action: (value: T) => void): (value: T) => void {
@@ -145,12 +157,9 @@ function once<T>(action: (value: T) => void): (value: T) => void {
   };
 }
 
-function backendUrl(url: URL, api: PublishedApi): URL {
-  const rest = url.pathname.slice(api.path.length + 1);
-  const target = new URL(api.backendUrl.replace(/\/$/, '') + rest);
-  for (const [name, value] of url.searchParams) {
-    if (name !== 'subscription-key' && name !== 'code') target.searchParams.append(name, value);
-  }
+function backendUrl(pathname: string, query: URLSearchParams, api: PublishedApi): URL {
+  const target = new URL(api.backendUrl.replace(/\/$/, '') + pathname.slice(api.path.length + 1));
+  target.search = query.toString();
   return target;
 }
 

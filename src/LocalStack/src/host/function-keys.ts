@@ -1,23 +1,32 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 
 /**
- * Accepts any of the configured keys. Both sides are hashed first so the comparison takes the same
- * time whatever the length of the presented key.
+ * Finds whose key a caller presented. Both sides are hashed first and every known key is compared, so
+ * the time taken says nothing about the presented key or about which key matched.
  */
-export class KeyRing {
-  private readonly digests: readonly Buffer[];
+export class KeyRing<Owner> {
+  private readonly entries: readonly { readonly digest: Buffer; readonly owner: Owner }[];
 
-  constructor(keys: readonly string[]) {
-    this.digests = keys.filter((key) => key.length > 0).map(digest);
+  constructor(entries: Iterable<readonly [key: string, owner: Owner]>) {
+    this.entries = [...entries].filter(([key]) => key.length > 0).map(([key, owner]) => ({ digest: digest(key), owner }));
+  }
+
+  ownerOf(candidate: string | null | undefined): Owner | undefined {
+    if (!candidate) return undefined;
+    const presented = digest(candidate);
+    let found: Owner | undefined;
+    for (const entry of this.entries) if (timingSafeEqual(entry.digest, presented)) found = entry.owner;
+    return found;
   }
 
   accepts(candidate: string | null | undefined): boolean {
-    if (!candidate) return false;
-    const presented = digest(candidate);
-    let ok = false;
-    for (const known of this.digests) ok = timingSafeEqual(known, presented) || ok;
-    return ok;
+    return this.ownerOf(candidate) !== undefined;
   }
+}
+
+/** A ring of interchangeable keys (a function app's keys), owned by their position. */
+export function keyRingOf(keys: readonly string[]): KeyRing<number> {
+  return new KeyRing(keys.map((key, index) => [key, index] as const));
 }
 
 function digest(value: string): Buffer {

@@ -12,7 +12,7 @@ import { startSpanFromTraceParent, traceParentOf } from '../telemetry/spans';
 export interface FunctionsHostOptions {
   readonly functions: readonly RegisteredFunction[];
   readonly routePrefix: string;
-  readonly keys: KeyRing;
+  readonly keys: KeyRing<unknown>;
   readonly maxRequestBodyBytes: number;
   readonly log: (line: string) => void;
 }

@@ -4,7 +4,7 @@ import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
 import { ferretDbBinary, startFerretDb, type RunningFerretDb } from '../database/ferretdb';
-import { readApiLimits, type ApiLimits } from '../gateway/api-policy';
+import { patientApiPolicyFile, readApiPolicy, type ApiPolicy } from '../gateway/api-policy';
 import { createGateway } from '../gateway/gateway';
 import { apiDocsDocuments } from '../gateway/api-docs';
 import type { LocalKeys } from './local-keys';
@@ -104,11 +104,10 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     if (tracing) stoppers.push(() => tracing.shutdown());
     const openApi = readFileSync(join(options.root, 'src', 'PatientTestsApi', 'openapi.json'), 'utf8');
     const gateway = createGateway({
-      subscriptionKeys: [options.keys.gatewaySubscriptionKey],
+      subscriptions: [{ id: 'local-client', name: 'Local client', key: options.keys.gatewaySubscriptionKey }],
       apis: [{
         path: 'patient',
         backendUrl: `${patientTests.url}/api/patient`,
-        functionKey: options.keys.patientTestsFunctionKey,
         operations: Object.keys((JSON.parse(openApi) as { paths: Record<string, unknown> }).paths),
       }],
       documents: [
@@ -116,7 +115,9 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         ...apiDocsDocuments({ basePath: '/docs', openApiPath: '/openapi/patient.json', subscriptionKey: options.keys.gatewaySubscriptionKey }),
       ],
       tracer: tracing?.tracer,
-      limits: withCallsPerWindow(readApiLimits(join(options.root, 'env', 'policies', 'patient-api.xml')), options.callsPerWindow),
+      policy: withCallsPerWindow(readApiPolicy(patientApiPolicyFile(options.root)), options.callsPerWindow),
+      // APIM reads this named value from Key Vault (env/apim.tf); here it is the local function key.
+      namedValues: { 'patient-tests-function-key': options.keys.patientTestsFunctionKey },
     });
     gateway.listen(options.ports.gateway, '127.0.0.1');
     await once(gateway, 'listening');
@@ -153,8 +154,8 @@ function appTelemetrySettings(telemetry: StackTelemetry | undefined): Record<str
   return settings;
 }
 
-function withCallsPerWindow(limits: ApiLimits, callsPerWindow: number | undefined): ApiLimits {
-  return callsPerWindow === undefined ? limits : { ...limits, callsPerWindow };
+function withCallsPerWindow(policy: ApiPolicy, callsPerWindow: number | undefined): ApiPolicy {
+  return callsPerWindow === undefined ? policy : { ...policy, limits: { ...policy.limits, callsPerWindow } };
 }
 
 async function pingDatabase(uri: string): Promise<void> {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import type { Server } from 'node:http';
-import { createGateway, startFunctionHost, type FunctionHostProcess } from '@patient-tests/local-stack';
+import { createGateway, patientApiPolicyFile, readApiPolicy, repositoryRoot, startFunctionHost, type FunctionHostProcess } from '@patient-tests/local-stack';
 import { AuditFaultRelay } from '../fixtures/audit-fault-relay';
 import { aPatientBody, aTestBody } from '../fixtures/builders';
 import { testMongoUri } from '@patient-tests/local-stack';
@@ -42,10 +42,12 @@ describe('fail closed: when the audit register cannot record, nothing is read, r
       },
       log: () => undefined,
     });
+    const policy = readApiPolicy(patientApiPolicyFile(repositoryRoot()));
     gateway = createGateway({
-      subscriptionKeys: ['fail-closed-subscription'],
-      apis: [{ path: 'patient', backendUrl: `${host.url}/api/patient`, functionKey: 'fail-closed-key' }],
-      limits: { callsPerWindow: 10_000, windowSeconds: 60, maxBodyBytes: 65_536, backendTimeoutMs: 10_000 },
+      subscriptions: [{ id: 'fail-closed-client', name: 'Fail-closed client', key: 'fail-closed-subscription' }],
+      apis: [{ path: 'patient', backendUrl: `${host.url}/api/patient` }],
+      policy: { ...policy, limits: { callsPerWindow: 10_000, windowSeconds: 60, maxBodyBytes: 65_536, backendTimeoutMs: 10_000 } },
+      namedValues: { 'patient-tests-function-key': 'fail-closed-key' },
     });
     gateway.listen(0, '127.0.0.1');
     await once(gateway, 'listening');

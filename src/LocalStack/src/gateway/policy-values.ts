@@ -1,0 +1,56 @@
+/**
+ * Values in an API Management policy: literal text with `{{named-value}}` references, or a single policy
+ * expression `@(...)`. APIM runs C# there; the local gateway knows the few expressions our policy uses and
+ * refuses any other at start-up, so it can never quietly do something else than APIM would.
+ */
+
+/** What a policy expression can see of one request. */
+export interface PolicyContext {
+  readonly subscription: { readonly id: string; readonly name: string };
+  readonly request: { readonly ipAddress: string };
+}
+
+const expressions: Readonly<Record<string, (context: PolicyContext) => string>> = {
+  'context.Subscription.Id': (context) => context.subscription.id,
+  'context.Subscription.Name': (context) => context.subscription.name,
+  'context.Request.IpAddress': (context) => context.request.ipAddress,
+};
+
+const expressionPattern = /^@\((.*)\)$/s;
+const namedValuePattern = /\{\{([^{}]+)\}\}/g;
+
+export class UnsupportedPolicyError extends Error {}
+
+/** A value as written in the policy, checked against what the gateway can evaluate. */
+export class PolicyValue {
+  private constructor(
+    readonly source: string,
+    private readonly expression: ((context: PolicyContext) => string) | undefined,
+  ) {}
+
+  static parse(source: string): PolicyValue {
+    const trimmed = source.trim();
+    const expression = expressionPattern.exec(trimmed)?.[1]?.trim();
+    if (expression !== undefined) {
+      const evaluate = expressions[expression];
+      if (!evaluate) throw new UnsupportedPolicyError(`the local gateway cannot evaluate the policy expression @(${expression})`);
+      return new PolicyValue(trimmed, evaluate);
+    }
+    if (trimmed.startsWith('@{')) throw new UnsupportedPolicyError('the local gateway cannot evaluate multi-statement policy expressions @{...}');
+    return new PolicyValue(source, undefined);
+  }
+
+  /** The named values this value refers to, so a missing one fails at start-up, not per request. */
+  namedValues(): string[] {
+    return this.expression ? [] : [...this.source.matchAll(namedValuePattern)].map((match) => match[1] ?? '');
+  }
+
+  resolve(context: PolicyContext, namedValues: Readonly<Record<string, string>>): string {
+    if (this.expression) return this.expression(context);
+    return this.source.replace(namedValuePattern, (_, name: string) => {
+      const value = namedValues[name];
+      if (value === undefined) throw new UnsupportedPolicyError(`the named value {{${name}}} is not defined`);
+      return value;
+    });
+  }
+}
