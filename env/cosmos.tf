@@ -76,9 +76,10 @@ locals {
     audit_records = {
       database  = "audit"
       shard_key = "_id"
-      # By resource and by type, by date; and by operation (src/AuditApi/src/data/audit-indexes.ts). azurerm
-      # declares compound keys ascending; the code's newest-first sorts use them in reverse.
-      indexes = [["resource.type", "resource.id", "createdDate", "_id"], ["resource.type", "createdDate", "_id"], ["correlationId"]]
+      # By resource and by type, by actor, by time alone, each by date; and by operation
+      # (src/AuditApi/src/data/audit-indexes.ts). azurerm declares compound keys ascending; the code's
+      # newest-first sorts read them in full reverse.
+      indexes = [["resource.type", "resource.id", "createdDate", "_id"], ["resource.type", "createdDate", "_id"], ["actor.id", "createdDate", "_id"], ["createdDate", "_id"], ["correlationId"]]
     }
   }
 }

@@ -54,14 +54,20 @@ resource "random_password" "function_key" {
   special  = false
 }
 
-# One secret per consumer, so that each identity is granted exactly the secrets it reads.
+# Each identity is granted exactly the secrets it reads. One secret per consumer, except the key API
+# Management presents to the PatientTests app: APIM sends it, and the app compares the key of each request
+# with it to know which calls came through the gateway (and may name their caller). One secret, so that a
+# rotation (docs/key_rotation.md) changes what both read.
 locals {
   secrets = {
-    patient-tests-mongodb-uri  = { value = local.cosmos_connection_string, reader = "patient_tests" }
-    audit-mongodb-uri          = { value = local.cosmos_connection_string, reader = "audit" }
-    audit-api-key              = { value = random_password.function_key["audit_for_patient_tests"].result, reader = "patient_tests" }
-    patient-tests-function-key = { value = random_password.function_key["patient_tests_for_apim"].result, reader = "apim" }
+    patient-tests-mongodb-uri  = { value = local.cosmos_connection_string, readers = ["patient_tests"] }
+    audit-mongodb-uri          = { value = local.cosmos_connection_string, readers = ["audit"] }
+    audit-api-key              = { value = random_password.function_key["audit_for_patient_tests"].result, readers = ["patient_tests"] }
+    patient-tests-function-key = { value = random_password.function_key["patient_tests_for_apim"].result, readers = ["apim", "patient_tests"] }
   }
+  secret_readers = merge([
+    for secret, definition in local.secrets : { for reader in definition.readers : "${secret}/${reader}" => { secret = secret, reader = reader } }
+  ]...)
 }
 
 resource "azurerm_key_vault_secret" "main" {
@@ -77,8 +83,8 @@ resource "azurerm_key_vault_secret" "main" {
 
 # Each identity may read its own secrets and nothing else: the scope is one secret.
 resource "azurerm_role_assignment" "secret_reader" {
-  for_each             = local.secrets
-  scope                = azurerm_key_vault_secret.main[each.key].resource_versionless_id
+  for_each             = local.secret_readers
+  scope                = azurerm_key_vault_secret.main[each.value.secret].resource_versionless_id
   role_definition_name = "Key Vault Secrets User"
   principal_id         = local.identities[each.value.reader].principal_id
 }

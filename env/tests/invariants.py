@@ -220,6 +220,44 @@ def policies_strip_subscription_keys(config: Config) -> list[str]:
     return violations
 
 
+def callers_named_by_the_gateway_only(config: Config) -> list[str]:
+    """The audit register's actor comes from API Management: the policy deletes every caller header a client
+    might send before it sets it, names the subscription from APIM's context, and the PatientTests app
+    recognises the gateway by the very key API Management sends."""
+    violations = []
+    for _, policy in config.of_type("azurerm_api_management_api_policy"):
+        match = re.search(r'file\("\$\{path\.module\}/([^"]+)"\)', str(value(policy, "xml_content")))
+        if not match:
+            continue
+        inbound = ElementTree.parse(os.path.join(config.directory, match.group(1))).getroot().find("inbound")
+        deleted: set[str] = set()
+        seen_subscription = False
+        for step in [] if inbound is None else [step for step in inbound if step.tag == "set-header"]:
+            name = (step.get("name") or "").lower()
+            if not name.startswith("x-caller-"):
+                continue
+            action = step.get("exists-action") or "override"
+            if action == "delete":
+                deleted.add(name)
+                continue
+            if name not in deleted:
+                violations.append(f"{match.group(1)} sets {name} without deleting what the client sent first")
+            if action != "override":
+                violations.append(f"{match.group(1)} sets {name} with exists-action {action}, not override")
+            if name == "x-caller-subscription-id":
+                seen_subscription = True
+                values = [(element.text or "").strip() for element in step.findall("value")]
+                if values != ["@(context.Subscription.Id)"]:
+                    violations.append(f"{match.group(1)} does not take x-caller-subscription-id from the subscription: {values}")
+        if not seen_subscription:
+            violations.append(f"{match.group(1)} does not name the caller's subscription (x-caller-subscription-id)")
+    apps = config.locals.get("function_apps") or {}
+    gateway_key = str(((apps.get("patient_tests") or {}).get("app_settings") or {}).get("GATEWAY_FUNCTION_KEY"))
+    if 'azurerm_key_vault_secret.main["patient-tests-function-key"]' not in gateway_key.replace('\\"', '"'):
+        violations.append("patient_tests.GATEWAY_FUNCTION_KEY is not the key API Management sends (secret patient-tests-function-key)")
+    return violations
+
+
 CHECKS = {
     "public network access": public_network_access,
     "private endpoint DNS": private_endpoint_dns,
@@ -228,4 +266,5 @@ CHECKS = {
     "role assignments": narrow_role_assignments,
     "database names": database_names,
     "subscription keys stay at the gateway": policies_strip_subscription_keys,
+    "callers named by the gateway only": callers_named_by_the_gateway_only,
 }

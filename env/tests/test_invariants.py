@@ -37,13 +37,17 @@ BREAKAGES = [
     ("Key Vault RBAC", "keyvault.tf", r"rbac_authorization_enabled\s+= true", "rbac_authorization_enabled = false"),
     ("app settings", "functions.tf", r'AUDIT_API_KEY\s+= "[^"]*"', 'AUDIT_API_KEY = "0123456789abcdef"'),
     ("app settings", "functions.tf", r'MONGODB_URI\s+= "[^"]*"', 'MONGODB_URI = "mongodb://cosmos.example:10255/"'),
-    ("role assignments", "keyvault.tf", r"scope\s+= azurerm_key_vault_secret\.main\[each\.key\]\.resource_versionless_id", "scope = azurerm_key_vault.main.id"),
+    ("role assignments", "keyvault.tf", r"scope\s+= azurerm_key_vault_secret\.main\[each\.value\.secret\]\.resource_versionless_id", "scope = azurerm_key_vault.main.id"),
     ("role assignments", "functions.tf", r"scope\s+= azurerm_storage_account\.functions\[each\.value\.app\]\.id", "scope = azurerm_resource_group.main.id"),
     ("database names", "locals.tf", r'patient_tests = "patienttests"', 'patient_tests = "patients_db"'),
     ("database names", "functions.tf", r'AUDIT_DATABASE_NAME\s+= [^\n]+', 'AUDIT_DATABASE_NAME = "audit-prod"'),
     ("subscription keys stay at the gateway", "policies/patient-api.xml", r'<set-header name="Ocp-Apim-Subscription-Key" exists-action="delete" />', ""),
     ("subscription keys stay at the gateway", "policies/patient-api.xml", r'<set-query-parameter name="subscription-key" exists-action="delete" />', ""),
     ("subscription keys stay at the gateway", "apim.tf", r'header = "Ocp-Apim-Subscription-Key"', 'header = "X-Client-Key"'),
+    ("callers named by the gateway only", "policies/patient-api.xml", r'<set-header name="x-caller-address" exists-action="delete" />', ""),
+    ("callers named by the gateway only", "policies/patient-api.xml", r'<set-header name="x-caller-subscription-id" exists-action="override">', '<set-header name="x-caller-subscription-id" exists-action="skip">'),
+    ("callers named by the gateway only", "policies/patient-api.xml", r"@\(context\.Subscription\.Id\)</value>", "@(context.Request.Headers.GetValueOrDefault(\"x-caller\"))</value>"),
+    ("callers named by the gateway only", "functions.tf", r'main\["patient-tests-function-key"\]', 'main["audit-api-key"]'),
 ]
 
 

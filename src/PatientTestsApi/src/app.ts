@@ -23,6 +23,7 @@ import { listTestsHandler } from './handlers/list-tests';
 import { loadPatientHandler } from './handlers/load-patient';
 import { listPatientVersionsHandler } from './handlers/list-patient-versions';
 import { loadTestHandler } from './handlers/load-test';
+import { RequestScopes } from './handlers/request-scopes';
 import { searchPatientsHandler } from './handlers/search-patients';
 import { updatePatientHandler } from './handlers/update-patient';
 
@@ -39,17 +40,18 @@ export function composePatientTestsApp(config: PatientTestsConfig): { functions:
   const audit = new AuditClient(config.audit);
   const patients = new PatientService(patientStore, audit);
   const tests = new MedicalTestService(testStore, patientStore, audit);
+  const scopes = new RequestScopes(config.gatewayFunctionKey);
   return {
     connection,
     functions: [
-      createPatient(createPatientHandler(patients, config.maxBodyBytes)),
-      searchPatients(searchPatientsHandler(patients, config.maxBodyBytes)),
-      loadPatient(loadPatientHandler(patients)),
-      updatePatient(updatePatientHandler(patients, config.maxBodyBytes)),
-      listPatientVersions(listPatientVersionsHandler(patients)),
-      createTest(createTestHandler(tests, config.maxBodyBytes)),
-      listTests(listTestsHandler(tests)),
-      loadTest(loadTestHandler(tests)),
+      createPatient(createPatientHandler(patients, scopes, config.maxBodyBytes)),
+      searchPatients(searchPatientsHandler(patients, scopes, config.maxBodyBytes)),
+      loadPatient(loadPatientHandler(patients, scopes)),
+      updatePatient(updatePatientHandler(patients, scopes, config.maxBodyBytes)),
+      listPatientVersions(listPatientVersionsHandler(patients, scopes)),
+      createTest(createTestHandler(tests, scopes, config.maxBodyBytes)),
+      listTests(listTestsHandler(tests, scopes)),
+      loadTest(loadTestHandler(tests, scopes)),
       healthCheck,
     ],
   };

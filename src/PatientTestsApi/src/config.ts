@@ -11,6 +11,8 @@ export function loadPatientTestsConfig(environment: Readonly<Record<string, stri
       TESTS_COLLECTION_NAME: setting.databaseName('tests'),
       AUDIT_API_URL: setting.httpUrl(),
       AUDIT_API_KEY: setting.string(512),
+      // API Management's function key (`apim`): only requests presenting it may name their caller.
+      GATEWAY_FUNCTION_KEY: setting.string(512),
       AUDIT_TIMEOUT_MS: setting.integer(50, 30_000, 2_000),
       MONGODB_SERVER_SELECTION_TIMEOUT_MS: setting.integer(100, 60_000, 5_000),
       COSMOS_THROTTLE_MAX_WAIT_MS: setting.integer(0, 30_000, 5_000),
@@ -30,6 +32,7 @@ export function loadPatientTestsConfig(environment: Readonly<Record<string, stri
     audit: { baseUrl: values.AUDIT_API_URL, functionKey: values.AUDIT_API_KEY, timeoutMs: values.AUDIT_TIMEOUT_MS },
     throttling: { maxTotalWaitMs: values.COSMOS_THROTTLE_MAX_WAIT_MS, fallbackWaitMs: 100, jitterRatio: 0.2 },
     maxBodyBytes: values.PATIENT_TESTS_MAX_BODY_BYTES,
+    gatewayFunctionKey: values.GATEWAY_FUNCTION_KEY,
   };
 }
 

@@ -11,8 +11,24 @@ export interface AuditEntry {
   readonly operation: AuditedOperation;
 }
 
-/** Where the request came from, as far as auditing needs it: the W3C trace it belongs to. */
+/**
+ * Who is calling. Through API Management: the client's subscription (and its product and address), as
+ * the gateway's policy states it. A call that reached the app directly with a function key, bypassing
+ * the gateway, is recorded as exactly that; what such a caller says about itself is never believed.
+ */
+export type Actor =
+  | {
+      readonly kind: 'subscription';
+      readonly subscriptionId: string;
+      readonly subscriptionName?: string | undefined;
+      readonly productId?: string | undefined;
+      readonly clientAddress?: string | undefined;
+    }
+  | { readonly kind: 'direct' };
+
+/** Where the request came from, as far as auditing needs it: who, and the W3C trace it belongs to. */
 export interface RequestScope {
+  readonly actor: Actor;
   readonly traceParent?: string | undefined;
 }
 

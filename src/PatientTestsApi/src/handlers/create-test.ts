@@ -2,10 +2,11 @@ import type { HttpHandler } from '@azure/functions';
 import { ValidationError, decode, readJsonBody, withProblemHandling } from '@patient-tests/shared';
 import type { MedicalTestService } from '../domain/medical-test-service';
 import { createTestSchema } from '../domain/medical-test-schema';
-import { locationOf, requireGuidParameter, scopeOf } from './http-helpers';
+import { locationOf, requireGuidParameter } from './http-helpers';
 import { toMedicalTestJson } from './medical-test-json';
+import type { RequestScopes } from './request-scopes';
 
-export function createTestHandler(tests: MedicalTestService, maxBodyBytes: number): HttpHandler {
+export function createTestHandler(tests: MedicalTestService, scopes: RequestScopes, maxBodyBytes: number): HttpHandler {
   return withProblemHandling(async (request, context) => {
     const patientId = requireGuidParameter(request, 'patientId');
     const { id: _id, lastUpdated: _lastUpdated, patientId: bodyPatientId, ...fields } = decode(
@@ -15,7 +16,7 @@ export function createTestHandler(tests: MedicalTestService, maxBodyBytes: numbe
     if (bodyPatientId !== undefined && bodyPatientId.toLowerCase() !== patientId) {
       throw new ValidationError([{ field: 'patientId', message: 'must match the patient id in the URL' }]);
     }
-    const test = await tests.create(patientId, fields, scopeOf(context));
+    const test = await tests.create(patientId, fields, scopes.of(request, context));
     return { status: 201, headers: { location: locationOf(request, test.id) }, jsonBody: toMedicalTestJson(test) };
   });
 }

@@ -39,6 +39,7 @@ describe('fail closed: when the audit register cannot record, nothing is read, r
         AUDIT_API_URL: relay.url,
         AUDIT_API_KEY: api.stack.status.audit.functionKey,
         AUDIT_TIMEOUT_MS: String(auditTimeoutMs),
+        GATEWAY_FUNCTION_KEY: 'fail-closed-key',
       },
       log: () => undefined,
     });

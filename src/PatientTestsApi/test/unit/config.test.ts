@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { ConfigurationError } from '@patient-tests/shared';
 import { loadPatientTestsConfig } from '../../src/config';
 
-const required = { MONGODB_URI: 'mongodb://127.0.0.1:27017/', AUDIT_API_URL: 'http://127.0.0.1:7072/api', AUDIT_API_KEY: 'k' };
+const required = { MONGODB_URI: 'mongodb://127.0.0.1:27017/', AUDIT_API_URL: 'http://127.0.0.1:7072/api', AUDIT_API_KEY: 'k', GATEWAY_FUNCTION_KEY: 'g' };
 
 describe('PatientTests API configuration', () => {
-  it('defaults everything but the database, the Audit API and its key', () => {
+  it('defaults everything but the database, the Audit API and its key, and the gateway\'s key', () => {
     const config = loadPatientTestsConfig(required);
     assert.equal(config.mongo.databaseName, 'patienttests');
     assert.equal(config.mongo.patientsCollection, 'patients');
@@ -15,7 +15,7 @@ describe('PatientTests API configuration', () => {
   });
 
   for (const name of Object.keys(required)) {
-    it(`fails start-up naming ${name} when it is missing (auditing never silently switches off)`, () => {
+    it(`fails start-up naming ${name} when it is missing (auditing never silently switches off, nor names callers wrongly)`, () => {
       assert.throws(() => loadPatientTestsConfig({ ...required, [name]: undefined }), (error: unknown) =>
         error instanceof ConfigurationError && error.problems.length === 1 && error.problems[0] === `${name} is required but not set`);
     });

@@ -6,7 +6,7 @@ import { MedicalTestService } from '../../src/domain/medical-test-service';
 import { FakeAuditTrail, FakeMedicalTestStore, FakePatientStore, Journal } from '../fixtures/fakes';
 
 const fields: PatientFields = { firstName: 'Ada', gender: 'female', dateOfBirth: '1815-12-10', postCode: '2000' };
-const scope = { traceParent: undefined };
+const scope = { actor: { kind: 'direct' as const }, traceParent: undefined };
 
 function setUp() {
   const journal = new Journal();
