@@ -73,6 +73,14 @@ locals {
       # A patient's tests in creation order.
       indexes = [["_shardKey", "lastUpdated", "_id"]]
     }
+    idempotency_keys = {
+      database  = "patient_tests"
+      shard_key = "_id"
+      # Claims are found by _id only. Cosmos DB deletes each one this long after its last write (the TTL
+      # index on _ts that default_ttl_seconds declares); they are never updated.
+      indexes             = []
+      default_ttl_seconds = local.idempotency_key_ttl_seconds
+    }
     audit_records = {
       database  = "audit"
       shard_key = "_id"
@@ -91,6 +99,7 @@ resource "azurerm_cosmosdb_mongo_collection" "main" {
   account_name        = azurerm_cosmosdb_account.main.name
   database_name       = azurerm_cosmosdb_mongo_database.main[each.value.database].name
   shard_key           = each.value.shard_key
+  default_ttl_seconds = try(each.value.default_ttl_seconds, null)
 
   index {
     keys   = ["_id"]

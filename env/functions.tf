@@ -12,6 +12,7 @@ locals {
         PATIENT_TESTS_DATABASE_NAME = azurerm_cosmosdb_mongo_database.main["patient_tests"].name
         AUDIT_API_URL               = "https://func-${local.resource_prefix}-audit.azurewebsites.net/api"
         AUDIT_API_KEY               = "@Microsoft.KeyVault(SecretUri=${azurerm_key_vault_secret.main["audit-api-key"].versionless_id})"
+        IDEMPOTENCY_TTL_SECONDS     = tostring(local.idempotency_key_ttl_seconds)
         # API Management's key (`apim`): only requests presenting it may say who the caller is.
         GATEWAY_FUNCTION_KEY = "@Microsoft.KeyVault(SecretUri=${azurerm_key_vault_secret.main["patient-tests-function-key"].versionless_id})"
       }

@@ -8,8 +8,12 @@ locals {
     patients         = "patients"
     patient_versions = "patientversions"
     tests            = "tests"
+    idempotency_keys = "idempotencykeys"
     audit_records    = "auditrecords"
   }
+  # How long an Idempotency-Key is remembered: the TTL of its collection and the app's own setting (the
+  # app also treats an older key as absent, for databases without TTL such as the local FerretDB).
+  idempotency_key_ttl_seconds = 86400
 
   resource_prefix = "${var.name_prefix}-${var.environment}"
   # Storage accounts: 3 to 24 lower-case letters and digits.

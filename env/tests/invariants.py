@@ -170,6 +170,7 @@ def database_names(config: Config) -> list[str]:
         ("databases", "audit"): code_default("src/AuditApi/src/config.ts", "AUDIT_DATABASE_NAME"),
         ("collections", "patients"): code_default("src/PatientTestsApi/src/config.ts", "PATIENTS_COLLECTION_NAME"),
         ("collections", "patient_versions"): code_default("src/PatientTestsApi/src/config.ts", "PATIENT_VERSIONS_COLLECTION_NAME"),
+        ("collections", "idempotency_keys"): code_default("src/PatientTestsApi/src/config.ts", "IDEMPOTENCY_KEYS_COLLECTION_NAME"),
         ("collections", "tests"): code_default("src/PatientTestsApi/src/config.ts", "TESTS_COLLECTION_NAME"),
         ("collections", "audit_records"): code_default("src/AuditApi/src/config.ts", "AUDIT_COLLECTION_NAME"),
     }

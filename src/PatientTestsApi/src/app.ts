@@ -2,11 +2,13 @@ import { MongoConnection, ensureIndexes, healthCheck, type HttpFunctionDefinitio
 import { AuditClient } from './clients/audit-client';
 import type { PatientTestsConfig } from './config';
 import type { MedicalTestDocument } from './data/medical-test-document';
+import { MongoKeyClaimStore } from './data/mongo-key-claim-store';
 import { MongoMedicalTestStore } from './data/mongo-medical-test-store';
 import { MongoPatientStore } from './data/mongo-patient-store';
 import type { PatientDocument } from './data/patient-document';
 import { medicalTestIndexes, patientIndexes, patientVersionIndexes } from './data/patient-tests-indexes';
 import type { PatientVersionDocument } from './data/patient-version-document';
+import { IdempotentCreations } from './domain/idempotent-creations';
 import { MedicalTestService } from './domain/medical-test-service';
 import { PatientService } from './domain/patient-service';
 import { createPatient } from './functions/create-patient';
@@ -38,8 +40,9 @@ export function composePatientTestsApp(config: PatientTestsConfig): { functions:
   const patientStore = new MongoPatientStore(connection, { patients: mongo.patientsCollection, versions: mongo.patientVersionsCollection }, config.throttling);
   const testStore = new MongoMedicalTestStore(connection, mongo.testsCollection, config.throttling);
   const audit = new AuditClient(config.audit);
-  const patients = new PatientService(patientStore, audit);
-  const tests = new MedicalTestService(testStore, patientStore, audit);
+  const creations = new IdempotentCreations(new MongoKeyClaimStore(connection, mongo.idempotencyKeysCollection, config.throttling), config.idempotencyKeyLifetimeMs);
+  const patients = new PatientService(patientStore, audit, creations);
+  const tests = new MedicalTestService(testStore, patientStore, audit, creations);
   const scopes = new RequestScopes(config.gatewayFunctionKey);
   return {
     connection,

@@ -1,7 +1,7 @@
 import { ServiceUnavailableError, childTraceParent, formatTraceParent, newTraceParent, parseTraceParent } from '@patient-tests/shared';
 import { SpanKind, SpanStatusCode, context, propagation, trace, type Span } from '@opentelemetry/api';
 import { request } from 'undici';
-import type { Actor, AuditEntry, AuditTrail, RequestScope } from '../domain/audit-trail';
+import { actorIdOf, type Actor, type AuditEntry, type AuditTrail, type RequestScope } from '../domain/audit-trail';
 
 export interface AuditClientSettings {
   /** Base URL of the Audit API including its route prefix, e.g. `http://127.0.0.1:7072/api`. */
@@ -75,15 +75,12 @@ export class AuditClient implements AuditTrail {
   }
 }
 
-/**
- * The actor as the Audit API records it: `id` is what reviewers list by. A subscription is
- * `apim-subscription/<id>`; every direct call with a function key is the one actor `direct-function-key`.
- */
-export function toAuditActor(actor: Actor): Record<string, string> {
+/** The actor as the Audit API records it; `id` (actorIdOf) is what reviewers list by. */
+function toAuditActor(actor: Actor): Record<string, string> {
   if (actor.kind === 'direct') {
-    return { id: 'direct-function-key', kind: 'function-key', name: 'A direct call with a function key, not through API Management' };
+    return { id: actorIdOf(actor), kind: 'function-key', name: 'A direct call with a function key, not through API Management' };
   }
-  const wire: Record<string, string> = { id: `apim-subscription/${actor.subscriptionId}`, kind: 'apim-subscription' };
+  const wire: Record<string, string> = { id: actorIdOf(actor), kind: 'apim-subscription' };
   if (actor.subscriptionName !== undefined) wire.name = actor.subscriptionName;
   if (actor.productId !== undefined) wire.product = actor.productId;
   if (actor.clientAddress !== undefined) wire.clientAddress = actor.clientAddress;

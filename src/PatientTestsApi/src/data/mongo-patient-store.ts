@@ -4,7 +4,7 @@ import { dateSpan } from '../domain/calendar-date';
 import type { AppendOutcome, PageRequest, Patient, PatientCriteria, PatientStore, VersionPageRequest } from '../domain/patient';
 import { fromPatientDocument, toPatientDocument, type PatientDocument } from './patient-document';
 import { toSearchFilter } from './patient-search-filter';
-import { fromPatientVersionDocument, toPatientVersionDocument, type PatientVersionDocument } from './patient-version-document';
+import { fromPatientVersionDocument, toPatientVersionDocument, versionDocumentId, type PatientVersionDocument } from './patient-version-document';
 
 export interface PatientCollectionNames {
   /** Each patient's current state: what search reads. */
@@ -25,16 +25,26 @@ export class MongoPatientStore implements PatientStore {
   ) {}
 
   /** The current-state document first: its unique insert creates the patient; then its version 1. */
-  async insert(patient: Patient): Promise<void> {
+  async insert(patient: Patient): Promise<boolean> {
     const { current, versions } = await this.collections();
-    await this.retry(() => current.insertOne(toDocument(patient)));
+    if (!(await insertIfAbsent(current, toDocument(patient), this.retryPolicy))) return false;
     await insertIfAbsent(versions, toPatientVersionDocument(patient), this.retryPolicy);
+    return true;
   }
 
   async findById(id: string): Promise<Patient | undefined> {
     const { versions } = await this.collections();
     const newest = await this.retry(() => versions.find({ _shardKey: id }).sort(newestFirst).limit(1).next());
     return newest ? fromPatientVersionDocument(newest) : this.recordUnversioned(id);
+  }
+
+  /** Between the two inserts of a creation the version is not stored yet; the current state then is it. */
+  async findVersion(id: string, version: number): Promise<Patient | undefined> {
+    const { current, versions } = await this.collections();
+    const stored = await this.retry(() => versions.findOne({ _id: versionDocumentId(id, version), _shardKey: id }));
+    if (stored) return fromPatientVersionDocument(stored);
+    const shown = await this.retry(() => current.findOne({ _id: id, _shardKey: id, _version: version }));
+    return shown ? fromPatientDocument(shown) : undefined;
   }
 
   async exists(id: string): Promise<boolean> {

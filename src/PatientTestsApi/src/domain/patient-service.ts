@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { NotFoundError, PreconditionFailedError, ServiceUnavailableError } from '@patient-tests/shared';
-import type { AuditTrail, RequestScope } from './audit-trail';
+import { actorIdOf, type AuditTrail, type RequestScope } from './audit-trail';
+import type { Creation, IdempotentCreations } from './idempotent-creations';
 import type { Patient, PatientCriteria, PatientFields, PatientStore } from './patient';
 
 export interface SearchPage {
@@ -30,16 +31,27 @@ export class PatientService {
   constructor(
     private readonly patients: PatientStore,
     private readonly audit: AuditTrail,
+    private readonly creations: IdempotentCreations,
     private readonly now: () => Date = () => new Date(),
     private readonly newId: () => string = randomUUID,
   ) {}
 
-  async create(fields: PatientFields, scope: RequestScope): Promise<Patient> {
-    const id = this.newId();
+  /**
+   * Creates the patient. With an `Idempotency-Key` the patient's id follows from caller, key and fields,
+   * so a repeat (a retry, or the same request sent concurrently) finds the patient the first one created
+   * and answers with it, recorded in the audit register as a `replay`; nothing is created twice.
+   */
+  async create(fields: PatientFields, scope: RequestScope, idempotencyKey?: string): Promise<Creation<Patient>> {
+    const request = idempotencyKey === undefined ? undefined : { actorId: actorIdOf(scope.actor), operation: 'createPatient', key: idempotencyKey, content: fields };
+    const id = request ? this.creations.resourceIdFor(request) : this.newId();
     await this.audit.record({ type: 'patient', id, operation: 'create' }, scope);
+    if (request) await this.creations.claim(request, id);
     const patient: Patient = { ...fields, id, lastUpdated: this.now(), version: 1 };
-    await this.patients.insert(patient);
-    return patient;
+    if (await this.patients.insert(patient)) return { resource: patient, replayed: false };
+    await this.audit.record({ type: 'patient', id, operation: 'replay' }, scope);
+    const original = (await this.patients.findVersion(id, 1)) ?? (await this.patients.findById(id));
+    if (!original) throw new Error('a patient that refused its id cannot be read back');
+    return { resource: original, replayed: true };
   }
 
   async load(id: string, scope: RequestScope): Promise<Patient> {

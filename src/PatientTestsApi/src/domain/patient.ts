@@ -57,10 +57,12 @@ export type AppendOutcome = 'appended' | 'taken';
  * run on, where a conditional overwrite does not (FerretDB applies filtered writes without a lock).
  */
 export interface PatientStore {
-  /** Stores a new patient as its version 1. */
-  insert(patient: Patient): Promise<void>;
+  /** Stores a new patient as its version 1; false, storing nothing, when a patient has this id already. */
+  insert(patient: Patient): Promise<boolean>;
   /** The patient's newest version. */
   findById(id: string): Promise<Patient | undefined>;
+  /** One version of the patient, e.g. the first (what a replayed create answers with). */
+  findVersion(id: string, version: number): Promise<Patient | undefined>;
   exists(id: string): Promise<boolean>;
   /** Stores `patient` as version `patient.version`, unless that version exists already. */
   appendVersion(patient: Patient): Promise<AppendOutcome>;

@@ -136,6 +136,33 @@ describe('Mongo stores on FerretDB', () => {
       }
     });
 
+    it(`creates a patient once when ${writers} create the same id concurrently, in each of ${rounds} rounds`, async function () {
+      this.timeout(240_000);
+      for (let round = 0; round < rounds; round++) {
+        const id = randomUUID();
+        const outcomes = await Promise.all(Array.from({ length: writers }, (_, writer) => patients.insert(aPatient({ id, firstName: `W${writer}` }))));
+        assert.equal(outcomes.filter(Boolean).length, 1, `round ${round}`);
+        const winner = `W${outcomes.indexOf(true)}`;
+        assert.equal((await patients.findVersion(id, 1))?.firstName, winner);
+        assert.equal((await patients.findById(id))?.firstName, winner);
+      }
+    });
+
+    it('reads one version, or the current state while a creation has not stored its version 1 yet', async () => {
+      const patient = aPatient();
+      await patients.insert(patient);
+      await patients.appendVersion({ ...patient, firstName: 'Second', version: 2 });
+      assert.deepEqual(await patients.findVersion(patient.id, 1), patient);
+      assert.equal((await patients.findVersion(patient.id, 2))?.firstName, 'Second');
+      assert.equal(await patients.findVersion(patient.id, 3), undefined);
+      const halfCreated = aPatient();
+      await client.db(databaseName).collection<PatientDocument>('patients').insertOne({
+        _id: halfCreated.id, _shardKey: halfCreated.id, _version: 1, _dateOfBirthDate: new Date('1815-12-10T00:00:00.000Z'),
+        firstName: halfCreated.firstName, lastName: 'Lovelace', gender: 'female', dateOfBirth: halfCreated.dateOfBirth, postCode: halfCreated.postCode, lastUpdated: halfCreated.lastUpdated,
+      });
+      assert.deepEqual(await patients.findVersion(halfCreated.id, 1), halfCreated);
+    });
+
     it('searches by exact fields and an inclusive birth-date range, ordered by id and paged after an id', async () => {
       const lastName = `STORE_${randomUUID().slice(0, 8)}`;
       const born = ['1970-01-01', '1970-12-31', '1971-01-01', '1969-12-31'];
@@ -170,6 +197,7 @@ describe('Mongo stores on FerretDB', () => {
       await tests.insert(later);
       await tests.insert(earlier);
       await tests.insert({ ...make(3), patientId: randomUUID() });
+      assert.equal(await tests.insert({ ...later, performer: 'another' }), false, 'an id is stored once');
       assert.deepEqual(await tests.listByPatient(patientId), [earlier, later]);
       assert.deepEqual(await tests.findById(patientId, earlier.id), earlier);
       assert.equal(await tests.findById(randomUUID(), earlier.id), undefined);

@@ -12,6 +12,8 @@ describe('PatientTests API configuration', () => {
     assert.equal(config.mongo.patientVersionsCollection, 'patientversions');
     assert.equal(config.mongo.testsCollection, 'tests');
     assert.equal(config.audit.timeoutMs, 2000);
+    assert.equal(config.mongo.idempotencyKeysCollection, 'idempotencykeys');
+    assert.equal(config.idempotencyKeyLifetimeMs, 24 * 3600 * 1000, 'the TTL env/locals.tf gives the collection');
   });
 
   for (const name of Object.keys(required)) {

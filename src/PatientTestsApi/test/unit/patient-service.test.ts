@@ -3,7 +3,8 @@ import { NotFoundError, PreconditionFailedError, ServiceUnavailableError } from 
 import type { PatientFields } from '../../src/domain/patient';
 import { PatientService } from '../../src/domain/patient-service';
 import { MedicalTestService } from '../../src/domain/medical-test-service';
-import { FakeAuditTrail, FakeMedicalTestStore, FakePatientStore, Journal } from '../fixtures/fakes';
+import { IdempotentCreations } from '../../src/domain/idempotent-creations';
+import { FakeAuditTrail, FakeKeyClaimStore, FakeMedicalTestStore, FakePatientStore, Journal } from '../fixtures/fakes';
 
 const fields: PatientFields = { firstName: 'Ada', gender: 'female', dateOfBirth: '1815-12-10', postCode: '2000' };
 const scope = { actor: { kind: 'direct' as const }, traceParent: undefined };
@@ -13,22 +14,26 @@ function setUp() {
   const audit = new FakeAuditTrail(journal);
   const patientStore = new FakePatientStore(journal);
   const testStore = new FakeMedicalTestStore(journal);
+  const claimStore = new FakeKeyClaimStore(journal);
+  const clock = { now: new Date('2026-01-01T00:00:00Z') };
+  const now = () => clock.now;
+  const creations = new IdempotentCreations(claimStore, 24 * 3600_000, now);
   let ids = 0;
   const newId = () => `00000000-0000-4000-8000-00000000000${++ids}`;
-  const patients = new PatientService(patientStore, audit, () => new Date('2026-01-01T00:00:00Z'), newId);
-  const tests = new MedicalTestService(testStore, patientStore, audit, () => new Date('2026-01-01T00:00:00Z'), newId);
-  return { journal, audit, patientStore, testStore, patients, tests };
+  const patients = new PatientService(patientStore, audit, creations, now, newId);
+  const tests = new MedicalTestService(testStore, patientStore, audit, creations, now, newId);
+  return { journal, audit, patientStore, testStore, claimStore, clock, patients, tests };
 }
 
 describe('PatientService and MedicalTestService', () => {
   it('audit before they touch data, in every use case', async () => {
     const { journal, patients, tests } = setUp();
-    const patient = await patients.create(fields, scope);
+    const { resource: patient } = await patients.create(fields, scope);
     await patients.load(patient.id, scope);
     await patients.update(patient.id, fields, undefined, scope);
     await patients.versions(patient.id, 10, undefined, scope);
     await patients.search({}, 10, undefined, scope);
-    const test = await tests.create(patient.id, { performer: 'p', orderReference: 'o', observations: [] }, scope);
+    const { resource: test } = await tests.create(patient.id, { performer: 'p', orderReference: 'o', observations: [] }, scope);
     await tests.list(patient.id, scope);
     await tests.load(patient.id, test.id, scope);
     assert.deepEqual(journal.steps, [
@@ -45,16 +50,18 @@ describe('PatientService and MedicalTestService', () => {
 
   it('stop at the audit when it fails: no read, no write', async () => {
     const { journal, audit, patients, tests, patientStore } = setUp();
-    const existing = await patients.create(fields, scope);
+    const { resource: existing } = await patients.create(fields, scope);
     journal.steps.length = 0;
     audit.failing = true;
     const attempts = [
       patients.create(fields, scope),
+      patients.create(fields, scope, 'key-1'),
       patients.load(existing.id, scope),
       patients.update(existing.id, fields, undefined, scope),
       patients.versions(existing.id, 10, undefined, scope),
       patients.search({}, 10, undefined, scope),
       tests.create(existing.id, { performer: 'p', orderReference: 'o', observations: [] }, scope),
+      tests.create(existing.id, { performer: 'p', orderReference: 'o', observations: [] }, scope, 'key-1'),
       tests.list(existing.id, scope),
       tests.load(existing.id, 'x', scope),
     ];
@@ -71,7 +78,7 @@ describe('PatientService and MedicalTestService', () => {
 
   it('answer 412 when If-Match names an older version, and apply an update without If-Match', async () => {
     const { patients } = setUp();
-    const patient = await patients.create(fields, scope);
+    const { resource: patient } = await patients.create(fields, scope);
     const updated = await patients.update(patient.id, { ...fields, firstName: 'Augusta' }, 1, scope);
     assert.equal(updated.version, 2);
     await assert.rejects(patients.update(patient.id, fields, 1, scope), PreconditionFailedError);
@@ -81,7 +88,7 @@ describe('PatientService and MedicalTestService', () => {
 
   it('answer 412 with If-Match when another writer stores the next version first', async () => {
     const { patients, patientStore } = setUp();
-    const patient = await patients.create(fields, scope);
+    const { resource: patient } = await patients.create(fields, scope);
     const rival = { ...patient, firstName: 'Rival', version: 2 };
     patientStore.beforeAppend = () => { patientStore.beforeAppend = undefined; void patientStore.appendVersion(rival); };
     await assert.rejects(patients.update(patient.id, { ...fields, firstName: 'Mine' }, 1, scope), PreconditionFailedError);
@@ -90,7 +97,7 @@ describe('PatientService and MedicalTestService', () => {
 
   it('rebuild on the newer version without If-Match when another writer stores the next version first: both updates stand, in order', async () => {
     const { patients, patientStore, journal } = setUp();
-    const patient = await patients.create(fields, scope);
+    const { resource: patient } = await patients.create(fields, scope);
     const rival = { ...patient, firstName: 'Rival', version: 2 };
     patientStore.beforeAppend = () => { patientStore.beforeAppend = undefined; void patientStore.appendVersion(rival); };
     journal.steps.length = 0;
@@ -105,7 +112,7 @@ describe('PatientService and MedicalTestService', () => {
 
   it('give up with 503 rather than loop forever when every attempt loses', async () => {
     const { patients, patientStore } = setUp();
-    const patient = await patients.create(fields, scope);
+    const { resource: patient } = await patients.create(fields, scope);
     const rivalWrites = () => {
       patientStore.beforeAppend = (attempt) => {
         patientStore.beforeAppend = undefined;
@@ -119,7 +126,7 @@ describe('PatientService and MedicalTestService', () => {
 
   it('list versions newest first, a page at a time, and 404 for an unknown patient after auditing', async () => {
     const { patients, audit } = setUp();
-    const patient = await patients.create(fields, scope);
+    const { resource: patient } = await patients.create(fields, scope);
     for (const firstName of ['B', 'C', 'D']) await patients.update(patient.id, { ...fields, firstName }, undefined, scope);
     const first = await patients.versions(patient.id, 3, undefined, scope);
     assert.deepEqual(first.versions.map((version) => version.version), [4, 3, 2]);
