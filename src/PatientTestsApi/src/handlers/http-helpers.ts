@@ -34,3 +34,9 @@ export function expectedVersionOf(request: HttpRequest): number | undefined {
   if (!match) throw new PreconditionFailedError('If-Match must carry one ETag exactly as this API returned it.');
   return Number(match[1]);
 }
+
+/**
+ * Response header that announces the next page of a list (search, versions); the body stays a bare array,
+ * as the original's clients expect of search.
+ */
+export const continuationHeader = 'x-continuation-token';

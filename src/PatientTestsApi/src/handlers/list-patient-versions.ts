@@ -2,9 +2,8 @@ import type { HttpHandler } from '@azure/functions';
 import { decode, queryParameters, withProblemHandling } from '@patient-tests/shared';
 import type { PatientService } from '../domain/patient-service';
 import { versionPageSchema } from '../domain/patient-schema';
-import { etagOf, requireGuidParameter } from './http-helpers';
+import { continuationHeader, etagOf, requireGuidParameter } from './http-helpers';
 import { toPatientJson } from './patient-json';
-import { continuationHeader } from './search-patients';
 import type { RequestScopes } from './request-scopes';
 
 /**

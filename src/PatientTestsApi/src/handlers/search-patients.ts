@@ -3,12 +3,10 @@ import { ValidationError, decode, queryParameters, readJsonBody, withProblemHand
 import type { PatientService } from '../domain/patient-service';
 import { patientSearchSchema, searchPageSchema } from '../domain/patient-schema';
 import { toPatientCriteria } from '../domain/search-criteria';
-import { isGuid } from './http-helpers';
+import { continuationHeader, isGuid } from './http-helpers';
 import { toPatientJson } from './patient-json';
 import type { RequestScopes } from './request-scopes';
 
-/** Response header that announces the next page; the body stays a bare array for the original's clients. */
-export const continuationHeader = 'x-continuation-token';
 
 export function searchPatientsHandler(patients: PatientService, scopes: RequestScopes, maxBodyBytes: number): HttpHandler {
   return withProblemHandling(async (request, context) => {

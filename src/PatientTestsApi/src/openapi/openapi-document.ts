@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { createTestSchema, observationSchema } from '../domain/medical-test-schema';
 import { createPatientSchema, patientSearchSchema, searchPaging, updatePatientSchema, versionPaging, versionTokenPattern } from '../domain/patient-schema';
 import { idempotencyKeyHeader, idempotencyKeyPattern, replayedHeader } from '../handlers/idempotency-key';
-import { continuationHeader } from '../handlers/search-patients';
+import { continuationHeader } from '../handlers/http-helpers';
 import { medicalTestSchema, patientSchema, patientVersionSchema, problemSchema } from './response-schemas';
 
 /**
