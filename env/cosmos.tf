@@ -84,6 +84,7 @@ resource "azurerm_cosmosdb_mongo_collection" "main" {
   account_name        = azurerm_cosmosdb_account.main.name
   database_name       = azurerm_cosmosdb_mongo_database.main[each.value.database].name
   shard_key           = each.value.shard_key
+  # Documents expire this long after their last write (an index on _ts; the idempotency keys).
   default_ttl_seconds = each.value.ttl_seconds
 
   # azurerm refuses a collection without an index on _id (and the provider's own acceptance tests declare

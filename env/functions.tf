@@ -12,6 +12,10 @@ locals {
         PATIENT_TESTS_DATABASE_NAME = azurerm_cosmosdb_mongo_database.main["patient_tests"].name
         AUDIT_API_URL               = "https://func-${local.resource_prefix}-audit.azurewebsites.net/api"
         AUDIT_API_KEY               = "@Microsoft.KeyVault(SecretUri=${azurerm_key_vault_secret.function_key["audit-api-key"].versionless_id})"
+        # As long as Cosmos DB keeps the keys (the collection's TTL, from the same declaration).
+        IDEMPOTENCY_TTL_SECONDS = tostring(local.mongo_collections["idempotency_keys"].ttl_seconds)
+        # API Management's key (`apim`): only requests presenting it may say who the caller is.
+        GATEWAY_FUNCTION_KEY = "@Microsoft.KeyVault(SecretUri=${azurerm_key_vault_secret.function_key["patient-tests-function-key"].versionless_id})"
       }
     }
     audit = {

@@ -76,23 +76,29 @@ resource "random_password" "function_key" {
   special  = false
 }
 
-# One secret per consumer, so that each identity is granted exactly the secrets it reads. Readers are app
-# identities (user-assigned) or API Management's system-assigned identity (apim.tf).
+# Each identity is granted exactly the secrets it reads. One secret per consumer, except the key API
+# Management presents to the PatientTests app: APIM sends it, and the app compares the key of each request
+# with it to know which calls came through the gateway (and may name their caller). One secret, so that a
+# rotation (docs/key_rotation.md) changes what both read. Readers are app identities (user-assigned) or API
+# Management's system-assigned identity (apim.tf).
 locals {
   function_key_secrets = {
-    audit-api-key              = { value = random_password.function_key["audit_for_patient_tests"].result, reader = "patient_tests" }
-    patient-tests-function-key = { value = random_password.function_key["patient_tests_for_apim"].result, reader = "apim" }
+    audit-api-key              = { value = random_password.function_key["audit_for_patient_tests"].result, readers = ["patient_tests"] }
+    patient-tests-function-key = { value = random_password.function_key["patient_tests_for_apim"].result, readers = ["apim", "patient_tests"] }
   }
   connection_secrets = {
-    patient-tests-mongodb-uri = { value = local.mongodb_uri["patient_tests"], reader = "patient_tests" }
-    audit-mongodb-uri         = { value = local.mongodb_uri["audit"], reader = "audit" }
+    patient-tests-mongodb-uri = { value = local.mongodb_uri["patient_tests"], readers = ["patient_tests"] }
+    audit-mongodb-uri         = { value = local.mongodb_uri["audit"], readers = ["audit"] }
   }
   secrets = merge(local.function_key_secrets, local.connection_secrets)
   secret_ids = merge(
     { for name, secret in azurerm_key_vault_secret.function_key : name => secret },
     { for name, secret in azurerm_key_vault_secret.connection : name => secret },
   )
-  secret_readers = {
+  secret_grants = merge([
+    for secret, definition in local.secrets : { for reader in definition.readers : "${secret}/${reader}" => { secret = secret, reader = reader } }
+  ]...)
+  reader_principals = {
     patient_tests = local.identities["patient_tests"].principal_id
     audit         = local.identities["audit"].principal_id
     apim          = azurerm_api_management.main.identity[0].principal_id
@@ -133,10 +139,10 @@ resource "azurerm_key_vault_secret" "connection" {
 
 # Each identity may read its own secrets and nothing else: the scope is one secret.
 resource "azurerm_role_assignment" "secret_reader" {
-  for_each             = local.secrets
-  scope                = local.secret_ids[each.key].resource_versionless_id
+  for_each             = local.secret_grants
+  scope                = local.secret_ids[each.value.secret].resource_versionless_id
   role_definition_name = "Key Vault Secrets User"
-  principal_id         = local.secret_readers[each.value.reader]
+  principal_id         = local.reader_principals[each.value.reader]
 }
 
 # The readers' roles must have reached Key Vault before API Management's named value is created (it reads

@@ -5,11 +5,12 @@ locals {
     audit         = "audit"
   }
   collections = {
-    patients      = "patients"
-    tests         = "tests"
-    audit_records = "auditrecords"
+    patients         = "patients"
+    patient_versions = "patientversions"
+    tests            = "tests"
+    idempotency_keys = "idempotencykeys"
+    audit_records    = "auditrecords"
   }
-
   resource_prefix = "${var.name_prefix}-${var.environment}"
   # Storage accounts: 3 to 24 lower-case letters and digits.
   storage_prefix = substr(replace("${var.name_prefix}${var.environment}", "-", ""), 0, 16)

@@ -32,4 +32,4 @@ for (const folder of listed) {
   cpSync(folder, target, { recursive: true, filter: (source) => !relative(folder, source).split(sep).includes('node_modules') });
   copied += 1;
 }
-console.log(`${copied} production packages copied from the installed tree`);
+process.stdout.write(`${copied} production packages copied from the installed tree\n`);

@@ -182,6 +182,8 @@ def database_names(config: Config) -> list[str]:
         ("databases", "patient_tests"): code_default("src/PatientTestsApi/src/config.ts", "PATIENT_TESTS_DATABASE_NAME"),
         ("databases", "audit"): code_default("src/AuditApi/src/config.ts", "AUDIT_DATABASE_NAME"),
         ("collections", "patients"): code_default("src/PatientTestsApi/src/config.ts", "PATIENTS_COLLECTION_NAME"),
+        ("collections", "patient_versions"): code_default("src/PatientTestsApi/src/config.ts", "PATIENT_VERSIONS_COLLECTION_NAME"),
+        ("collections", "idempotency_keys"): code_default("src/PatientTestsApi/src/config.ts", "IDEMPOTENCY_KEYS_COLLECTION_NAME"),
         ("collections", "tests"): code_default("src/PatientTestsApi/src/config.ts", "TESTS_COLLECTION_NAME"),
         ("collections", "audit_records"): code_default("src/AuditApi/src/config.ts", "AUDIT_COLLECTION_NAME"),
     }
@@ -293,8 +295,9 @@ def database_credentials_per_app(config: Config) -> list[str]:
         if str(value(body, "cosmos_mongo_database_id")) not in ("${azurerm_cosmosdb_mongo_database.main[each.key].id}", "${azurerm_cosmosdb_mongo_database.main[each.value.app].id}"):
             violations.append(f"{name}: a database user or role outside its app's own database")
     for secret, entry in (config.locals.get("connection_secrets") or {}).items():
-        if str(entry.get("value")) != '${local.mongodb_uri["%s"]}' % entry.get("reader"):
-            violations.append(f"secret {secret} does not hold its reader's own connection string")
+        readers = entry.get("readers") or []
+        if len(readers) != 1 or str(entry.get("value")) != '${local.mongodb_uri["%s"]}' % readers[0]:
+            violations.append(f"secret {secret} does not hold its one reader's own connection string")
     return violations
 
 
@@ -441,6 +444,44 @@ def no_rules_that_are_never_evaluated(config: Config) -> list[str]:
     return violations
 
 
+def callers_named_by_the_gateway_only(config: Config) -> list[str]:
+    """The audit register's actor comes from API Management: the policy deletes every caller header a client
+    might send before it sets it, names the subscription from APIM's context, and the PatientTests app
+    recognises the gateway by the very key API Management sends."""
+    violations = []
+    for _, policy in config.of_type("azurerm_api_management_api_policy"):
+        match = re.search(r'file\("\$\{path\.module\}/([^"]+)"\)', str(value(policy, "xml_content")))
+        if not match:
+            continue
+        inbound = ElementTree.parse(os.path.join(config.directory, match.group(1))).getroot().find("inbound")
+        deleted: set[str] = set()
+        seen_subscription = False
+        for step in [] if inbound is None else [step for step in inbound if step.tag == "set-header"]:
+            name = (step.get("name") or "").lower()
+            if not name.startswith("x-caller-"):
+                continue
+            action = step.get("exists-action") or "override"
+            if action == "delete":
+                deleted.add(name)
+                continue
+            if name not in deleted:
+                violations.append(f"{match.group(1)} sets {name} without deleting what the client sent first")
+            if action != "override":
+                violations.append(f"{match.group(1)} sets {name} with exists-action {action}, not override")
+            if name == "x-caller-subscription-id":
+                seen_subscription = True
+                values = [(element.text or "").strip() for element in step.findall("value")]
+                if values != ["@(context.Subscription.Id)"]:
+                    violations.append(f"{match.group(1)} does not take x-caller-subscription-id from the subscription: {values}")
+        if not seen_subscription:
+            violations.append(f"{match.group(1)} does not name the caller's subscription (x-caller-subscription-id)")
+    apps = config.locals.get("function_apps") or {}
+    gateway_key = str(((apps.get("patient_tests") or {}).get("app_settings") or {}).get("GATEWAY_FUNCTION_KEY"))
+    if 'azurerm_key_vault_secret.function_key["patient-tests-function-key"]' not in gateway_key.replace('\\"', '"'):
+        violations.append("patient_tests.GATEWAY_FUNCTION_KEY is not the key API Management sends (secret patient-tests-function-key)")
+    return violations
+
+
 CHECKS = {
     "public network access": public_network_access,
     "private endpoint DNS": private_endpoint_dns,
@@ -457,4 +498,5 @@ CHECKS = {
     "no rules that are never evaluated": no_rules_that_are_never_evaluated,
     "API Management reads its named value": api_management_reads_its_named_value,
     "environment files": environment_files,
+    "callers named by the gateway only": callers_named_by_the_gateway_only,
 }

@@ -38,7 +38,7 @@ BREAKAGES = [
     ("Key Vault RBAC", "keyvault.tf", r"rbac_authorization_enabled\s+= true", "rbac_authorization_enabled = false"),
     ("app settings", "functions.tf", r'AUDIT_API_KEY\s+= "[^"]*"', 'AUDIT_API_KEY = "0123456789abcdef"'),
     ("app settings", "functions.tf", r'MONGODB_URI\s+= "[^"]*"', 'MONGODB_URI = "mongodb://cosmos.example:10255/"'),
-    ("role assignments", "keyvault.tf", r"scope\s+= local\.secret_ids\[each\.key\]\.resource_versionless_id", "scope = azurerm_key_vault.main.id"),
+    ("role assignments", "keyvault.tf", r"scope\s+= local\.secret_ids\[each\.value\.secret\]\.resource_versionless_id", "scope = azurerm_key_vault.main.id"),
     ("role assignments", "functions.tf", r"scope\s+= azurerm_storage_account\.functions\[each\.value\.app\]\.id", "scope = azurerm_resource_group.main.id"),
     ("database names", "locals.tf", r'patient_tests = "patienttests"', 'patient_tests = "patients_db"'),
     ("database names", "functions.tf", r'AUDIT_DATABASE_NAME\s+= [^\n]+', 'AUDIT_DATABASE_NAME = "audit-prod"'),
@@ -63,6 +63,10 @@ BREAKAGES = [
     ("environment files", "environments/prod.tfvars", r'cosmos_max_throughput  = 4000', "cosmos_max_throughput_ru = 4000"),
     ("environment files", "environments/prod.tfvars", r'apim_sku             = "Premium_2"', 'apim_sku = "Premium_1"'),
     ("no rules that are never evaluated", "functions.tf", r"  https_only                                     = true\n", '  https_only = true\n  client_certificate_mode = "Required"\n'),
+    ("callers named by the gateway only", "policies/patient-api.xml", r'<set-header name="x-caller-address" exists-action="delete" />', ""),
+    ("callers named by the gateway only", "policies/patient-api.xml", r'<set-header name="x-caller-subscription-id" exists-action="override">', '<set-header name="x-caller-subscription-id" exists-action="skip">'),
+    ("callers named by the gateway only", "policies/patient-api.xml", r"@\(context\.Subscription\.Id\)</value>", "@(context.Request.Headers.GetValueOrDefault(\"x-caller\"))</value>"),
+    ("callers named by the gateway only", "functions.tf", r'function_key\["patient-tests-function-key"\]', 'function_key["audit-api-key"]'),
 ]
 
 

@@ -37,7 +37,10 @@ async function forwardedThrough(policy: ApiPolicy, path: string, headers: Record
   });
   const backendUrl = await listenOnFreePort(backend);
   const gateway = createGateway({
-    subscriptions: [{ id: 'first-client', name: 'First client', key: 'first-client-key-0123456789' }],
+    subscriptions: [
+      { id: 'first-client', name: 'First client', productId: 'patient-tests-clients', key: 'first-client-key-0123456789' },
+      { id: 'all-apis', name: 'All APIs', key: 'all-apis-key-0123456789' },
+    ],
     apis: [{ path: 'patient', backendUrl: `${backendUrl}/api/patient` }],
     policy,
     namedValues: { 'patient-tests-function-key': 'function-key-from-named-value' },
@@ -74,6 +77,29 @@ describe('APIM policy applied by the local gateway', () => {
     assert.equal(forwarded.headers['ocp-apim-subscription-key'], undefined);
     assert.equal(forwarded.headers['x-functions-key'], 'function-key-from-named-value');
     assert.ok(!JSON.stringify(forwarded).includes('first-client-key-0123456789'), 'the subscription key reached the backend');
+  });
+
+  it('tells the backend who is calling, from the subscription, whatever caller headers the client sent', async () => {
+    const forwarded = await forwardedThrough(readApiPolicy(policyFile), '/patient/42', {
+      'ocp-apim-subscription-key': 'first-client-key-0123456789',
+      'x-caller-subscription-id': 'someone-else',
+      'x-caller-subscription-name': 'Someone else',
+      'x-caller-product-id': 'admin-product',
+      'x-caller-address': '198.51.100.1',
+    });
+    assert.equal(forwarded.headers['x-caller-subscription-id'], 'first-client');
+    assert.equal(forwarded.headers['x-caller-subscription-name'], 'First client');
+    assert.equal(forwarded.headers['x-caller-product-id'], 'patient-tests-clients');
+    assert.match(String(forwarded.headers['x-caller-address']), /^(::ffff:)?127\.0\.0\.1$|^::1$/);
+  });
+
+  it('leaves no client value in the product header of a subscription without a product', async () => {
+    const forwarded = await forwardedThrough(readApiPolicy(policyFile), '/patient/42', {
+      'ocp-apim-subscription-key': 'all-apis-key-0123456789',
+      'x-caller-product-id': 'admin-product',
+    });
+    assert.equal(forwarded.headers['x-caller-subscription-id'], 'all-apis');
+    assert.ok(!forwarded.headers['x-caller-product-id'], 'no product');
   });
 
   it('follows the file, not code of its own: without the delete, the key is forwarded, as APIM would forward it', async () => {

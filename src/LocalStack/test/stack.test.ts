@@ -96,6 +96,8 @@ describe('local stack (npm start)', () => {
     assert.equal(first.audit.database, 'audit');
     assert.equal(first.audit.collection, 'auditrecords');
     assert.ok(running.output().includes(first.gateway.subscriptionKey), 'the banner shows the subscription key');
+    assert.ok(first.gateway.secondSubscriptionKey.length >= 32 && first.gateway.secondSubscriptionKey !== first.gateway.subscriptionKey);
+    assert.ok(running.output().includes(first.gateway.secondSubscriptionKey), 'and the second client\'s');
     assert.equal(statSync(join(stateDirectory, 'keys.json')).mode & 0o077, 0, 'keys.json is readable by its owner only');
 
     assert.equal(first.patientTests.database, 'patienttests');
@@ -106,7 +108,7 @@ describe('local stack (npm start)', () => {
     const created = await fetch(`${first.audit.url}/api/auditrecord`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-functions-key': first.audit.functionKey },
-      body: JSON.stringify({ sourceSystemName: 'stack-test', resource: { type: 'patient', id: 'p-1', operation: 'create' } }),
+      body: JSON.stringify({ sourceSystemName: 'stack-test', actor: { id: 'stack-test', kind: 'test' }, resource: { type: 'patient', id: 'p-1', operation: 'create' } }),
     });
     assert.equal(created.status, 201);
     const { id } = (await created.json()) as { id: string };

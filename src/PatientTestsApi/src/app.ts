@@ -2,16 +2,20 @@ import { MongoConnection, ensureIndexes, healthCheck, type HttpFunctionDefinitio
 import { AuditClient } from './clients/audit-client';
 import type { PatientTestsConfig } from './config';
 import type { MedicalTestDocument } from './data/medical-test-document';
+import { MongoKeyClaimStore } from './data/mongo-key-claim-store';
 import { MongoMedicalTestStore } from './data/mongo-medical-test-store';
 import { MongoPatientStore } from './data/mongo-patient-store';
 import type { PatientDocument } from './data/patient-document';
-import { medicalTestIndexes, patientIndexes } from './data/patient-tests-indexes';
+import { medicalTestIndexes, patientIndexes, patientVersionIndexes } from './data/patient-tests-indexes';
+import type { PatientVersionDocument } from './data/patient-version-document';
+import { IdempotentCreations } from './domain/idempotent-creations';
 import { MedicalTestService } from './domain/medical-test-service';
 import { PatientService } from './domain/patient-service';
 import { createPatient } from './functions/create-patient';
 import { createTest } from './functions/create-test';
 import { listTests } from './functions/list-tests';
 import { loadPatient } from './functions/load-patient';
+import { listPatientVersions } from './functions/list-patient-versions';
 import { loadTest } from './functions/load-test';
 import { searchPatients } from './functions/search-patients';
 import { updatePatient } from './functions/update-patient';
@@ -19,7 +23,9 @@ import { createPatientHandler } from './handlers/create-patient';
 import { createTestHandler } from './handlers/create-test';
 import { listTestsHandler } from './handlers/list-tests';
 import { loadPatientHandler } from './handlers/load-patient';
+import { listPatientVersionsHandler } from './handlers/list-patient-versions';
 import { loadTestHandler } from './handlers/load-test';
+import { RequestScopes } from './handlers/request-scopes';
 import { searchPatientsHandler } from './handlers/search-patients';
 import { updatePatientHandler } from './handlers/update-patient';
 
@@ -32,25 +38,29 @@ export function composePatientTestsApp(config: PatientTestsConfig): { functions:
     mongo.createIndexes
       ? async (db) => {
           await ensureIndexes(db.collection<PatientDocument>(mongo.patientsCollection), patientIndexes);
+          await ensureIndexes(db.collection<PatientVersionDocument>(mongo.patientVersionsCollection), patientVersionIndexes);
           await ensureIndexes(db.collection<MedicalTestDocument>(mongo.testsCollection), medicalTestIndexes);
         }
       : undefined,
   );
-  const patientStore = new MongoPatientStore(connection, mongo.patientsCollection, config.throttling);
+  const patientStore = new MongoPatientStore(connection, { patients: mongo.patientsCollection, versions: mongo.patientVersionsCollection }, config.throttling);
   const testStore = new MongoMedicalTestStore(connection, mongo.testsCollection, config.throttling);
   const audit = new AuditClient(config.audit);
-  const patients = new PatientService(patientStore, audit);
-  const tests = new MedicalTestService(testStore, patientStore, audit);
+  const creations = new IdempotentCreations(new MongoKeyClaimStore(connection, mongo.idempotencyKeysCollection, config.throttling), config.idempotencyKeyLifetimeMs);
+  const patients = new PatientService(patientStore, audit, creations);
+  const tests = new MedicalTestService(testStore, patientStore, audit, creations);
+  const scopes = new RequestScopes(config.gatewayFunctionKey);
   return {
     connection,
     functions: [
-      createPatient(createPatientHandler(patients, config.maxBodyBytes)),
-      searchPatients(searchPatientsHandler(patients, config.maxBodyBytes)),
-      loadPatient(loadPatientHandler(patients)),
-      updatePatient(updatePatientHandler(patients, config.maxBodyBytes)),
-      createTest(createTestHandler(tests, config.maxBodyBytes)),
-      listTests(listTestsHandler(tests)),
-      loadTest(loadTestHandler(tests)),
+      createPatient(createPatientHandler(patients, scopes, config.maxBodyBytes)),
+      searchPatients(searchPatientsHandler(patients, scopes, config.maxBodyBytes)),
+      loadPatient(loadPatientHandler(patients, scopes)),
+      updatePatient(updatePatientHandler(patients, scopes, config.maxBodyBytes)),
+      listPatientVersions(listPatientVersionsHandler(patients, scopes)),
+      createTest(createTestHandler(tests, scopes, config.maxBodyBytes)),
+      listTests(listTestsHandler(tests, scopes)),
+      loadTest(loadTestHandler(tests, scopes)),
       healthCheck,
     ],
   };

@@ -7,9 +7,15 @@ export function loadPatientTestsConfig(environment: Readonly<Record<string, stri
       MONGODB_URI: setting.mongodbUri(),
       PATIENT_TESTS_DATABASE_NAME: setting.databaseName('patienttests'),
       PATIENTS_COLLECTION_NAME: setting.databaseName('patients'),
+      PATIENT_VERSIONS_COLLECTION_NAME: setting.databaseName('patientversions'),
       TESTS_COLLECTION_NAME: setting.databaseName('tests'),
+      IDEMPOTENCY_KEYS_COLLECTION_NAME: setting.databaseName('idempotencykeys'),
+      // How long an Idempotency-Key is remembered; env/cosmos.tf gives its collection the same TTL.
+      IDEMPOTENCY_TTL_SECONDS: setting.integer(60, 2_592_000, 86_400),
       AUDIT_API_URL: setting.httpUrl(),
       AUDIT_API_KEY: setting.string(512),
+      // API Management's function key (`apim`): only requests presenting it may name their caller.
+      GATEWAY_FUNCTION_KEY: setting.string(512),
       AUDIT_TIMEOUT_MS: setting.integer(50, 30_000, 2_000),
       MONGODB_SERVER_SELECTION_TIMEOUT_MS: setting.integer(100, 60_000, 5_000),
       MONGODB_CREATE_INDEXES: setting.flag(false),
@@ -25,11 +31,15 @@ export function loadPatientTestsConfig(environment: Readonly<Record<string, stri
       serverSelectionTimeoutMs: values.MONGODB_SERVER_SELECTION_TIMEOUT_MS,
       createIndexes: values.MONGODB_CREATE_INDEXES,
       patientsCollection: values.PATIENTS_COLLECTION_NAME,
+      patientVersionsCollection: values.PATIENT_VERSIONS_COLLECTION_NAME,
       testsCollection: values.TESTS_COLLECTION_NAME,
+      idempotencyKeysCollection: values.IDEMPOTENCY_KEYS_COLLECTION_NAME,
     },
     audit: { baseUrl: values.AUDIT_API_URL, functionKey: values.AUDIT_API_KEY, timeoutMs: values.AUDIT_TIMEOUT_MS },
     throttling: { maxTotalWaitMs: values.COSMOS_THROTTLE_MAX_WAIT_MS, fallbackWaitMs: 100, jitterRatio: 0.2 },
     maxBodyBytes: values.PATIENT_TESTS_MAX_BODY_BYTES,
+    gatewayFunctionKey: values.GATEWAY_FUNCTION_KEY,
+    idempotencyKeyLifetimeMs: values.IDEMPOTENCY_TTL_SECONDS * 1000,
   };
 }
 

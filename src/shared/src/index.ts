@@ -16,3 +16,4 @@ export { healthCheck } from './functions/health-check';
 export { ensureIndexes } from './mongo/ensure-indexes';
 export { declaredCollection, indexDescriptions, type DeclaredCollection } from './mongo/collection-declarations';
 export { pageLimit } from './http/page-limit';
+export { insertIfAbsent, isDuplicateKey } from './mongo/insert-if-absent';

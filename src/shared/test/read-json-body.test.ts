@@ -2,12 +2,17 @@ import assert from 'node:assert/strict';
 import { HttpRequest } from '@azure/functions';
 import { PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError, readJsonBody } from '../src';
 
-function post(body: string | Uint8Array, contentType = 'application/json'): HttpRequest {
+/**
+ * The body as bytes, as the Functions host hands it to a worker that declares RawHttpBodyBytes (the Node
+ * worker does): a string body would make the Request constructor add `text/plain` where the client sent
+ * no type. `contentType` null: the request has no Content-Type header at all.
+ */
+function post(body: string | Uint8Array, contentType: string | null = 'application/json'): HttpRequest {
   return new HttpRequest({
     method: 'POST',
     url: 'http://127.0.0.1/api/thing',
-    headers: { 'content-type': contentType },
-    body: typeof body === 'string' ? { string: body } : { bytes: body },
+    headers: contentType === null ? {} : { 'content-type': contentType },
+    body: { bytes: typeof body === 'string' ? new TextEncoder().encode(body) : body },
   });
 }
 
@@ -58,8 +63,35 @@ describe('readJsonBody', () => {
     await assert.rejects(readJsonBody(declared, 1024), PayloadTooLargeError);
   });
 
-  it('rejects a body that is not declared as JSON', async () => {
-    await assert.rejects(readJsonBody(post('{}', 'text/plain'), 1024), UnsupportedMediaTypeError);
-    await assert.rejects(readJsonBody(post('{}', ''), 1024), UnsupportedMediaTypeError);
+  it('rejects a body declared as anything but JSON or plain UTF-8 text, or with an empty Content-Type', async () => {
+    const refused = [
+      'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'text/html', 'text/csv', 'application/xml',
+      'application/octet-stream', 'text/plain; charset=iso-8859-1', 'text/plainer', '',
+    ];
+    for (const contentType of refused) {
+      await assert.rejects(readJsonBody(post('{}', contentType), 1024), UnsupportedMediaTypeError, contentType);
+    }
   });
+
+  it('reads a body without a Content-Type as JSON', async () => {
+    assert.deepEqual(await readJsonBody(post('{"lastName":"LT"}', null), 1024), { lastName: 'LT' });
+  });
+
+  it('reads JSON declared as plain UTF-8 text, as the 2020 client (Locust, geventhttpclient) declares every string body', async () => {
+    for (const contentType of ['text/plain; charset=utf-8', 'text/plain', 'Text/Plain; Charset="UTF-8"', 'text/plain;charset=utf8']) {
+      assert.deepEqual(await readJsonBody(post('{"lastName":"LT"}', contentType), 1024), { lastName: 'LT' }, contentType);
+    }
+  });
+
+  for (const contentType of [null, 'text/plain; charset=utf-8']) {
+    it(`applies every other rule to a body with ${contentType === null ? 'no Content-Type' : contentType}`, async () => {
+      assert.deepEqual(await validationFields(post('{"a":', contentType)), ['']);
+      assert.deepEqual(await validationFields(post('hello', contentType)), ['']);
+      assert.deepEqual(await validationFields(post('', contentType)), ['']);
+      assert.deepEqual(await validationFields(post('{"a":1,"a":2}', contentType)), ['a']);
+      assert.deepEqual(await validationFields(post('{"name":{"$ne":null}}', contentType)), ['name.$ne']);
+      assert.deepEqual(await validationFields(post(new Uint8Array([0x7b, 0x22, 0xff, 0x22, 0x3a, 0x31, 0x7d]), contentType)), ['']);
+      await assert.rejects(readJsonBody(post(JSON.stringify({ a: 'x'.repeat(2000) }), contentType), 1024), PayloadTooLargeError);
+    });
+  }
 });

@@ -8,8 +8,10 @@ import declarations from './mongo-collections.json';
 export const auditCollections = z.object({ collections: z.object({ audit_records: declaredCollection }) }).parse(declarations).collections;
 
 /**
- * Indexes for the compliance query (resource, newest first) and for finding every record of one
- * operation. Cosmos DB indexes only `_id` by default and rejects a sort without an index.
+ * Indexes for the compliance queries (by resource, by actor, by time; newest first) and for finding
+ * every record of one operation. Cosmos DB indexes only `_id` by default and rejects a sort without an
+ * index. All are declared ascending, as azurerm declares them, and read in full reverse
+ * (audit-record-query.ts).
  */
 export const auditIndexes = indexDescriptions(auditCollections.audit_records);
 

@@ -1,23 +1,39 @@
-import type { AuditRecord } from '../domain/audit-record';
+import type { AuditActor, AuditRecord } from '../domain/audit-record';
 
-/** The stored shape. `_id` is the record id, so no second unique index is needed. */
+/**
+ * The stored shape. `_id` is the record id, so no second unique index is needed. Records stored before
+ * actors were recorded have no `actor`.
+ */
 export interface AuditRecordDocument {
   _id: string;
   sourceSystemName: string;
+  actor?: AuditActorDocument;
   resource: { type: string; id?: string; operation: string };
   createdDate: Date;
   correlationId: string | null;
 }
 
+interface AuditActorDocument {
+  id: string;
+  kind: string;
+  name?: string;
+  product?: string;
+  clientAddress?: string;
+}
+
+const optionalActorMembers = ['name', 'product', 'clientAddress'] as const;
+
 export function toDocument(record: AuditRecord): AuditRecordDocument {
   const { id: resourceId, type, operation } = record.resource;
-  return {
+  const document: AuditRecordDocument = {
     _id: record.id,
     sourceSystemName: record.sourceSystemName,
     resource: resourceId === undefined ? { type, operation } : { type, id: resourceId, operation },
     createdDate: record.createdDate,
     correlationId: record.correlationId,
   };
+  if (record.actor) document.actor = copyActor(record.actor);
+  return document;
 }
 
 /** Builds the domain object member by member, so nothing the database adds can leak into a response. */
@@ -26,8 +42,18 @@ export function fromDocument(document: AuditRecordDocument): AuditRecord {
   return {
     id: document._id,
     sourceSystemName: document.sourceSystemName,
+    actor: document.actor ? copyActor(document.actor) : null,
     resource: resourceId === undefined ? { type, operation } : { type, id: resourceId, operation },
     createdDate: document.createdDate,
     correlationId: document.correlationId,
   };
+}
+
+function copyActor(actor: AuditActor): AuditActorDocument {
+  const copy: AuditActorDocument = { id: actor.id, kind: actor.kind };
+  for (const member of optionalActorMembers) {
+    const value = actor[member];
+    if (value !== undefined) copy[member] = value;
+  }
+  return copy;
 }

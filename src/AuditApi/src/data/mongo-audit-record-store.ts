@@ -1,7 +1,8 @@
 import { withThrottlingRetry, type MongoConnection, type ThrottlingRetryPolicy } from '@patient-tests/shared';
-import type { Collection, Filter } from 'mongodb';
+import type { Collection } from 'mongodb';
 import type { AuditRecord, AuditRecordQuery, AuditRecordStore } from '../domain/audit-record';
 import { fromDocument, toDocument, type AuditRecordDocument } from './audit-record-document';
+import { toFilterAndSort } from './audit-record-query';
 
 export class MongoAuditRecordStore implements AuditRecordStore {
   constructor(
@@ -23,24 +24,12 @@ export class MongoAuditRecordStore implements AuditRecordStore {
 
   async find(query: AuditRecordQuery): Promise<AuditRecord[]> {
     const collection = await this.collection();
-    const documents = await withThrottlingRetry(
-      () => collection.find(toFilter(query)).sort({ createdDate: -1, _id: -1 }).limit(query.limit).toArray(),
-      this.retryPolicy,
-    );
+    const { filter, sort } = toFilterAndSort(query);
+    const documents = await withThrottlingRetry(() => collection.find(filter).sort(sort).limit(query.limit).toArray(), this.retryPolicy);
     return documents.map(fromDocument);
   }
 
   private async collection(): Promise<Collection<AuditRecordDocument>> {
     return (await this.connection.database()).collection<AuditRecordDocument>(this.collectionName);
   }
-}
-
-function toFilter(query: AuditRecordQuery): Filter<AuditRecordDocument> {
-  const filter: Filter<AuditRecordDocument> = { 'resource.type': query.resourceType };
-  if (query.resourceId !== undefined) filter['resource.id'] = query.resourceId;
-  if (query.after) {
-    const { createdDate, id } = query.after;
-    filter.$or = [{ createdDate: { $lt: createdDate } }, { createdDate, _id: { $lt: id } }];
-  }
-  return filter;
 }

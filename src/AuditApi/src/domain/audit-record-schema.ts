@@ -3,6 +3,11 @@ import { z } from 'zod';
 
 export const limits = {
   sourceSystemName: 128,
+  actorId: 256,
+  actorKind: 64,
+  actorName: 256,
+  actorProduct: 256,
+  clientAddress: 64,
   resourceType: 64,
   resourceId: 256,
   operation: 64,
@@ -19,19 +24,47 @@ export const auditRecordInputSchema = z
     createdDate: assignedByServer('createdDate'),
     correlationId: assignedByServer('correlationId'),
     sourceSystemName: text(limits.sourceSystemName),
+    actor: z.strictObject({
+      id: text(limits.actorId),
+      kind: text(limits.actorKind),
+      name: text(limits.actorName).optional(),
+      product: text(limits.actorProduct).optional(),
+      clientAddress: text(limits.clientAddress).optional(),
+    }),
     resource: z.strictObject({
       type: text(limits.resourceType),
       id: text(limits.resourceId).optional(),
       operation: text(limits.operation),
     }),
   })
-  .transform(({ sourceSystemName, resource }) => ({ sourceSystemName, resource }));
+  .transform(({ sourceSystemName, actor, resource }) => ({ sourceSystemName, actor, resource }));
 
-export const auditRecordQuerySchema = z.strictObject({
-  resourceType: text(limits.resourceType),
-  resourceId: text(limits.resourceId).optional(),
-  limit: pageLimit(limits.pageSizeDefault, limits.pageSizeMax),
-  continuationToken: z.string().max(512).optional(),
-});
+const instant = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time' }).transform((value) => new Date(value));
+
+/**
+ * List by resource, by actor, or by time alone, each optionally within `[from, to)`. Resource and actor
+ * together are refused: no index serves that combination (list by one, read the other in each record).
+ */
+export const auditRecordQuerySchema = z
+  .strictObject({
+    resourceType: text(limits.resourceType).optional(),
+    resourceId: text(limits.resourceId).optional(),
+    actor: text(limits.actorId).optional(),
+    from: instant.optional(),
+    to: instant.optional(),
+    limit: pageLimit(limits.pageSizeDefault, limits.pageSizeMax),
+    continuationToken: z.string().max(512).optional(),
+  })
+  .superRefine((query, context) => {
+    if (query.resourceId !== undefined && query.resourceType === undefined) {
+      context.addIssue({ code: 'custom', path: ['resourceType'], message: 'is required with resourceId' });
+    }
+    if (query.actor !== undefined && query.resourceType !== undefined) {
+      context.addIssue({ code: 'custom', path: ['actor'], message: 'cannot be combined with resourceType: list by one and read the other in each record' });
+    }
+    if (query.from !== undefined && query.to !== undefined && query.from >= query.to) {
+      context.addIssue({ code: 'custom', path: ['from'], message: 'must be before to' });
+    }
+  });
 
 export const auditRecordIdSchema = z.uuid('must be a UUID');

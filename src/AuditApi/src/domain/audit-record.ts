@@ -1,6 +1,22 @@
+/**
+ * Who asked for the recorded interaction, as the calling system knows it. `id` is what reviewers list
+ * by (e.g. `apim-subscription/first-client`); the rest describes it. The PatientTests API takes it from
+ * API Management, never from what a client says about itself.
+ */
+export interface AuditActor {
+  readonly id: string;
+  /** What kind of identity `id` is, e.g. `apim-subscription` or `function-key`. */
+  readonly kind: string;
+  readonly name?: string | undefined;
+  readonly product?: string | undefined;
+  /** The network address the caller came from, as the gateway saw it. */
+  readonly clientAddress?: string | undefined;
+}
+
 /** What a caller asks to be recorded. */
 export interface AuditRecordInput {
   readonly sourceSystemName: string;
+  readonly actor: AuditActor;
   readonly resource: {
     readonly type: string;
     readonly id?: string | undefined;
@@ -9,8 +25,10 @@ export interface AuditRecordInput {
 }
 
 /** A stored, immutable audit entry. */
-export interface AuditRecord extends AuditRecordInput {
+export interface AuditRecord extends Omit<AuditRecordInput, 'actor'> {
   readonly id: string;
+  /** Null only for records stored before actors were recorded. */
+  readonly actor: AuditActor | null;
   readonly createdDate: Date;
   /** Trace id of the W3C trace the recorded request belonged to; null when the caller sent none. */
   readonly correlationId: string | null;
@@ -22,9 +40,16 @@ export interface PageCursor {
   readonly id: string;
 }
 
+/**
+ * Which records to list, newest first. Three shapes, each served by its own index: by resource (type,
+ * optionally id), by actor, or by time alone; each may be narrowed to a time range `[from, to)`.
+ */
 export interface AuditRecordQuery {
-  readonly resourceType: string;
+  readonly resourceType?: string | undefined;
   readonly resourceId?: string | undefined;
+  readonly actorId?: string | undefined;
+  readonly from?: Date | undefined;
+  readonly to?: Date | undefined;
   readonly limit: number;
   readonly after?: PageCursor | undefined;
 }

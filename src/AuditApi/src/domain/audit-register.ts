@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { NotFoundError, ValidationError } from '@patient-tests/shared';
-import type { AuditRecord, AuditRecordInput, AuditRecordStore } from './audit-record';
+import type { AuditRecord, AuditRecordInput, AuditRecordQuery, AuditRecordStore } from './audit-record';
 import { decodeContinuationToken, encodeContinuationToken } from './continuation-token';
 
 export interface AuditPage {
@@ -8,14 +8,11 @@ export interface AuditPage {
   readonly continuationToken: string | null;
 }
 
-export interface ListRequest {
-  readonly resourceType: string;
-  readonly resourceId?: string | undefined;
-  readonly limit: number;
+export interface ListRequest extends Omit<AuditRecordQuery, 'after'> {
   readonly continuationToken?: string | undefined;
 }
 
-/** The use cases of the register: append, read one, and page through a resource's history. */
+/** The use cases of the register: append, read one, and page through records by resource, actor or time. */
 export class AuditRegister {
   constructor(
     private readonly store: AuditRecordStore,
@@ -41,7 +38,8 @@ export class AuditRegister {
       throw new ValidationError([{ field: 'continuationToken', message: 'is not a token this API issued' }]);
     }
     // One extra record tells whether another page exists without a count query.
-    const found = await this.store.find({ ...request, limit: request.limit + 1, after });
+    const { continuationToken: _token, ...query } = request;
+    const found = await this.store.find({ ...query, limit: request.limit + 1, after });
     const items = found.slice(0, request.limit);
     const last = items.at(-1);
     const hasMore = found.length > request.limit && last !== undefined;

@@ -5,6 +5,7 @@ export function toAuditRecordJson(record: AuditRecord) {
   return {
     id: record.id,
     sourceSystemName: record.sourceSystemName,
+    actor: record.actor,
     resource: record.resource,
     createdDate: record.createdDate.toISOString(),
     correlationId: record.correlationId,

@@ -6,7 +6,8 @@ import { toAuditRecordJson } from './audit-record-json';
 
 export function listAuditRecordsHandler(register: AuditRegister): HttpHandler {
   return withProblemHandling(async (request) => {
-    const page = await register.list(decode(auditRecordQuerySchema, queryParameters(request)));
+    const { actor, ...query } = decode(auditRecordQuerySchema, queryParameters(request));
+    const page = await register.list({ ...query, actorId: actor });
     return {
       status: 200,
       jsonBody: { items: page.items.map(toAuditRecordJson), continuationToken: page.continuationToken },

@@ -10,7 +10,8 @@ const appDirectory = join(__dirname, '..', '..', '..');
 const functionKey = 'component-test-function-key';
 const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
 const traceparent = `00-${traceId}-00f067aa0ba902b7-01`;
-const validBody = { sourceSystemName: 'PatientTestsApi', resource: { type: 'patient', id: 'patient-42', operation: 'read' } };
+const actor = { id: 'apim-subscription/first-client', kind: 'apim-subscription', name: 'First client system', product: 'patient-tests-clients', clientAddress: '203.0.113.7' };
+const validBody = { sourceSystemName: 'PatientTestsApi', actor, resource: { type: 'patient', id: 'patient-42', operation: 'read' } };
 
 interface Problem { type: string; status: number; errors?: { field: string; message: string }[]; operationId?: string }
 
@@ -69,16 +70,19 @@ describe('Audit API over HTTP (functions host + FerretDB)', () => {
       ['a JSON array', '[]', ['']],
       ['a JSON string', '"audit me"', ['']],
       ['null', 'null', ['']],
-      ['missing fields', '{}', ['sourceSystemName', 'resource']],
+      ['missing fields', '{}', ['sourceSystemName', 'actor', 'resource']],
+      ['a missing actor', JSON.stringify({ ...validBody, actor: undefined }), ['actor']],
+      ['an actor without id and kind', JSON.stringify({ ...validBody, actor: { name: 'me' } }), ['actor.id', 'actor.kind']],
+      ['an unknown actor member', JSON.stringify({ ...validBody, actor: { ...actor, role: 'admin' } }), ['actor.role']],
       ['missing resource type and operation', JSON.stringify({ ...validBody, resource: { id: 'x' } }), ['resource.type', 'resource.operation']],
-      ['wrong types', JSON.stringify({ sourceSystemName: 5, resource: { type: true, operation: ['read'] } }), ['sourceSystemName', 'resource.type', 'resource.operation']],
+      ['wrong types', JSON.stringify({ sourceSystemName: 5, actor, resource: { type: true, operation: ['read'] } }), ['sourceSystemName', 'resource.type', 'resource.operation']],
       ['an unknown field', JSON.stringify({ ...validBody, outcome: 'ok' }), ['outcome']],
       ['an unknown nested field', JSON.stringify({ ...validBody, resource: { ...validBody.resource, extra: 1 } }), ['resource.extra']],
       ['a client-supplied id', JSON.stringify({ ...validBody, id: '0f8fad5b-d9cb-469f-a165-70867728950e' }), ['id']],
       ['a client-supplied createdDate', JSON.stringify({ ...validBody, createdDate: '2020-01-01T00:00:00Z' }), ['createdDate']],
       ['an operator where a string belongs', JSON.stringify({ ...validBody, sourceSystemName: { $ne: null } }), ['sourceSystemName.$ne']],
       ['a $where operator', JSON.stringify({ ...validBody, resource: { ...validBody.resource, id: { $where: 'sleep(1000)' } } }), ['resource.id.$where']],
-      ['a __proto__ key', `{"sourceSystemName":"x","resource":{"type":"t","operation":"o"},"__proto__":{"isAdmin":true}}`, ['__proto__']],
+      ['a __proto__ key', `{"sourceSystemName":"x","actor":${JSON.stringify(actor)},"resource":{"type":"t","operation":"o"},"__proto__":{"isAdmin":true}}`, ['__proto__']],
       ['an empty string', JSON.stringify({ ...validBody, sourceSystemName: '' }), ['sourceSystemName']],
       ['a string over its maximum length', JSON.stringify({ ...validBody, resource: { ...validBody.resource, type: 'x'.repeat(65) } }), ['resource.type']],
       ['a duplicate member', `{"sourceSystemName":"a",${JSON.stringify(validBody).slice(1)}`, ['sourceSystemName']],
@@ -105,11 +109,33 @@ describe('Audit API over HTTP (functions host + FerretDB)', () => {
       assert.equal(await records.countDocuments(), count);
     });
 
-    it('answers 415 for a body not declared as JSON and writes nothing', async () => {
+    it('answers 415 for a body declared as anything but JSON and writes nothing', async () => {
       const count = await records.countDocuments();
-      const response = await post(JSON.stringify(validBody), { 'content-type': 'text/plain' });
-      assert.equal(response.status, 415);
+      for (const contentType of ['text/html', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'text/plain; charset=iso-8859-1']) {
+        const response = await post(JSON.stringify(validBody), { 'content-type': contentType });
+        assert.equal(response.status, 415, contentType);
+      }
       assert.equal(await records.countDocuments(), count);
+    });
+
+    it('reads a body without a Content-Type, or as plain UTF-8 text, as JSON, as the PatientTests API reads it', async () => {
+      const asText = await post(JSON.stringify(validBody), { 'content-type': 'text/plain; charset=utf-8' });
+      assert.equal(asText.status, 201);
+      // A Uint8Array body: fetch adds no Content-Type for bytes (for a string it would add text/plain).
+      const response = await fetch(`${host.url}/api/auditrecord`, {
+        method: 'POST',
+        headers: { 'x-functions-key': functionKey },
+        body: new TextEncoder().encode(JSON.stringify(validBody)),
+      });
+      assert.equal(response.status, 201);
+      const created = (await response.json()) as { id: string };
+      assert.equal((await records.findOne({ _id: created.id }))?.sourceSystemName, validBody.sourceSystemName);
+      const malformed = await fetch(`${host.url}/api/auditrecord`, {
+        method: 'POST',
+        headers: { 'x-functions-key': functionKey },
+        body: new TextEncoder().encode('{"sourceSystemName":'),
+      });
+      assert.equal(malformed.status, 400);
     });
 
     it('answers 401 without a function key or with a wrong one, and writes nothing', async () => {
@@ -140,7 +166,7 @@ describe('Audit API over HTTP (functions host + FerretDB)', () => {
       const resource = { type: 'test', id: 'paged-resource', operation: 'read' };
       const ids: string[] = [];
       for (let index = 0; index < 3; index++) {
-        const created = (await (await post(JSON.stringify({ sourceSystemName: 'paging', resource }))).json()) as { id: string };
+        const created = (await (await post(JSON.stringify({ sourceSystemName: 'paging', actor, resource }))).json()) as { id: string };
         ids.push(created.id);
         await new Promise((resolve) => setTimeout(resolve, 5));
       }
@@ -157,8 +183,44 @@ describe('Audit API over HTTP (functions host + FerretDB)', () => {
       assert.deepEqual(await response.json(), { items: [], continuationToken: null });
     });
 
+    it('lists one actor\'s records within a time range, newest first, and refuses actor with resource', async () => {
+      const subscription = { ...actor, id: `apim-subscription/review-${Date.now()}` };
+      const before = new Date();
+      const ids: string[] = [];
+      for (let index = 0; index < 3; index++) {
+        const created = (await (await post(JSON.stringify({ ...validBody, actor: subscription }))).json()) as { id: string };
+        ids.push(created.id);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      await post(JSON.stringify(validBody));
+      const from = encodeURIComponent(new Date(before.getTime() - 1).toISOString());
+      const to = encodeURIComponent(new Date(Date.now() + 60_000).toISOString());
+      const query = `auditrecords?actor=${encodeURIComponent(subscription.id)}&from=${from}&to=${to}`;
+      const first = (await (await get(`${query}&limit=2`)).json()) as { items: { id: string; actor: { id: string } }[]; continuationToken: string };
+      assert.deepEqual(first.items.map((item) => item.id), [ids[2], ids[1]]);
+      assert.deepEqual(first.items.map((item) => item.actor), [subscription, subscription]);
+      const second = (await (await get(`${query}&limit=2&continuationToken=${first.continuationToken}`)).json()) as { items: { id: string }[]; continuationToken: string | null };
+      assert.deepEqual(second.items.map((item) => item.id), [ids[0]]);
+      assert.equal(second.continuationToken, null);
+      const empty = (await (await get(`auditrecords?actor=${encodeURIComponent(subscription.id)}&to=${from}`)).json()) as { items: unknown[] };
+      assert.deepEqual(empty.items, [], 'nothing of that actor before the range');
+    });
+
+    it('lists every record of a time range newest first when no resource or actor is named', async () => {
+      const before = new Date(Date.now() - 1);
+      const created = (await (await post(JSON.stringify(validBody))).json()) as { id: string };
+      const page = (await (await get(`auditrecords?from=${encodeURIComponent(before.toISOString())}&limit=100`)).json()) as { items: { id: string; createdDate: string }[] };
+      assert.ok(page.items.some((item) => item.id === created.id));
+      const dates = page.items.map((item) => item.createdDate);
+      assert.deepEqual(dates, [...dates].sort().reverse());
+    });
+
     const badQueries: [string, string[]][] = [
-      ['auditrecords', ['resourceType']],
+      ['auditrecords?resourceId=x', ['resourceType']],
+      ['auditrecords?resourceType=patient&actor=apim-subscription%2Fx', ['actor']],
+      ['auditrecords?from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z', ['from']],
+      ['auditrecords?from=yesterday', ['from']],
+      ['auditrecords?actor=', ['actor']],
       ['auditrecords?resourceType=patient&limit=0', ['limit']],
       ['auditrecords?resourceType=patient&limit=abc', ['limit']],
       ['auditrecords?resourceType=patient&limit=1000', ['limit']],

@@ -78,7 +78,7 @@ describe('Audit API with an App Insights connection string (Azure Monitor distri
     const response = await fetch(`${host.url}/api/auditrecord`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-functions-key': functionKey, traceparent: `00-${traceId}-b7ad6b7169203331-01` },
-      body: JSON.stringify({ sourceSystemName: 'PatientTestsApi', resource: { type: 'patient', id: 'p-1', operation: 'read' } }),
+      body: JSON.stringify({ sourceSystemName: 'PatientTestsApi', actor: { id: 'direct-function-key', kind: 'function-key' }, resource: { type: 'patient', id: 'p-1', operation: 'read' } }),
     });
     assert.equal(response.status, 201);
     // Stopping runs the app's appTerminate hook, which flushes what Azure Monitor still holds.

@@ -13,12 +13,22 @@ const afterCursor = { createdDate: new Date('2026-01-01T10:00:00.000Z'), id: ran
 const storeCalls: { [Method in keyof AuditRecordStore]: (store: AuditRecordStore) => Promise<unknown>[] } = {
   insert: (store) => [store.insert(anAuditRecord())],
   findById: (store) => [store.findById(randomUUID())],
-  find: (store) => [
-    store.find({ resourceType: 'patient', limit: 5 }),
-    store.find({ resourceType: 'patient', limit: 5, after: afterCursor }),
-    store.find({ resourceType: 'patient', resourceId: randomUUID(), limit: 5 }),
-    store.find({ resourceType: 'patient', resourceId: randomUUID(), limit: 5, after: afterCursor }),
-  ],
+  find: (store) => {
+    const from = new Date('2026-01-01T00:00:00.000Z');
+    const to = new Date('2026-02-01T00:00:00.000Z');
+    const shapes = [
+      { resourceType: 'patient' },
+      { resourceType: 'patient', resourceId: randomUUID() },
+      { actorId: 'local-client' },
+      {},
+    ];
+    return shapes.flatMap((shape) => [
+      store.find({ ...shape, limit: 5 }),
+      store.find({ ...shape, limit: 5, after: afterCursor }),
+      store.find({ ...shape, from, to, limit: 5 }),
+      store.find({ ...shape, from, to, limit: 5, after: afterCursor }),
+    ]);
+  },
 };
 
 describe('indexes: every query of the Audit store is served by an index Terraform declares', () => {
@@ -38,8 +48,7 @@ describe('indexes: every query of the Audit store is served by an index Terrafor
     const { unserved, unused } = indexCoverage(recorder.shapes, declared);
     assert.deepEqual(unserved, [], 'queries without an index (declare one in src/AuditApi/src/data/mongo-collections.json)');
     assert.deepEqual(unused, [], 'declared indexes no query uses');
-    // The check can fail: with nothing declared, the four newest-first queries (with and without a
-    // resource id, first page and later pages) go unserved.
-    assert.equal(indexCoverage(recorder.shapes, { auditrecords: [] }).unserved.length, 4);
+    // The check can fail: with nothing declared, every newest-first query goes unserved.
+    assert.ok(indexCoverage(recorder.shapes, { auditrecords: [] }).unserved.length >= 8);
   });
 });

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { MongoConnection, defaultThrottlingRetryPolicy } from '@patient-tests/shared';
 import { MongoClient } from 'mongodb';
 import { auditIndexes, ensureAuditIndexes } from '../../src/data/audit-indexes';
@@ -64,6 +65,35 @@ describe('MongoAuditRecordStore on FerretDB', () => {
     const first = await store.find({ resourceType: 'tie', limit: 2 });
     const second = await store.find({ resourceType: 'tie', limit: 2, after: { createdDate, id: first.at(-1)!.id } });
     assert.deepEqual([...first, ...second].map((record) => record.id), [...ids].reverse());
+  });
+
+  it('reads a record stored before actors were recorded with a null actor', async () => {
+    const record = anAuditRecord();
+    const { actor: _actor, ...legacy } = { ...record, _id: record.id };
+    const { id: _id, ...stored } = legacy;
+    await client.db(databaseName).collection<AuditRecordDocument>(collectionName).insertOne(stored);
+    assert.deepEqual(await store.findById(record.id), { ...record, actor: null });
+  });
+
+  it('finds one actor\'s records newest first, within a time range, after a cursor', async () => {
+    const actor = { id: `apim-subscription/${randomUUID()}`, kind: 'apim-subscription' };
+    const at = (minute: number) => new Date(Date.UTC(2026, 6, 1, 9, minute));
+    const records = [0, 1, 2, 3, 4].map((minute) => anAuditRecord({ actor, createdDate: at(minute) }));
+    for (const record of records) await store.insert(record);
+    await store.insert(anAuditRecord({ actor: { ...actor, id: 'someone-else' }, createdDate: at(2) }));
+    const inRange = await store.find({ actorId: actor.id, from: at(1), to: at(4), limit: 2 });
+    assert.deepEqual(inRange.map((record) => record.id), [records[3]?.id, records[2]?.id]);
+    const last = inRange.at(-1)!;
+    const rest = await store.find({ actorId: actor.id, from: at(1), to: at(4), limit: 2, after: { createdDate: last.createdDate, id: last.id } });
+    assert.deepEqual(rest.map((record) => record.id), [records[1]?.id]);
+  });
+
+  it('finds every record of a time range newest first, whoever and whatever it was', async () => {
+    const at = (second: number) => new Date(Date.UTC(2027, 0, 1, 0, 0, second));
+    const records = [1, 2, 3].map((second) => anAuditRecord({ actor: { id: randomUUID(), kind: 'function-key' }, createdDate: at(second) }));
+    for (const record of records) await store.insert(record);
+    const found = await store.find({ from: at(1), to: at(3), limit: 10 });
+    assert.deepEqual(found.map((record) => record.id), [records[1]?.id, records[0]?.id]);
   });
 
   it('has created its indexes, and creating them again changes nothing', async () => {

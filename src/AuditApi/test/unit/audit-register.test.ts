@@ -19,8 +19,10 @@ class InMemoryAuditRecordStore implements AuditRecordStore {
     const after = query.after ? `${query.after.createdDate.toISOString()}|${query.after.id}` : undefined;
     return Promise.resolve(
       this.records
-        .filter((record) => record.resource.type === query.resourceType)
+        .filter((record) => query.resourceType === undefined || record.resource.type === query.resourceType)
         .filter((record) => query.resourceId === undefined || record.resource.id === query.resourceId)
+        .filter((record) => query.actorId === undefined || record.actor?.id === query.actorId)
+        .filter((record) => (query.from === undefined || record.createdDate >= query.from) && (query.to === undefined || record.createdDate < query.to))
         .filter((record) => after === undefined || key(record) < after)
         .sort((a, b) => (key(a) < key(b) ? 1 : -1))
         .slice(0, query.limit),
@@ -33,8 +35,9 @@ describe('AuditRegister', () => {
     const store = new InMemoryAuditRecordStore();
     const now = new Date('2026-02-03T04:05:06.007Z');
     const register = new AuditRegister(store, () => now, () => 'fixed-id');
-    const record = await register.record({ sourceSystemName: 'x', resource: { type: 'patient', operation: 'read' } }, 'trace-1');
-    assert.deepEqual(record, { sourceSystemName: 'x', resource: { type: 'patient', operation: 'read' }, id: 'fixed-id', createdDate: now, correlationId: 'trace-1' });
+    const actor = { id: 'apim-subscription/s1', kind: 'apim-subscription' };
+    const record = await register.record({ sourceSystemName: 'x', actor, resource: { type: 'patient', operation: 'read' } }, 'trace-1');
+    assert.deepEqual(record, { sourceSystemName: 'x', actor, resource: { type: 'patient', operation: 'read' }, id: 'fixed-id', createdDate: now, correlationId: 'trace-1' });
     assert.deepEqual(store.records, [record]);
   });
 
@@ -50,6 +53,22 @@ describe('AuditRegister', () => {
     const minutes = [first, second, third].flatMap((page) => page.items.map((record) => record.createdDate.getUTCMinutes()));
     assert.deepEqual(minutes, [4, 3, 2, 1, 0]);
     assert.equal(third.continuationToken, null);
+  });
+
+  it('pages one actor\'s records within a time range, newest first', async () => {
+    const store = new InMemoryAuditRecordStore();
+    const actor = (id: string) => ({ id, kind: 'apim-subscription' });
+    for (let minute = 0; minute < 6; minute++) {
+      const createdDate = new Date(Date.UTC(2026, 0, 1, 10, minute));
+      await store.insert(anAuditRecord({ actor: actor('a'), createdDate }));
+      await store.insert(anAuditRecord({ actor: actor('b'), createdDate }));
+    }
+    const register = new AuditRegister(store);
+    const range = { actorId: 'a', from: new Date(Date.UTC(2026, 0, 1, 10, 1)), to: new Date(Date.UTC(2026, 0, 1, 10, 5)) };
+    const first = await register.list({ ...range, limit: 3 });
+    const second = await register.list({ ...range, limit: 3, continuationToken: first.continuationToken ?? '' });
+    assert.deepEqual([...first.items, ...second.items].map((record) => [record.actor?.id, record.createdDate.getUTCMinutes()]), [['a', 4], ['a', 3], ['a', 2], ['a', 1]]);
+    assert.equal(second.continuationToken, null);
   });
 
   it('rejects a continuation token it did not issue', async () => {

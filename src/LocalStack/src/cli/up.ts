@@ -20,8 +20,10 @@ const settings = decodeEnvironment(
     AUDIT_COLLECTION_NAME: setting.databaseName('auditrecords'),
     PATIENT_TESTS_DATABASE_NAME: setting.databaseName('patienttests'),
     GATEWAY_SUBSCRIPTION_KEY: setting.optionalString(),
+    GATEWAY_SECOND_SUBSCRIPTION_KEY: setting.optionalString(),
     AUDIT_FUNCTION_KEY: setting.optionalString(),
     PATIENT_TESTS_FUNCTION_KEY: setting.optionalString(),
+    GATEWAY_FUNCTION_KEY: setting.optionalString(),
     // Overrides the APIM policy's calls per window (env/policies/patient-api.xml); the benchmark uses it.
     GATEWAY_CALLS_PER_WINDOW: setting.optionalInteger(1, 1_000_000_000),
     // Telemetry is off unless one of these is set (docs/distributed_telemetry.md).
@@ -37,8 +39,10 @@ async function main(): Promise<void> {
   const statusPath = join(stateDirectory, 'stack.json');
   const keys = loadOrCreateKeys(join(stateDirectory, 'keys.json'), {
     gatewaySubscriptionKey: settings.GATEWAY_SUBSCRIPTION_KEY,
+    secondSubscriptionKey: settings.GATEWAY_SECOND_SUBSCRIPTION_KEY,
     auditFunctionKey: settings.AUDIT_FUNCTION_KEY,
     patientTestsFunctionKey: settings.PATIENT_TESTS_FUNCTION_KEY,
+    gatewayFunctionKey: settings.GATEWAY_FUNCTION_KEY,
   });
   // Signals are handled from the first moment: Ctrl-C during start-up must not orphan what has started.
   let stack: RunningStack | undefined;

@@ -11,10 +11,14 @@ export interface PublishedApi {
   readonly operations?: readonly string[];
 }
 
-/** A client's subscription: its identifier (what `context.Subscription.Id` gives the policy), display name and key. */
+/**
+ * A client's subscription: its identifier (what `context.Subscription.Id` gives the policy), display
+ * name, the product it subscribes to (`context.Product`; none for an all-APIs subscription) and key.
+ */
 export interface GatewaySubscription {
   readonly id: string;
   readonly name: string;
+  readonly productId?: string | undefined;
   readonly key: string;
 }
 

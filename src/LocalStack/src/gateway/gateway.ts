@@ -66,7 +66,11 @@ export function createGateway(config: GatewayConfig): Server {
       sendProblem(res, { ...problemTypes.unauthorized, detail: 'A valid subscription key is required (Ocp-Apim-Subscription-Key header).' }, { 'www-authenticate': 'ApiKey header="Ocp-Apim-Subscription-Key"' });
       return;
     }
-    const context: PolicyContext = { subscription: { id: subscription.id, name: subscription.name }, request: { ipAddress: req.socket.remoteAddress ?? '' } };
+    const context: PolicyContext = {
+      subscription: { id: subscription.id, name: subscription.name },
+      product: subscription.productId === undefined ? undefined : { id: subscription.productId },
+      request: { ipAddress: req.socket.remoteAddress ?? '' },
+    };
     const retryAfter = limiter.take(policy.rateLimitCounter.resolve(context, namedValues));
     if (retryAfter > 0) {
       sendProblem(res, { ...problemTypes.tooManyRequests, detail: `This subscription made more than ${limits.callsPerWindow} calls in ${limits.windowSeconds} s.` }, { 'retry-after': String(retryAfter) });

@@ -7,12 +7,16 @@
 /** What a policy expression can see of one request. */
 export interface PolicyContext {
   readonly subscription: { readonly id: string; readonly name: string };
+  /** Absent for a subscription to all APIs, as `context.Product` is null in APIM then. */
+  readonly product?: { readonly id: string } | undefined;
   readonly request: { readonly ipAddress: string };
 }
 
 const expressions: Readonly<Record<string, (context: PolicyContext) => string>> = {
   'context.Subscription.Id': (context) => context.subscription.id,
   'context.Subscription.Name': (context) => context.subscription.name,
+  // Null-safe, as APIM needs it: `context.Product.Id` throws for a subscription without a product.
+  'context.Product?.Id': (context) => context.product?.id ?? '',
   'context.Request.IpAddress': (context) => context.request.ipAddress,
 };
 

@@ -3,31 +3,45 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 
+const key = z.string().min(16);
 const keyFile = z.object({
-  gatewaySubscriptionKey: z.string().min(16),
-  auditFunctionKey: z.string().min(16),
-  patientTestsFunctionKey: z.string().min(16),
+  /** The first local client's subscription key (what clients, the docs page and load tests use). */
+  gatewaySubscriptionKey: key,
+  /** A second client's subscription: two subscriptions are two actors in the audit register. */
+  secondSubscriptionKey: key,
+  auditFunctionKey: key,
+  /** The PatientTests app's key for direct calls, as its default host key is in Azure. */
+  patientTestsFunctionKey: key,
+  /** The PatientTests app's key that only the gateway presents, as the `apim` key is in Azure. */
+  gatewayFunctionKey: key,
 });
 
 export type LocalKeys = z.infer<typeof keyFile>;
 
 /**
  * Keys are generated at first start into an ignored file (mode 0600) and reused after that, so a
- * restart keeps clients working. Values given in the environment win over the file.
+ * restart keeps clients working. A file written before a key existed gets the missing one added. Values
+ * given in the environment win over the file.
  */
 export function loadOrCreateKeys(path: string, overrides: { [Name in keyof LocalKeys]?: string | undefined }): LocalKeys {
-  let keys: LocalKeys;
-  if (existsSync(path)) {
-    keys = keyFile.parse(JSON.parse(readFileSync(path, 'utf8')));
-  } else {
-    keys = { gatewaySubscriptionKey: newKey(), auditFunctionKey: newKey(), patientTestsFunctionKey: newKey() };
+  const stored = existsSync(path) ? keyFile.partial().parse(JSON.parse(readFileSync(path, 'utf8'))) : {};
+  const keys: LocalKeys = {
+    gatewaySubscriptionKey: stored.gatewaySubscriptionKey ?? newKey(),
+    secondSubscriptionKey: stored.secondSubscriptionKey ?? newKey(),
+    auditFunctionKey: stored.auditFunctionKey ?? newKey(),
+    patientTestsFunctionKey: stored.patientTestsFunctionKey ?? newKey(),
+    gatewayFunctionKey: stored.gatewayFunctionKey ?? newKey(),
+  };
+  if (Object.keys(stored).length < Object.keys(keys).length) {
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, `${JSON.stringify(keys, null, 2)}\n`, { mode: 0o600 });
   }
   return {
     gatewaySubscriptionKey: overrides.gatewaySubscriptionKey ?? keys.gatewaySubscriptionKey,
+    secondSubscriptionKey: overrides.secondSubscriptionKey ?? keys.secondSubscriptionKey,
     auditFunctionKey: overrides.auditFunctionKey ?? keys.auditFunctionKey,
     patientTestsFunctionKey: overrides.patientTestsFunctionKey ?? keys.patientTestsFunctionKey,
+    gatewayFunctionKey: overrides.gatewayFunctionKey ?? keys.gatewayFunctionKey,
   };
 }
 

@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 
 /** What clients, tests and load tests read to find the running stack (`.local/stack.json`, ignored). */
 export interface StackStatus {
-  readonly gateway: { readonly url: string; readonly subscriptionKey: string; readonly openApi: string; readonly docs: string };
+  readonly gateway: { readonly url: string; readonly subscriptionKey: string; readonly secondSubscriptionKey: string; readonly openApi: string; readonly docs: string };
   readonly patientTests: { readonly url: string; readonly functionKey: string; readonly database: string };
   readonly audit: {
     readonly url: string;
@@ -26,6 +26,7 @@ export function formatBanner(status: StackStatus, statusPath: string): string {
   const rows = [
     ['gateway (APIM stand-in)', status.gateway.url],
     ['  subscription key', status.gateway.subscriptionKey],
+    ['  second client\'s key', status.gateway.secondSubscriptionKey],
     ['  PatientTests API', `${status.gateway.url}/patient`],
     ['  OpenAPI document', status.gateway.openApi],
     ['  interactive API docs', status.gateway.docs],

@@ -7,6 +7,7 @@ import { ferretDbBinary, startFerretDb, type RunningFerretDb } from '../database
 import { patientApiPolicyFile, readApiPolicy, type ApiPolicy } from '../gateway/api-policy';
 import { createGateway } from '../gateway/gateway';
 import { apiDocsDocuments } from '../gateway/api-docs';
+import type { GatewaySubscription } from '../gateway/gateway-config';
 import type { LocalKeys } from './local-keys';
 import { gatewayTracing } from '../telemetry/gateway-tracing';
 import { startFunctionHost, type FunctionHostProcess } from './start-function-host';
@@ -86,7 +87,8 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     const patientTests = await startFunctionHost({
       appDirectory: join(options.root, 'src', 'PatientTestsApi'),
       port: options.ports.patientTests,
-      functionKeys: [options.keys.patientTestsFunctionKey],
+      // Two keys, as in Azure: the one for direct calls, and the one only the gateway presents.
+      functionKeys: [options.keys.patientTestsFunctionKey, options.keys.gatewayFunctionKey],
       settings: {
         ...telemetrySettings,
         ...localIndexes,
@@ -94,6 +96,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         PATIENT_TESTS_DATABASE_NAME: options.names.patientTestsDatabase,
         AUDIT_API_URL: `${audit.url}/api`,
         AUDIT_API_KEY: options.keys.auditFunctionKey,
+        GATEWAY_FUNCTION_KEY: options.keys.gatewayFunctionKey,
       },
       log: options.log('patient-tests'),
     });
@@ -105,7 +108,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     if (tracing) stoppers.push(() => tracing.shutdown());
     const openApi = readFileSync(join(options.root, 'src', 'PatientTestsApi', 'openapi.json'), 'utf8');
     const gateway = createGateway({
-      subscriptions: [{ id: 'local-client', name: 'Local client', key: options.keys.gatewaySubscriptionKey }],
+      subscriptions: localSubscriptions(options.keys),
       apis: [{
         path: 'patient',
         backendUrl: `${patientTests.url}/api/patient`,
@@ -117,8 +120,8 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       ],
       tracer: tracing?.tracer,
       policy: withCallsPerWindow(readApiPolicy(patientApiPolicyFile(options.root)), options.callsPerWindow),
-      // APIM reads this named value from Key Vault (env/apim.tf); here it is the local function key.
-      namedValues: { 'patient-tests-function-key': options.keys.patientTestsFunctionKey },
+      // APIM reads this named value from Key Vault (env/apim.tf); here it is the gateway's local key.
+      namedValues: { 'patient-tests-function-key': options.keys.gatewayFunctionKey },
     });
     gateway.listen(options.ports.gateway, '127.0.0.1');
     await once(gateway, 'listening');
@@ -130,6 +133,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       gateway: {
         url: `http://127.0.0.1:${gatewayPort}`,
         subscriptionKey: options.keys.gatewaySubscriptionKey,
+        secondSubscriptionKey: options.keys.secondSubscriptionKey,
         openApi: `http://127.0.0.1:${gatewayPort}/openapi/patient.json`,
         docs: `http://127.0.0.1:${gatewayPort}/docs/`,
       },
@@ -148,6 +152,20 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
 
 /** In Azure, Terraform creates collections and indexes (env/cosmos.tf); here each app creates its own. */
 const localIndexes = { MONGODB_CREATE_INDEXES: 'true' };
+
+/**
+ * The local clients: two subscriptions of the product, as API Management would hold them, so that two
+ * callers are two actors in the audit register.
+ */
+function localSubscriptions(keys: LocalKeys): GatewaySubscription[] {
+  return [
+    { id: 'local-client', name: 'Local client', productId: localProductId, key: keys.gatewaySubscriptionKey },
+    { id: 'local-second-client', name: 'Second local client', productId: localProductId, key: keys.secondSubscriptionKey },
+  ];
+}
+
+/** The product our subscriptions belong to (`azurerm_api_management_product.clients` in env/apim.tf). */
+const localProductId = 'patient-tests-clients';
 
 /** What a function app receives about telemetry: nothing unless the stack was told where to send it. */
 function appTelemetrySettings(telemetry: StackTelemetry | undefined): Record<string, string> {

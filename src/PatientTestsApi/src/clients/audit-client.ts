@@ -1,7 +1,7 @@
 import { ServiceUnavailableError, childTraceParent, formatTraceParent, newTraceParent, parseTraceParent } from '@patient-tests/shared';
 import { SpanKind, SpanStatusCode, context, propagation, trace, type Span } from '@opentelemetry/api';
 import { request } from 'undici';
-import type { AuditEntry, AuditTrail, RequestScope } from '../domain/audit-trail';
+import { actorIdOf, type Actor, type AuditEntry, type AuditTrail, type RequestScope } from '../domain/audit-trail';
 
 export interface AuditClientSettings {
   /** Base URL of the Audit API including its route prefix, e.g. `http://127.0.0.1:7072/api`. */
@@ -57,7 +57,7 @@ export class AuditClient implements AuditTrail {
           'x-functions-key': this.settings.functionKey,
           traceparent: traceParentFor(scope),
         },
-        body: JSON.stringify({ sourceSystemName, resource: entry }),
+        body: JSON.stringify({ sourceSystemName, actor: toAuditActor(scope.actor), resource: entry }),
         signal: AbortSignal.timeout(this.settings.timeoutMs),
       });
       status = response.statusCode;
@@ -73,6 +73,18 @@ export class AuditClient implements AuditTrail {
       throw new ServiceUnavailableError(unavailable, 5, { diagnostic: `audit answered ${status}` });
     }
   }
+}
+
+/** The actor as the Audit API records it; `id` (actorIdOf) is what reviewers list by. */
+function toAuditActor(actor: Actor): Record<string, string> {
+  if (actor.kind === 'direct') {
+    return { id: actorIdOf(actor), kind: 'function-key', name: 'A direct call with a function key, not through API Management' };
+  }
+  const wire: Record<string, string> = { id: actorIdOf(actor), kind: 'apim-subscription' };
+  if (actor.subscriptionName !== undefined) wire.name = actor.subscriptionName;
+  if (actor.productId !== undefined) wire.product = actor.productId;
+  if (actor.clientAddress !== undefined) wire.clientAddress = actor.clientAddress;
+  return wire;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { withThrottlingRetry, type MongoConnection, type ThrottlingRetryPolicy } from '@patient-tests/shared';
+import { insertIfAbsent, withThrottlingRetry, type MongoConnection, type ThrottlingRetryPolicy } from '@patient-tests/shared';
 import type { Collection } from 'mongodb';
 import type { MedicalTest, MedicalTestStore } from '../domain/medical-test';
 import { fromMedicalTestDocument, toMedicalTestDocument, type MedicalTestDocument } from './medical-test-document';
@@ -10,9 +10,8 @@ export class MongoMedicalTestStore implements MedicalTestStore {
     private readonly retryPolicy: ThrottlingRetryPolicy,
   ) {}
 
-  async insert(test: MedicalTest): Promise<void> {
-    const collection = await this.collection();
-    await withThrottlingRetry(() => collection.insertOne(toMedicalTestDocument(test)), this.retryPolicy);
+  async insert(test: MedicalTest): Promise<boolean> {
+    return insertIfAbsent(await this.collection(), toMedicalTestDocument(test), this.retryPolicy);
   }
 
   async findById(patientId: string, testId: string): Promise<MedicalTest | undefined> {

@@ -1,54 +1,122 @@
-import { withThrottlingRetry, type MongoConnection, type ThrottlingRetryPolicy } from '@patient-tests/shared';
+import { insertIfAbsent, withThrottlingRetry, type MongoConnection, type ThrottlingRetryPolicy } from '@patient-tests/shared';
 import type { Collection, Filter } from 'mongodb';
 import { dateSpan } from '../domain/calendar-date';
-import type { PageRequest, Patient, PatientCriteria, PatientStore, ReplaceOutcome } from '../domain/patient';
+import type { AppendOutcome, PageRequest, Patient, PatientCriteria, PatientStore, VersionPageRequest } from '../domain/patient';
 import { fromPatientDocument, toPatientDocument, type PatientDocument } from './patient-document';
+import { toSearchFilter } from './patient-search-filter';
+import { fromPatientVersionDocument, toPatientVersionDocument, versionDocumentId, type PatientVersionDocument } from './patient-version-document';
+
+export interface PatientCollectionNames {
+  /** Each patient's current state: what search reads. */
+  readonly patients: string;
+  /** Every version of every patient, immutable: the record of truth for reads and updates. */
+  readonly versions: string;
+}
+
+/** Rounds of bringing the current-state document up to the newest version before leaving it to the next writer. */
+const maxPublishRounds = 10;
+const newestFirst = { _shardKey: -1, _version: -1 } as const;
 
 export class MongoPatientStore implements PatientStore {
   constructor(
     private readonly connection: MongoConnection,
-    private readonly collectionName: string,
+    private readonly names: PatientCollectionNames,
     private readonly retryPolicy: ThrottlingRetryPolicy,
   ) {}
 
-  async insert(patient: Patient): Promise<void> {
-    const collection = await this.collection();
-    await this.retry(() => collection.insertOne(toDocument(patient)));
+  /** The current-state document first: its unique insert creates the patient; then its version 1. */
+  async insert(patient: Patient): Promise<boolean> {
+    const { current, versions } = await this.collections();
+    if (!(await insertIfAbsent(current, toDocument(patient), this.retryPolicy))) return false;
+    await insertIfAbsent(versions, toPatientVersionDocument(patient), this.retryPolicy);
+    return true;
   }
 
   async findById(id: string): Promise<Patient | undefined> {
-    const collection = await this.collection();
-    const document = await this.retry(() => collection.findOne({ _id: id, _shardKey: id }));
-    return document ? fromPatientDocument(document) : undefined;
+    const { versions } = await this.collections();
+    const newest = await this.retry(() => versions.find({ _shardKey: id }).sort(newestFirst).limit(1).next());
+    return newest ? fromPatientVersionDocument(newest) : this.recordUnversioned(id);
+  }
+
+  /** Between the two inserts of a creation the version is not stored yet; the current state then is it. */
+  async findVersion(id: string, version: number): Promise<Patient | undefined> {
+    const { current, versions } = await this.collections();
+    const stored = await this.retry(() => versions.findOne({ _id: versionDocumentId(id, version), _shardKey: id }));
+    if (stored) return fromPatientVersionDocument(stored);
+    const shown = await this.retry(() => current.findOne({ _id: id, _shardKey: id, _version: version }));
+    return shown ? fromPatientDocument(shown) : undefined;
   }
 
   async exists(id: string): Promise<boolean> {
-    const collection = await this.collection();
-    return (await this.retry(() => collection.findOne({ _id: id, _shardKey: id }, { projection: { _id: 1 } }))) !== null;
+    const { current } = await this.collections();
+    return (await this.retry(() => current.findOne({ _id: id, _shardKey: id }, { projection: { _id: 1 } }))) !== null;
   }
 
-  async replace(patient: Patient, expectedVersion: number): Promise<ReplaceOutcome> {
-    const collection = await this.collection();
-    const filter = { _id: patient.id, _shardKey: patient.id, _version: expectedVersion };
-    const result = await this.retry(() => collection.replaceOne(filter, toDocument(patient)));
-    if (result.matchedCount === 1) return 'replaced';
-    return (await this.exists(patient.id)) ? 'version-mismatch' : 'missing';
+  async appendVersion(patient: Patient): Promise<AppendOutcome> {
+    const { versions } = await this.collections();
+    if (!(await insertIfAbsent(versions, toPatientVersionDocument(patient), this.retryPolicy))) return 'taken';
+    await this.publish(patient.id);
+    return 'appended';
+  }
+
+  async versions(id: string, page: VersionPageRequest): Promise<Patient[]> {
+    const { versions } = await this.collections();
+    const filter: Filter<PatientVersionDocument> = { _shardKey: id };
+    if (page.beforeVersion !== undefined) filter._version = { $lt: page.beforeVersion };
+    const found = await this.retry(() => versions.find(filter).sort(newestFirst).limit(page.limit).toArray());
+    if (found.length > 0 || page.beforeVersion !== undefined) return found.map(fromPatientVersionDocument);
+    const unversioned = await this.recordUnversioned(id);
+    return unversioned ? [unversioned] : [];
   }
 
   async search(criteria: PatientCriteria, page: PageRequest): Promise<Patient[]> {
-    const collection = await this.collection();
-    const documents = await this.retry(() =>
-      collection.find(toFilter(criteria, page.afterId)).sort({ _id: 1 }).limit(page.limit).toArray(),
-    );
+    const { current } = await this.collections();
+    const documents = await this.retry(() => current.find(toSearchFilter(criteria, page.afterId)).sort({ _id: 1 }).limit(page.limit).toArray());
     return documents.map(fromPatientDocument);
+  }
+
+  /**
+   * A patient with a current-state document but no version: stored before versions existed, or read
+   * between the two inserts of its creation. Its current state is recorded as its version (once: the
+   * insert is unique), so history and updates start from it.
+   */
+  private async recordUnversioned(id: string): Promise<Patient | undefined> {
+    const { current, versions } = await this.collections();
+    const document = await this.retry(() => current.findOne({ _id: id, _shardKey: id }));
+    if (!document) return undefined;
+    const patient = fromPatientDocument(document);
+    await insertIfAbsent(versions, toPatientVersionDocument(patient), this.retryPolicy);
+    return patient;
+  }
+
+  /**
+   * Brings the current-state document (what search reads) up to the newest version. Writers that
+   * appended different versions may overwrite each other here in any order, and FerretDB does not apply
+   * the `_version < newest` filter atomically, so each writer checks afterwards that the document shows
+   * at least the newest version and repeats otherwise. The last writer to finish therefore leaves it
+   * current; reads and updates never depend on it, they read the versions.
+   */
+  private async publish(id: string): Promise<void> {
+    const { current, versions } = await this.collections();
+    const newestVersion = () => this.retry(() => versions.find({ _shardKey: id }).sort(newestFirst).limit(1).next());
+    let newest = await newestVersion();
+    for (let round = 0; round < maxPublishRounds && newest; round++) {
+      const target = newest;
+      const filter = { _id: id, _shardKey: id, _version: { $lt: target._version } };
+      await this.retry(() => current.replaceOne(filter, toDocument(fromPatientVersionDocument(target))));
+      const shown = await this.retry(() => current.findOne({ _id: id, _shardKey: id }, { projection: { _version: 1 } }));
+      newest = await newestVersion();
+      if (!shown || !newest || shown._version >= newest._version) return;
+    }
   }
 
   private retry<T>(operation: () => Promise<T>): Promise<T> {
     return withThrottlingRetry(operation, this.retryPolicy);
   }
 
-  private async collection(): Promise<Collection<PatientDocument>> {
-    return (await this.connection.database()).collection<PatientDocument>(this.collectionName);
+  private async collections(): Promise<{ current: Collection<PatientDocument>; versions: Collection<PatientVersionDocument> }> {
+    const db = await this.connection.database();
+    return { current: db.collection<PatientDocument>(this.names.patients), versions: db.collection<PatientVersionDocument>(this.names.versions) };
   }
 }
 
@@ -56,25 +124,4 @@ function toDocument(patient: Patient): PatientDocument {
   const span = dateSpan(patient.dateOfBirth);
   if (!span) throw new Error('dateOfBirth passed validation but is not a calendar date');
   return toPatientDocument(patient, span.start);
-}
-
-const exactMatchFields = ['firstName', 'lastName', 'fullName', 'gender', 'postCode', 'insuranceNumber', 'preferredContactNumber'] as const;
-
-/** Equality on every given field (values are validated strings, never operators), id order for paging. */
-function toFilter(criteria: PatientCriteria, afterId: string | undefined): Filter<PatientDocument> {
-  const { id, bornFrom, bornTo } = criteria;
-  const filter: Filter<PatientDocument> = {};
-  for (const field of exactMatchFields) {
-    const value = criteria[field];
-    if (value !== undefined) (filter as Record<string, unknown>)[field] = value;
-  }
-  const idRange: { $eq?: string; $gt?: string } = {};
-  if (id !== undefined) idRange.$eq = id;
-  if (afterId !== undefined) idRange.$gt = afterId;
-  if (Object.keys(idRange).length > 0) filter._id = idRange;
-  const born: { $gte?: Date; $lte?: Date } = {};
-  if (bornFrom) born.$gte = bornFrom;
-  if (bornTo) born.$lte = bornTo;
-  if (Object.keys(born).length > 0) filter._dateOfBirthDate = born;
-  return filter;
 }

@@ -1,8 +1,9 @@
 import type { Gender, Patient } from '../domain/patient';
 
 /**
- * The stored shape. `_id` and `_shardKey` are the patient id (the shard key of the Cosmos collection);
- * `_dateOfBirthDate` is the first instant of the birth date, for range search; `_version` backs the ETag.
+ * A patient's current state, what search reads (its versions are in patient-version-document.ts).
+ * `_id` and `_shardKey` are the patient id (the shard key of the Cosmos collection); `_dateOfBirthDate`
+ * is the first instant of the birth date, for range search; `_version` is the version it shows.
  */
 export interface PatientDocument {
   _id: string;

@@ -1,5 +1,6 @@
 /** One vocabulary for every audited interaction. */
-export type AuditedOperation = 'create' | 'read' | 'update' | 'search' | 'list';
+/** `replay`: an answer given again for a repeated Idempotency-Key, recorded besides the attempt's `create`. */
+export type AuditedOperation = 'create' | 'replay' | 'read' | 'update' | 'search' | 'list' | 'history';
 
 export interface AuditEntry {
   readonly type: 'patient' | 'test';
@@ -11,8 +12,33 @@ export interface AuditEntry {
   readonly operation: AuditedOperation;
 }
 
-/** Where the request came from, as far as auditing needs it: the W3C trace it belongs to. */
+/**
+ * Who is calling. Through API Management: the client's subscription (and its product and address), as
+ * the gateway's policy states it. A call that reached the app directly with a function key, bypassing
+ * the gateway, is recorded as exactly that; what such a caller says about itself is never believed.
+ */
+export type Actor =
+  | {
+      readonly kind: 'subscription';
+      readonly subscriptionId: string;
+      readonly subscriptionName?: string | undefined;
+      readonly productId?: string | undefined;
+      readonly clientAddress?: string | undefined;
+    }
+  | { readonly kind: 'direct' };
+
+/**
+ * The one string that stands for an actor, in the audit register (what reviewers list by) and as the
+ * scope of idempotency keys: a subscription is `apim-subscription/<id>`; every direct call with a
+ * function key is the one actor `direct-function-key`.
+ */
+export function actorIdOf(actor: Actor): string {
+  return actor.kind === 'direct' ? 'direct-function-key' : `apim-subscription/${actor.subscriptionId}`;
+}
+
+/** Where the request came from, as far as auditing needs it: who, and the W3C trace it belongs to. */
 export interface RequestScope {
+  readonly actor: Actor;
   readonly traceParent?: string | undefined;
 }
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { NotFoundError } from '@patient-tests/shared';
-import type { AuditTrail, RequestScope } from './audit-trail';
+import { actorIdOf, type AuditTrail, type RequestScope } from './audit-trail';
+import type { Creation, IdempotentCreations } from './idempotent-creations';
 import type { MedicalTest, MedicalTestFields, MedicalTestStore } from './medical-test';
 import type { PatientStore } from './patient';
 
@@ -10,17 +11,24 @@ export class MedicalTestService {
     private readonly tests: MedicalTestStore,
     private readonly patients: PatientStore,
     private readonly audit: AuditTrail,
+    private readonly creations: IdempotentCreations,
     private readonly now: () => Date = () => new Date(),
     private readonly newId: () => string = randomUUID,
   ) {}
 
-  async create(patientId: string, fields: MedicalTestFields, scope: RequestScope): Promise<MedicalTest> {
-    const id = this.newId();
+  /** Creates the test; with an `Idempotency-Key`, as PatientService.create does (the patient is part of the request). */
+  async create(patientId: string, fields: MedicalTestFields, scope: RequestScope, idempotencyKey?: string): Promise<Creation<MedicalTest>> {
+    const request = idempotencyKey === undefined ? undefined : { actorId: actorIdOf(scope.actor), operation: 'createTest', key: idempotencyKey, content: { patientId, ...fields } };
+    const id = request ? this.creations.resourceIdFor(request) : this.newId();
     await this.audit.record({ type: 'test', id, operation: 'create' }, scope);
+    if (request) await this.creations.claim(request, id);
     await this.requirePatient(patientId);
     const test: MedicalTest = { ...fields, id, patientId, lastUpdated: this.now() };
-    await this.tests.insert(test);
-    return test;
+    if (await this.tests.insert(test)) return { resource: test, replayed: false };
+    await this.audit.record({ type: 'test', id, operation: 'replay' }, scope);
+    const original = await this.tests.findById(patientId, id);
+    if (!original) throw new Error('a test that refused its id cannot be read back');
+    return { resource: original, replayed: true };
   }
 
   async list(patientId: string, scope: RequestScope): Promise<MedicalTest[]> {

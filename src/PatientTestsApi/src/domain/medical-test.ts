@@ -23,7 +23,8 @@ export interface MedicalTest extends MedicalTestFields {
 
 /** The port the domain owns for tests; every query is scoped to one patient (the shard key). */
 export interface MedicalTestStore {
-  insert(test: MedicalTest): Promise<void>;
+  /** False, storing nothing, when a test has this id already. */
+  insert(test: MedicalTest): Promise<boolean>;
   findById(patientId: string, testId: string): Promise<MedicalTest | undefined>;
   /** All tests of a patient, oldest first. */
   listByPatient(patientId: string): Promise<MedicalTest[]>;

@@ -6,6 +6,7 @@ import { genders } from './patient';
 /** Maximum lengths: the original's where it had one, and a bound on every other string. */
 export const patientLimits = { name: 64, fullName: 128, postCode: 4, insuranceNumber: 32, contactNumber: 32 } as const;
 export const searchPaging = { defaultLimit: 50, maxLimit: 100 } as const;
+export const versionPaging = { defaultLimit: 25, maxLimit: 100 } as const;
 
 const text = (max: number) => z.string().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
 const assignedByServer = (name: string) => z.never({ error: `${name} is assigned by the server` }).optional();
@@ -65,3 +66,13 @@ export const searchPageSchema = z.strictObject({
   continuationToken: z.string().max(256).optional(),
 });
 export type PatientSearchBody = z.output<typeof patientSearchSchema>;
+
+/**
+ * The token of a versions page is the version to continue before, in plain digits: any such value is a
+ * meaningful request (there is nothing to forge), so the contract can publish its exact shape.
+ */
+export const versionTokenPattern = /^[1-9]\d{0,14}$/;
+export const versionPageSchema = z.strictObject({
+  limit: pageLimit(versionPaging.defaultLimit, versionPaging.maxLimit),
+  continuationToken: z.string().regex(versionTokenPattern, 'is not a token this API issued').transform(Number).optional(),
+});

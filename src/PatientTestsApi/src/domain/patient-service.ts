@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { NotFoundError, PreconditionFailedError } from '@patient-tests/shared';
-import type { AuditTrail, RequestScope } from './audit-trail';
+import { NotFoundError, PreconditionFailedError, ServiceUnavailableError } from '@patient-tests/shared';
+import { actorIdOf, type AuditTrail, type RequestScope } from './audit-trail';
+import type { Creation, IdempotentCreations } from './idempotent-creations';
 import type { Patient, PatientCriteria, PatientFields, PatientStore } from './patient';
 
 export interface SearchPage {
@@ -8,6 +9,19 @@ export interface SearchPage {
   /** The id to continue after, when more patients match. */
   readonly nextAfterId: string | null;
 }
+
+export interface VersionPage {
+  readonly versions: Patient[];
+  /** The version to continue before, when older versions exist. */
+  readonly nextBeforeVersion: number | null;
+}
+
+/**
+ * How often an update without If-Match rebuilds on a newer version after losing the race for a version
+ * number. Each lost race means another writer's update was stored, so N concurrent writers need at most
+ * N attempts; this bound is far above the concurrency one patient sees and only stops a runaway loop.
+ */
+const maxUpdateAttempts = 100;
 
 /**
  * Patient use cases. Each one records its audit entry before touching data: when the audit trail
@@ -17,16 +31,27 @@ export class PatientService {
   constructor(
     private readonly patients: PatientStore,
     private readonly audit: AuditTrail,
+    private readonly creations: IdempotentCreations,
     private readonly now: () => Date = () => new Date(),
     private readonly newId: () => string = randomUUID,
   ) {}
 
-  async create(fields: PatientFields, scope: RequestScope): Promise<Patient> {
-    const id = this.newId();
+  /**
+   * Creates the patient. With an `Idempotency-Key` the patient's id follows from caller, key and fields,
+   * so a repeat (a retry, or the same request sent concurrently) finds the patient the first one created
+   * and answers with it, recorded in the audit register as a `replay`; nothing is created twice.
+   */
+  async create(fields: PatientFields, scope: RequestScope, idempotencyKey?: string): Promise<Creation<Patient>> {
+    const request = idempotencyKey === undefined ? undefined : { actorId: actorIdOf(scope.actor), operation: 'createPatient', key: idempotencyKey, content: fields };
+    const id = request ? this.creations.resourceIdFor(request) : this.newId();
     await this.audit.record({ type: 'patient', id, operation: 'create' }, scope);
+    if (request) await this.creations.claim(request, id);
     const patient: Patient = { ...fields, id, lastUpdated: this.now(), version: 1 };
-    await this.patients.insert(patient);
-    return patient;
+    if (await this.patients.insert(patient)) return { resource: patient, replayed: false };
+    await this.audit.record({ type: 'patient', id, operation: 'replay' }, scope);
+    const original = (await this.patients.findVersion(id, 1)) ?? (await this.patients.findById(id));
+    if (!original) throw new Error('a patient that refused its id cannot be read back');
+    return { resource: original, replayed: true };
   }
 
   async load(id: string, scope: RequestScope): Promise<Patient> {
@@ -35,19 +60,31 @@ export class PatientService {
   }
 
   /**
-   * Replaces the patient. With `expectedVersion` (the client's If-Match) a stale version is a 412;
-   * without it the update applies to whatever version is stored, as the original API did.
+   * Stores the fields as the patient's next version. With `expectedVersion` (the client's If-Match) the
+   * next version must follow exactly that one: of concurrent writers with the same If-Match one wins and
+   * the others get 412. Without it the update builds on whatever is newest and retries when another
+   * writer took that version number, so every such update is applied and the last one stands, as in the
+   * original API.
    */
   async update(id: string, fields: PatientFields, expectedVersion: number | undefined, scope: RequestScope): Promise<Patient> {
     await this.audit.record({ type: 'patient', id, operation: 'update' }, scope);
-    const current = (await this.patients.findById(id)) ?? notFound(id);
-    const base = expectedVersion ?? current.version;
-    if (base !== current.version) throw stale(id);
-    const updated: Patient = { ...fields, id, lastUpdated: this.now(), version: current.version + 1 };
-    const outcome = await this.patients.replace(updated, base);
-    if (outcome === 'missing') notFound(id);
-    if (outcome === 'version-mismatch') throw stale(id);
-    return updated;
+    for (let attempt = 1; ; attempt++) {
+      const current = (await this.patients.findById(id)) ?? notFound(id);
+      if (expectedVersion !== undefined && expectedVersion !== current.version) throw stale(id);
+      const next: Patient = { ...fields, id, lastUpdated: this.now(), version: current.version + 1 };
+      if ((await this.patients.appendVersion(next)) === 'appended') return next;
+      if (expectedVersion !== undefined) throw stale(id);
+      if (attempt >= maxUpdateAttempts) throw busy(id);
+    }
+  }
+
+  /** The patient's stored versions, newest first, a page at a time; audited as a read of the patient. */
+  async versions(id: string, limit: number, beforeVersion: number | undefined, scope: RequestScope): Promise<VersionPage> {
+    await this.audit.record({ type: 'patient', id, operation: 'history' }, scope);
+    const found = await this.patients.versions(id, { limit: limit + 1, beforeVersion });
+    if (found.length === 0 && !(await this.patients.exists(id))) notFound(id);
+    const versions = found.slice(0, limit);
+    return { versions, nextBeforeVersion: found.length > limit ? (versions.at(-1)?.version ?? null) : null };
   }
 
   async search(criteria: PatientCriteria, limit: number, afterId: string | undefined, scope: RequestScope): Promise<SearchPage> {
@@ -61,6 +98,10 @@ export class PatientService {
 
 function notFound(id: string): never {
   throw new NotFoundError(`No patient has the id ${id}.`);
+}
+
+function busy(id: string): ServiceUnavailableError {
+  return new ServiceUnavailableError(`Patient ${id} is being updated by many callers at once; retry shortly.`, 1, { diagnostic: 'update attempts exhausted' });
 }
 
 function stale(id: string): PreconditionFailedError {

@@ -41,15 +41,33 @@ export interface PageRequest {
   readonly afterId?: string | undefined;
 }
 
-export type ReplaceOutcome = 'replaced' | 'missing' | 'version-mismatch';
+export interface VersionPageRequest {
+  readonly limit: number;
+  /** Return only versions older than this one. */
+  readonly beforeVersion?: number | undefined;
+}
 
-/** The port the domain owns for patients; there is deliberately no delete. */
+/** `taken`: another writer stored this version number first; the caller's base is no longer current. */
+export type AppendOutcome = 'appended' | 'taken';
+
+/**
+ * The port the domain owns for patients; there is deliberately no delete. A patient is a sequence of
+ * immutable versions; version n+1 can be stored once only, whoever tries second is told `taken`.
+ * That one guarantee, a unique insert, is what concurrent updates rest on: it holds on every database we
+ * run on, where a conditional overwrite does not (FerretDB applies filtered writes without a lock).
+ */
 export interface PatientStore {
-  insert(patient: Patient): Promise<void>;
+  /** Stores a new patient as its version 1; false, storing nothing, when a patient has this id already. */
+  insert(patient: Patient): Promise<boolean>;
+  /** The patient's newest version. */
   findById(id: string): Promise<Patient | undefined>;
+  /** One version of the patient, e.g. the first (what a replayed create answers with). */
+  findVersion(id: string, version: number): Promise<Patient | undefined>;
   exists(id: string): Promise<boolean>;
-  /** Replaces the stored patient only while its version is still `expectedVersion`. */
-  replace(patient: Patient, expectedVersion: number): Promise<ReplaceOutcome>;
+  /** Stores `patient` as version `patient.version`, unless that version exists already. */
+  appendVersion(patient: Patient): Promise<AppendOutcome>;
+  /** The patient's versions, newest first. */
+  versions(id: string, page: VersionPageRequest): Promise<Patient[]>;
   /** Patients matching the criteria, ordered by id. */
   search(criteria: PatientCriteria, page: PageRequest): Promise<Patient[]>;
 }

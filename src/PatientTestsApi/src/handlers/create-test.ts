@@ -2,10 +2,13 @@ import type { HttpHandler } from '@azure/functions';
 import { ValidationError, decode, readJsonBody, withProblemHandling } from '@patient-tests/shared';
 import type { MedicalTestService } from '../domain/medical-test-service';
 import { createTestSchema } from '../domain/medical-test-schema';
-import { locationOf, requireGuidParameter, scopeOf } from './http-helpers';
+import { locationOf, requireGuidParameter } from './http-helpers';
+import { idempotencyKeyOf, replayedHeader } from './idempotency-key';
 import { toMedicalTestJson } from './medical-test-json';
+import type { RequestScopes } from './request-scopes';
 
-export function createTestHandler(tests: MedicalTestService, maxBodyBytes: number): HttpHandler {
+/** A repeated Idempotency-Key gets the first answer again, as for patients. */
+export function createTestHandler(tests: MedicalTestService, scopes: RequestScopes, maxBodyBytes: number): HttpHandler {
   return withProblemHandling(async (request, context) => {
     const patientId = requireGuidParameter(request, 'patientId');
     const { id: _id, lastUpdated: _lastUpdated, patientId: bodyPatientId, ...fields } = decode(
@@ -15,7 +18,10 @@ export function createTestHandler(tests: MedicalTestService, maxBodyBytes: numbe
     if (bodyPatientId !== undefined && bodyPatientId.toLowerCase() !== patientId) {
       throw new ValidationError([{ field: 'patientId', message: 'must match the patient id in the URL' }]);
     }
-    const test = await tests.create(patientId, fields, scopeOf(context));
-    return { status: 201, headers: { location: locationOf(request, test.id) }, jsonBody: toMedicalTestJson(test) };
+    const idempotencyKey = idempotencyKeyOf(request);
+    const { resource: test, replayed } = await tests.create(patientId, fields, scopes.of(request, context), idempotencyKey);
+    const headers: Record<string, string> = { location: locationOf(request, test.id) };
+    if (replayed) headers[replayedHeader] = 'true';
+    return { status: 201, headers, jsonBody: toMedicalTestJson(test) };
   });
 }

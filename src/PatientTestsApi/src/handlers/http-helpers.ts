@@ -1,15 +1,10 @@
-import type { HttpRequest, InvocationContext } from '@azure/functions';
+import type { HttpRequest } from '@azure/functions';
 import { PreconditionFailedError, ValidationError } from '@patient-tests/shared';
-import type { RequestScope } from '../domain/audit-trail';
 
 const guidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function isGuid(value: string | undefined): value is string {
   return value !== undefined && guidPattern.test(value);
-}
-
-export function scopeOf(context: InvocationContext): RequestScope {
-  return { traceParent: context.traceContext?.traceParent };
 }
 
 /** A route id the use case can trust: a GUID, lower-cased as we store ids. Anything else is a 400 naming it. */
@@ -39,3 +34,9 @@ export function expectedVersionOf(request: HttpRequest): number | undefined {
   if (!match) throw new PreconditionFailedError('If-Match must carry one ETag exactly as this API returned it.');
   return Number(match[1]);
 }
+
+/**
+ * Response header that announces the next page of a list (search, versions); the body stays a bare array,
+ * as the original's clients expect of search.
+ */
+export const continuationHeader = 'x-continuation-token';

@@ -1,14 +1,15 @@
 import type { HttpHandler } from '@azure/functions';
 import { withProblemHandling } from '@patient-tests/shared';
 import type { MedicalTestService } from '../domain/medical-test-service';
-import { requireGuidParameter, scopeOf } from './http-helpers';
+import { requireGuidParameter } from './http-helpers';
 import { toMedicalTestJson } from './medical-test-json';
+import type { RequestScopes } from './request-scopes';
 
 /** Always an array, also for one test (the original returned a bare object then). */
-export function listTestsHandler(tests: MedicalTestService): HttpHandler {
+export function listTestsHandler(tests: MedicalTestService, scopes: RequestScopes): HttpHandler {
   return withProblemHandling(async (request, context) => {
     const patientId = requireGuidParameter(request, 'patientId');
-    const found = await tests.list(patientId, scopeOf(context));
+    const found = await tests.list(patientId, scopes.of(request, context));
     return { status: 200, jsonBody: found.map(toMedicalTestJson) };
   });
 }

@@ -1,16 +1,17 @@
 import type { HttpHandler } from '@azure/functions';
 import { NotFoundError, withProblemHandling } from '@patient-tests/shared';
 import type { PatientService } from '../domain/patient-service';
-import { etagOf, isGuid, scopeOf } from './http-helpers';
+import { etagOf, isGuid } from './http-helpers';
 import { toPatientJson } from './patient-json';
+import type { RequestScopes } from './request-scopes';
 
-export function loadPatientHandler(patients: PatientService): HttpHandler {
+export function loadPatientHandler(patients: PatientService, scopes: RequestScopes): HttpHandler {
   return withProblemHandling(async (request, context) => {
     const id = request.params.patientId;
     // The original answered 404 for any id it could not find; a non-GUID can match nothing, so it is
     // answered without an audit entry or a database read.
     if (!isGuid(id)) throw new NotFoundError('No patient has this id.');
-    const patient = await patients.load(id.toLowerCase(), scopeOf(context));
+    const patient = await patients.load(id.toLowerCase(), scopes.of(request, context));
     return { status: 200, headers: { etag: etagOf(patient.version) }, jsonBody: toPatientJson(patient) };
   });
 }

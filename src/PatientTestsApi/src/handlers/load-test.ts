@@ -1,13 +1,14 @@
 import type { HttpHandler } from '@azure/functions';
 import { withProblemHandling } from '@patient-tests/shared';
 import type { MedicalTestService } from '../domain/medical-test-service';
-import { requireGuidParameter, scopeOf } from './http-helpers';
+import { requireGuidParameter } from './http-helpers';
 import { toMedicalTestJson } from './medical-test-json';
+import type { RequestScopes } from './request-scopes';
 
-export function loadTestHandler(tests: MedicalTestService): HttpHandler {
+export function loadTestHandler(tests: MedicalTestService, scopes: RequestScopes): HttpHandler {
   return withProblemHandling(async (request, context) => {
     const patientId = requireGuidParameter(request, 'patientId');
     const testId = requireGuidParameter(request, 'testId');
-    return { status: 200, jsonBody: toMedicalTestJson(await tests.load(patientId, testId, scopeOf(context))) };
+    return { status: 200, jsonBody: toMedicalTestJson(await tests.load(patientId, testId, scopes.of(request, context))) };
   });
 }

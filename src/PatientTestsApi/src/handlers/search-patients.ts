@@ -3,18 +3,17 @@ import { ValidationError, decode, queryParameters, readJsonBody, withProblemHand
 import type { PatientService } from '../domain/patient-service';
 import { patientSearchSchema, searchPageSchema } from '../domain/patient-schema';
 import { toPatientCriteria } from '../domain/search-criteria';
-import { isGuid, scopeOf } from './http-helpers';
+import { continuationHeader, isGuid } from './http-helpers';
 import { toPatientJson } from './patient-json';
+import type { RequestScopes } from './request-scopes';
 
-/** Response header that announces the next page; the body stays a bare array for the original's clients. */
-export const continuationHeader = 'x-continuation-token';
 
-export function searchPatientsHandler(patients: PatientService, maxBodyBytes: number): HttpHandler {
+export function searchPatientsHandler(patients: PatientService, scopes: RequestScopes, maxBodyBytes: number): HttpHandler {
   return withProblemHandling(async (request, context) => {
     const page = decode(searchPageSchema, queryParameters(request));
     const criteria = toPatientCriteria(decode(patientSearchSchema, await readJsonBody(request, maxBodyBytes)));
     const afterId = page.continuationToken === undefined ? undefined : decodeToken(page.continuationToken);
-    const result = await patients.search(criteria, page.limit, afterId, scopeOf(context));
+    const result = await patients.search(criteria, page.limit, afterId, scopes.of(request, context));
     const headers: Record<string, string> = {};
     if (result.nextAfterId !== null) headers[continuationHeader] = Buffer.from(result.nextAfterId).toString('base64url');
     return { status: 200, headers, jsonBody: result.patients.map(toPatientJson) };

@@ -1,9 +1,10 @@
 import { problemTypes } from '@patient-tests/shared';
 import { z } from 'zod';
 import { createTestSchema, observationSchema } from '../domain/medical-test-schema';
-import { createPatientSchema, patientSearchSchema, searchPaging, updatePatientSchema } from '../domain/patient-schema';
-import { continuationHeader } from '../handlers/search-patients';
-import { medicalTestSchema, patientSchema, problemSchema } from './response-schemas';
+import { createPatientSchema, patientSearchSchema, searchPaging, updatePatientSchema, versionPaging, versionTokenPattern } from '../domain/patient-schema';
+import { idempotencyKeyHeader, idempotencyKeyPattern, replayedHeader } from '../handlers/idempotency-key';
+import { continuationHeader } from '../handlers/http-helpers';
+import { medicalTestSchema, patientSchema, patientVersionSchema, problemSchema } from './response-schemas';
 
 /**
  * The public API as clients (and API Management's import) see it, under the gateway path `/patient`.
@@ -15,6 +16,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
   registry.add(updatePatientSchema, { id: 'PatientUpdate', description: 'The full patient; `id` must repeat the id in the path; a `lastUpdated` is ignored.' });
   registry.add(patientSearchSchema, { id: 'PatientSearch', description: 'Exact-match criteria and an inclusive date-of-birth range; every member is optional.' });
   registry.add(patientSchema, { id: 'Patient' });
+  registry.add(patientVersionSchema, { id: 'PatientVersion', description: 'A stored version of a patient: its number, its ETag and the patient as it was.' });
   registry.add(observationSchema, { id: 'Observation' });
   registry.add(createTestSchema, { id: 'TestCreate', description: 'A new test; `patientId` may be sent but must repeat the id in the path.' });
   registry.add(medicalTestSchema, { id: 'Test' });
@@ -33,7 +35,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
     servers: [{ url: '/patient' }],
     security: [{ subscriptionKeyHeader: [] }, { subscriptionKeyQuery: [] }],
     paths: {
-      '/': { post: operation('createPatient', 'Create a patient', { body: 'PatientCreate', created: 'Patient', etag: true }) },
+      '/': { post: operation('createPatient', 'Create a patient', { body: 'PatientCreate', created: 'Patient', etag: true, idempotent: true }) },
       '/search': {
         post: operation('searchPatients', 'Search patients', {
           body: 'PatientSearch',
@@ -50,9 +52,21 @@ export function buildOpenApiDocument(): Record<string, unknown> {
         get: operation('loadPatient', 'Load a patient', { ok: ref('Patient'), etag: true, notFound: true }),
         put: operation('updatePatient', 'Replace a patient', { body: 'PatientUpdate', ok: ref('Patient'), etag: true, notFound: true, ifMatch: true }),
       },
+      '/{patientId}/versions': {
+        parameters: [pathId('patientId')],
+        get: operation('listPatientVersions', "List a patient's versions, newest first", {
+          ok: { type: 'array', items: ref('PatientVersion') },
+          notFound: true,
+          query: [
+            { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: versionPaging.maxLimit, default: versionPaging.defaultLimit } },
+            { name: 'continuationToken', in: 'query', required: false, schema: { type: 'string', pattern: versionTokenPattern.source }, description: `The value of the previous page's \`${continuationHeader}\` header: the version to continue before.` },
+          ],
+          nextPageHeader: true,
+        }),
+      },
       '/{patientId}/tests': {
         parameters: [pathId('patientId')],
-        post: operation('createTest', 'Create a test for a patient', { body: 'TestCreate', created: 'Test', notFound: true }),
+        post: operation('createTest', 'Create a test for a patient', { body: 'TestCreate', created: 'Test', notFound: true, idempotent: true }),
         get: operation('listTests', "List a patient's tests", { ok: { type: 'array', items: ref('Test') }, notFound: true }),
       },
       '/{patientId}/tests/{testId}': {
@@ -79,15 +93,30 @@ interface OperationShape {
   ifMatch?: boolean;
   query?: Record<string, unknown>[];
   nextPageHeader?: boolean;
+  /** Takes an Idempotency-Key (IETF httpapi draft). */
+  idempotent?: boolean;
 }
+
+const idempotencyKeyParameter = {
+  name: idempotencyKeyHeader,
+  in: 'header',
+  required: false,
+  schema: { type: 'string', pattern: idempotencyKeyPattern.source },
+  description:
+    'Makes a retry safe: the same key with the same body, from the same subscription, within 24 hours, answers again ' +
+    'with the resource the first request created (201, the same id, header Idempotent-Replayed: true) and creates nothing; ' +
+    'the same key with a different body is a 422. An RFC 8941 string ("…") or the bare value.',
+};
 
 function operation(operationId: string, summary: string, shape: OperationShape): Record<string, unknown> {
   const headers: Record<string, unknown> = {};
   if (shape.etag) headers.ETag = { description: 'The version of the patient, for If-Match.', schema: { type: 'string' } };
-  if (shape.nextPageHeader) headers[continuationHeader] = { description: 'Present when more patients match: pass it as continuationToken.', schema: { type: 'string' } };
+  if (shape.nextPageHeader) headers[continuationHeader] = { description: 'Present when there is another page: pass it as continuationToken.', schema: { type: 'string' } };
   const responses: Record<string, unknown> = {};
   if (shape.created) {
-    responses['201'] = { description: 'Created', headers: { ...headers, Location: { schema: { type: 'string' } } }, content: json(ref(shape.created)) };
+    const createdHeaders: Record<string, unknown> = { ...headers, Location: { schema: { type: 'string' } } };
+    if (shape.idempotent) createdHeaders[replayedHeader] = { description: 'Present (true) when this answer repeats the one given to an earlier request with the same Idempotency-Key.', schema: { type: 'string', enum: ['true'] } };
+    responses['201'] = { description: 'Created', headers: createdHeaders, content: json(ref(shape.created)) };
   }
   if (shape.ok) responses['200'] = { description: 'OK', headers, content: json(shape.ok) };
   const problems: [string, string][] = [['400', 'The request is not valid']];
@@ -95,6 +124,7 @@ function operation(operationId: string, summary: string, shape: OperationShape):
   problems.push(['401', 'A valid subscription key is required']);
   if (shape.notFound) problems.push(['404', problemTypes.notFound.title]);
   if (shape.ifMatch) problems.push(['412', problemTypes.preconditionFailed.title]);
+  if (shape.idempotent) problems.push(['422', `${problemTypes.idempotencyKeyReused.title}: use a new Idempotency-Key for a new request`]);
   problems.push(['429', `${problemTypes.tooManyRequests.title}: the subscription's rate limit; see Retry-After`]);
   problems.push(['500', problemTypes.internal.title], ['503', 'The audit register or the database is unavailable; nothing was done']);
   for (const [status, description] of problems) {
@@ -102,6 +132,7 @@ function operation(operationId: string, summary: string, shape: OperationShape):
   }
   const parameters = [...(shape.query ?? [])];
   if (shape.ifMatch) parameters.push({ name: 'If-Match', in: 'header', required: false, schema: { type: 'string' }, description: 'The ETag of the version this update is based on.' });
+  if (shape.idempotent) parameters.push(idempotencyKeyParameter);
   return {
     operationId,
     summary,

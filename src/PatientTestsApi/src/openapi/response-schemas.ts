@@ -7,6 +7,13 @@ export const patientSchema = createPatientSchema
   .omit({ id: true, lastUpdated: true })
   .extend({ id: guid, lastUpdated: z.iso.datetime() });
 
+/** One stored version of a patient, as `GET /patient/{id}/versions` lists it. */
+export const patientVersionSchema = z.strictObject({
+  version: z.int().min(1),
+  etag: z.string(),
+  patient: patientSchema,
+});
+
 export const medicalTestSchema = createTestSchema
   .omit({ id: true, lastUpdated: true, patientId: true })
   .extend({ id: guid, patientId: guid, lastUpdated: z.iso.datetime(), observations: z.array(observationSchema) });

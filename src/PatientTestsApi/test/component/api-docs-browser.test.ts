@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { repositoryRoot } from '@patient-tests/local-stack';
@@ -42,18 +43,27 @@ describe('interactive API docs in a real browser (Swagger UI served by the gatew
     return { status: (await live.innerText()).trim(), body };
   }
 
-  it('creates a patient from the page with the pre-filled key, sees 201, and loads it back', async () => {
+  it('creates a patient from the page with the pre-filled key and an Idempotency-Key, sees 201 (again on a retry, one patient), and loads it back', async () => {
     await page.goto(api.stack.status.gateway.docs);
     await page.locator('#operations-default-createPatient').waitFor({ timeout: 30_000 });
 
     const lastName = `Browser${Date.now()}`;
     const created = await run('createPatient', async (operation) => {
       await operation.locator('textarea.body-param__text').fill(JSON.stringify({ firstName: 'Grace', lastName, gender: 'female', dateOfBirth: '1906-12-09', postCode: '2000' }));
+      await operation.locator('input[placeholder="Idempotency-Key"]').fill(`"${randomUUID()}"`);
     });
     assert.equal(created.status, '201', created.body);
     const patient = JSON.parse(created.body) as { id: string; lastName: string };
     assert.equal(patient.lastName, lastName);
     assert.equal((await api.patients.findOne({ _id: patient.id }))?.lastName, lastName, 'stored for real');
+
+    // Execute the same request again, as a client retrying would: the same patient, nothing new stored.
+    const createOperation = page.locator('#operations-default-createPatient');
+    await createOperation.locator('button.execute').click();
+    await createOperation.locator('.live-responses-table', { hasText: 'idempotent-replayed' }).waitFor({ timeout: 15_000 });
+    const retried = await createOperation.locator('.live-responses-table tr.response .response-col_description .microlight').first().innerText();
+    assert.equal((JSON.parse(retried) as { id: string }).id, patient.id);
+    assert.equal(await api.patients.countDocuments({ lastName }), 1);
 
     const loaded = await run('loadPatient', async (operation) => {
       await operation.locator('input[placeholder="patientId"]').fill(patient.id);

@@ -41,7 +41,7 @@ describe('database outages (both apps, their own FerretDB)', function () {
       appDirectory: join(root, 'src', 'PatientTestsApi'),
       port: 0,
       functionKeys: [patientKey],
-      settings: { ...fast, AUDIT_API_URL: `${audit.url}/api`, AUDIT_API_KEY: 'outage-audit-key' },
+      settings: { ...fast, AUDIT_API_URL: `${audit.url}/api`, AUDIT_API_KEY: 'outage-audit-key', GATEWAY_FUNCTION_KEY: 'outage-gateway-key' },
       log: () => undefined,
     });
   });

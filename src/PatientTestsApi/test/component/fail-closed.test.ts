@@ -8,7 +8,7 @@ import { aPatientBody, aTestBody } from '../fixtures/builders';
 import { testMongoUri } from '@patient-tests/local-stack';
 import { TestStack } from '../fixtures/test-stack';
 
-interface Operation { name: string; method: string; path: () => string; body?: () => unknown }
+interface Operation { name: string; method: string; path: () => string; body?: () => unknown; headers?: Record<string, string> }
 
 describe('fail closed: when the audit register cannot record, nothing is read, returned or written', () => {
   const auditTimeoutMs = 300;
@@ -39,6 +39,7 @@ describe('fail closed: when the audit register cannot record, nothing is read, r
         AUDIT_API_URL: relay.url,
         AUDIT_API_KEY: api.stack.status.audit.functionKey,
         AUDIT_TIMEOUT_MS: String(auditTimeoutMs),
+        GATEWAY_FUNCTION_KEY: 'fail-closed-key',
       },
       log: () => undefined,
     });
@@ -70,11 +71,13 @@ describe('fail closed: when the audit register cannot record, nothing is read, r
     { name: 'create test', method: 'POST', path: () => `/${patientId}/tests`, body: () => aTestBody(patientId) },
     { name: 'list tests', method: 'GET', path: () => `/${patientId}/tests` },
     { name: 'load test', method: 'GET', path: () => `/${patientId}/tests/${testId}` },
+    { name: 'list patient versions', method: 'GET', path: () => `/${patientId}/versions` },
+    { name: 'create patient with an Idempotency-Key', method: 'POST', path: () => '/', body: () => aPatientBody(), headers: { 'idempotency-key': 'fail-closed-key-1' } },
   ];
 
   const call = (operation: Operation) => fetch(`${gatewayUrl}${operation.path()}`, {
     method: operation.method,
-    headers: { 'ocp-apim-subscription-key': 'fail-closed-subscription', 'content-type': 'application/json' },
+    headers: { 'ocp-apim-subscription-key': 'fail-closed-subscription', 'content-type': 'application/json', ...operation.headers },
     body: operation.body ? JSON.stringify(operation.body()) : undefined,
   });
 

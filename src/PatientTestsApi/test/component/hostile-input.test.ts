@@ -35,7 +35,9 @@ const hostileCases: HostileCase[] = [
   { name: 'a __proto__ member', status: 400, body: (valid) => `{"__proto__":{"polluted":true},${JSON.stringify(valid).slice(1)}` },
   { name: 'a constructor.prototype member', status: 400, body: injectInto(named('constructor'), { prototype: { polluted: true } }) },
   { name: 'a nested array where a string belongs', status: 400, body: injectInto(field, ['a', ['b']]) },
-  { name: 'a body that is not JSON', status: 415, body: (valid) => JSON.stringify(valid), contentType: 'text/plain' },
+  { name: 'an HTML content type', status: 415, body: (valid) => JSON.stringify(valid), contentType: 'text/html' },
+  { name: 'an XML content type', status: 415, body: (valid) => JSON.stringify(valid), contentType: 'application/xml' },
+  { name: 'plain text in another charset than UTF-8', status: 415, body: (valid) => JSON.stringify(valid), contentType: 'text/plain; charset=iso-8859-1' },
   { name: 'an oversized body', status: 413, body: injectInto(field, 'x'.repeat(40_000)) },
   // Parser attacks: documents that different parsers read differently, or that cost more than they look.
   {
@@ -49,8 +51,14 @@ const hostileCases: HostileCase[] = [
   { name: 'a 40-digit integer where a string belongs', status: 400, body: injectInto(field, Number('1'.repeat(40))), names: (e) => [e.field] },
   { name: 'an object where a string belongs', status: 400, body: injectInto(field, { first: 'a' }), names: (e) => [e.field] },
   { name: 'invalid UTF-8', status: 400, body: (valid) => Buffer.concat([Buffer.from(JSON.stringify(valid).slice(0, -1)), Buffer.from(',"x":"\xff\xfe"}', 'latin1')]) },
-  { name: 'no content type', status: 415, body: (valid) => Buffer.from(JSON.stringify(valid)), contentType: null },
+  // Without a Content-Type, or as plain UTF-8 text (the 2020 client), a body is read as JSON under every rule.
+  { name: 'malformed JSON without a content type', status: 400, body: (valid) => Buffer.from(JSON.stringify(valid).slice(0, -3)), contentType: null },
+  { name: 'malformed JSON as text/plain', status: 400, body: (valid) => JSON.stringify(valid).slice(0, -3), contentType: 'text/plain; charset=utf-8' },
+  { name: 'a $ne operator as text/plain', status: 400, body: injectInto(field, { $ne: null }), contentType: 'text/plain; charset=utf-8', names: (e) => [`${e.field}.$ne`] },
+  { name: 'a $where member without a content type', status: 400, body: (valid) => Buffer.from(JSON.stringify({ ...valid, $where: '1' })), contentType: null, names: () => ['$where'] },
+  { name: 'an oversized body without a content type', status: 413, body: (valid, endpoint) => Buffer.from(injectInto(field, 'x'.repeat(40_000))(valid, endpoint)), contentType: null },
   { name: 'a form content type', status: 415, body: (valid) => JSON.stringify(valid), contentType: 'application/x-www-form-urlencoded' },
+  { name: 'a multipart content type', status: 415, body: (valid) => JSON.stringify(valid), contentType: 'multipart/form-data; boundary=x' },
 ];
 
 describe('hostile input on every endpoint with a body', () => {

@@ -99,13 +99,13 @@ describe('Distributed telemetry: one trace from the gateway to both databases', 
     assert.equal(response.status, 200);
 
     const rootOf = () => receiver.spans.find((span) => span.service === 'api-gateway' && span.kind === server && span.name === 'GET /patient/{patientId}')?.traceId;
-    const trace = await traceWith(rootOf, all(hasSpan('audit-api', 'insert auditrecords'), hasSpan('patient-tests-api', 'find patients')));
+    const trace = await traceWith(rootOf, all(hasSpan('audit-api', 'insert auditrecords'), hasSpan('patient-tests-api', 'find patientversions')));
 
     const gatewayRequest = trace.one('api-gateway', 'GET /patient/{patientId}', server);
     assert.equal(gatewayRequest.parentSpanId, undefined, 'the gateway starts the trace');
     const patientRequest = trace.one('patient-tests-api', 'GET patient/{patientId}', server);
     assert.equal(patientRequest.parentSpanId, trace.one('api-gateway', 'GET /patient/{patientId}', client).spanId);
-    assert.equal(trace.one('patient-tests-api', 'find patients').parentSpanId, patientRequest.spanId);
+    assert.equal(trace.one('patient-tests-api', 'find patientversions').parentSpanId, patientRequest.spanId);
     assert.equal(trace.one('audit-api', 'POST auditrecord', server).parentSpanId, trace.one('patient-tests-api', 'POST auditrecord', client).spanId);
     const audit = await api.audits.findOne({ correlationId: trace.traceId });
     assert.deepEqual(audit?.resource, { type: 'patient', id: created.id, operation: 'read' });

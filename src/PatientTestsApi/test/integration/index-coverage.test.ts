@@ -2,9 +2,11 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { defaultThrottlingRetryPolicy } from '@patient-tests/shared';
 import { indexCoverage, recordQueryShapes, testMongoUri, uniqueDatabaseName, type QueryRecorder, type QueryShape } from '@patient-tests/local-stack';
+import { MongoKeyClaimStore } from '../../src/data/mongo-key-claim-store';
 import { MongoMedicalTestStore } from '../../src/data/mongo-medical-test-store';
 import { MongoPatientStore } from '../../src/data/mongo-patient-store';
 import { patientTestsCollections } from '../../src/data/patient-tests-indexes';
+import type { KeyClaimStore } from '../../src/domain/idempotent-creations';
 import type { MedicalTestStore } from '../../src/domain/medical-test';
 import type { Patient, PatientCriteria, PatientStore } from '../../src/domain/patient';
 
@@ -47,9 +49,18 @@ const everyCriterion: PatientCriteria[] = [
 const patientStoreCalls: { [Method in keyof PatientStore]: (store: PatientStore, patient: Patient) => Promise<unknown>[] } = {
   insert: (store) => [store.insert(aPatient())],
   findById: (store, patient) => [store.findById(patient.id), store.findById(randomUUID())],
+  findVersion: (store, patient) => [store.findVersion(patient.id, 1)],
   exists: (store, patient) => [store.exists(patient.id)],
-  replace: (store, patient) => [store.replace({ ...patient, version: 2 }, 1), store.replace(aPatient(), 1)],
+  appendVersion: (store, patient) => [store.appendVersion({ ...patient, version: 2 }), store.appendVersion({ ...patient, version: 2 })],
+  versions: (store, patient) => [store.versions(patient.id, { limit: 5 }), store.versions(patient.id, { limit: 5, beforeVersion: 2 })],
   search: (store, patient) => everyCriterion.flatMap((criteria) => [store.search(criteria, { limit: 5 }), store.search(criteria, { limit: 5, afterId: patient.id })]),
+};
+
+const keyClaimCalls: { [Method in keyof KeyClaimStore]: (store: KeyClaimStore) => Promise<unknown>[] } = {
+  claim: (store) => {
+    const claim = { id: randomUUID(), fingerprint: 'f', resourceId: randomUUID(), createdAt: new Date() };
+    return [store.claim(claim, new Date(0)), store.claim({ ...claim, fingerprint: 'g' }, new Date(Date.now() + 60_000))];
+  },
 };
 
 const testStoreCalls: { [Method in keyof MedicalTestStore]: (store: MedicalTestStore, patient: Patient) => Promise<unknown>[] } = {
@@ -69,20 +80,27 @@ describe('indexes: every query of the PatientTests stores is served by an index 
 
   it('finds an index for each query shape and sort, and no declared index that no query uses', async () => {
     const { connection } = recorder;
-    const patients = new MongoPatientStore(connection, 'patients', defaultThrottlingRetryPolicy);
+    const patients = new MongoPatientStore(connection, { patients: 'patients', versions: 'patientversions' }, defaultThrottlingRetryPolicy);
     const tests = new MongoMedicalTestStore(connection, 'tests', defaultThrottlingRetryPolicy);
+    const claims = new MongoKeyClaimStore(connection, 'idempotencykeys', defaultThrottlingRetryPolicy);
     const patient = aPatient();
     await patients.insert(patient);
-    for (const call of Object.values(patientStoreCalls)) await Promise.all(call(patients, patient));
+    for (const call of Object.values(patientStoreCalls)) for (const operation of call(patients, patient)) await operation;
     for (const call of Object.values(testStoreCalls)) await Promise.all(call(tests, patient));
+    for (const call of Object.values(keyClaimCalls)) for (const operation of call(claims)) await operation;
 
     const queries: QueryShape[] = recorder.shapes;
     assert.ok(queries.some((shape) => shape.collection === 'tests' && shape.sort.length > 0), 'the tests list was not recorded');
-    const declared = { patients: patientTestsCollections.patients.indexes, tests: patientTestsCollections.tests.indexes };
+    const declared = {
+      patients: patientTestsCollections.patients.indexes,
+      patientversions: patientTestsCollections.patient_versions.indexes,
+      tests: patientTestsCollections.tests.indexes,
+      idempotencykeys: patientTestsCollections.idempotency_keys.indexes,
+    };
     const { unserved, unused } = indexCoverage(queries, declared);
     assert.deepEqual(unserved, [], 'queries without an index (declare one in src/PatientTestsApi/src/data/mongo-collections.json)');
     assert.deepEqual(unused, [], 'declared indexes no query uses');
     // The check can fail: with nothing declared, the searches and the tests list go unserved.
-    assert.ok(indexCoverage(queries, { patients: [], tests: [] }).unserved.length >= 8);
+    assert.ok(indexCoverage(queries, { patients: [], patientversions: [], tests: [], idempotencykeys: [] }).unserved.length >= 8);
   });
 });

@@ -5,7 +5,7 @@ import { MongoClient } from 'mongodb';
 import { MongoMedicalTestStore } from '../../src/data/mongo-medical-test-store';
 import { MongoPatientStore } from '../../src/data/mongo-patient-store';
 import type { PatientDocument } from '../../src/data/patient-document';
-import { medicalTestIndexes, patientIndexes } from '../../src/data/patient-tests-indexes';
+import { medicalTestIndexes, patientIndexes, patientVersionIndexes } from '../../src/data/patient-tests-indexes';
 import type { MedicalTest } from '../../src/domain/medical-test';
 import type { Patient } from '../../src/domain/patient';
 import { testMongoUri, uniqueDatabaseName as uniqueName } from '@patient-tests/local-stack';
@@ -34,9 +34,10 @@ describe('Mongo stores on FerretDB', () => {
   before(() => {
     connection = new MongoConnection({ uri: testMongoUri(), databaseName, serverSelectionTimeoutMs: 5_000, appName: 'stores-test' }, async (db) => {
       await ensureIndexes(db.collection('patients'), patientIndexes);
+      await ensureIndexes(db.collection('patientversions'), patientVersionIndexes);
       await ensureIndexes(db.collection('tests'), medicalTestIndexes);
     });
-    patients = new MongoPatientStore(connection, 'patients', defaultThrottlingRetryPolicy);
+    patients = new MongoPatientStore(connection, { patients: 'patients', versions: 'patientversions' }, defaultThrottlingRetryPolicy);
     tests = new MongoMedicalTestStore(connection, 'tests', defaultThrottlingRetryPolicy);
     client = new MongoClient(testMongoUri());
   });
@@ -58,13 +59,108 @@ describe('Mongo stores on FerretDB', () => {
       assert.equal(await patients.exists(randomUUID()), false);
     });
 
-    it('replaces only the expected version and tells a missing patient from a moved-on one', async () => {
+    it('stores each version once, reads the newest, and keeps the searchable current state in step', async () => {
       const patient = aPatient();
       await patients.insert(patient);
-      assert.equal(await patients.replace({ ...patient, firstName: 'Augusta', version: 2 }, 1), 'replaced');
-      assert.equal(await patients.replace({ ...patient, firstName: 'Stale', version: 2 }, 1), 'version-mismatch');
-      assert.equal(await patients.replace(aPatient(), 1), 'missing');
-      assert.equal((await patients.findById(patient.id))?.firstName, 'Augusta');
+      assert.equal(await patients.appendVersion({ ...patient, firstName: 'Augusta', version: 2 }), 'appended');
+      assert.equal(await patients.appendVersion({ ...patient, firstName: 'Stale', version: 2 }), 'taken');
+      assert.deepEqual(await patients.findById(patient.id), { ...patient, firstName: 'Augusta', version: 2 });
+      assert.deepEqual((await patients.search({ id: patient.id }, { limit: 10 })).map((found) => [found.firstName, found.version]), [['Augusta', 2]]);
+      const raw = await client.db(databaseName).collection<{ _id: string; _shardKey: string }>('patientversions').findOne({ _id: `${patient.id}:2` });
+      assert.equal(raw?._shardKey, patient.id);
+    });
+
+    it('lists versions newest first and pages before a version', async () => {
+      const patient = aPatient();
+      await patients.insert(patient);
+      for (let version = 2; version <= 5; version++) await patients.appendVersion({ ...patient, firstName: `V${version}`, version });
+      assert.deepEqual((await patients.versions(patient.id, { limit: 3 })).map((found) => found.version), [5, 4, 3]);
+      assert.deepEqual((await patients.versions(patient.id, { limit: 3, beforeVersion: 3 })).map((found) => found.firstName), ['V2', 'Ada']);
+      assert.deepEqual(await patients.versions(randomUUID(), { limit: 3 }), []);
+    });
+
+    it('records the current state of a patient stored before versions existed as its version, once', async () => {
+      const patient = aPatient({ version: 4 });
+      await client.db(databaseName).collection<PatientDocument>('patients').insertOne({
+        _id: patient.id, _shardKey: patient.id, _version: 4, _dateOfBirthDate: new Date('1815-12-10T00:00:00.000Z'),
+        firstName: patient.firstName, lastName: 'Lovelace', gender: 'female', dateOfBirth: patient.dateOfBirth, postCode: patient.postCode, lastUpdated: patient.lastUpdated,
+      });
+      assert.deepEqual(await patients.findById(patient.id), patient);
+      assert.deepEqual(await patients.versions(patient.id, { limit: 10 }), [patient]);
+      assert.equal(await patients.appendVersion({ ...patient, firstName: 'Next', version: 5 }), 'appended');
+      assert.deepEqual((await patients.versions(patient.id, { limit: 10 })).map((found) => found.version), [5, 4]);
+    });
+
+    // FerretDB applies a filtered replace without a lock (docs/local-development.md); these prove that
+    // what updates rest on, a unique insert, holds here: many rounds, so a race cannot pass by luck.
+    const rounds = 10;
+    const writers = 20;
+
+    it(`lets exactly one of ${writers} concurrent writers store the same next version, in each of ${rounds} rounds`, async function () {
+      this.timeout(240_000);
+      const winners: number[] = [];
+      for (let round = 0; round < rounds; round++) {
+        const patient = aPatient();
+        await patients.insert(patient);
+        const outcomes = await Promise.all(
+          Array.from({ length: writers }, (_, writer) => patients.appendVersion({ ...patient, firstName: `W${writer}`, version: 2 })),
+        );
+        winners.push(outcomes.filter((outcome) => outcome === 'appended').length);
+        const winner = outcomes.indexOf('appended');
+        assert.equal((await patients.findById(patient.id))?.firstName, `W${winner}`);
+        assert.deepEqual((await patients.search({ id: patient.id }, { limit: 1 })).map((found) => found.firstName), [`W${winner}`]);
+      }
+      assert.deepEqual(winners, Array.from({ length: rounds }, () => 1));
+    });
+
+    it(`keeps every one of ${writers} concurrent rebuild-and-retry writers, and leaves the current state at the newest, in each of ${rounds} rounds`, async function () {
+      this.timeout(600_000);
+      for (let round = 0; round < rounds; round++) {
+        const patient = aPatient();
+        await patients.insert(patient);
+        const write = async (writer: number): Promise<number> => {
+          for (;;) {
+            const current = await patients.findById(patient.id);
+            assert.ok(current);
+            const next = { ...patient, firstName: `W${writer}`, version: current.version + 1 };
+            if ((await patients.appendVersion(next)) === 'appended') return next.version;
+          }
+        };
+        const stored = await Promise.all(Array.from({ length: writers }, (_, writer) => write(writer)));
+        assert.deepEqual([...stored].sort((a, b) => a - b), Array.from({ length: writers }, (_, index) => index + 2));
+        const newest = await patients.findById(patient.id);
+        assert.equal(newest?.version, writers + 1);
+        const [shown] = await patients.search({ id: patient.id }, { limit: 1 });
+        assert.equal(shown?.version, writers + 1, `round ${round}: search shows the newest version`);
+        assert.equal(shown.firstName, newest.firstName);
+      }
+    });
+
+    it(`creates a patient once when ${writers} create the same id concurrently, in each of ${rounds} rounds`, async function () {
+      this.timeout(240_000);
+      for (let round = 0; round < rounds; round++) {
+        const id = randomUUID();
+        const outcomes = await Promise.all(Array.from({ length: writers }, (_, writer) => patients.insert(aPatient({ id, firstName: `W${writer}` }))));
+        assert.equal(outcomes.filter(Boolean).length, 1, `round ${round}`);
+        const winner = `W${outcomes.indexOf(true)}`;
+        assert.equal((await patients.findVersion(id, 1))?.firstName, winner);
+        assert.equal((await patients.findById(id))?.firstName, winner);
+      }
+    });
+
+    it('reads one version, or the current state while a creation has not stored its version 1 yet', async () => {
+      const patient = aPatient();
+      await patients.insert(patient);
+      await patients.appendVersion({ ...patient, firstName: 'Second', version: 2 });
+      assert.deepEqual(await patients.findVersion(patient.id, 1), patient);
+      assert.equal((await patients.findVersion(patient.id, 2))?.firstName, 'Second');
+      assert.equal(await patients.findVersion(patient.id, 3), undefined);
+      const halfCreated = aPatient();
+      await client.db(databaseName).collection<PatientDocument>('patients').insertOne({
+        _id: halfCreated.id, _shardKey: halfCreated.id, _version: 1, _dateOfBirthDate: new Date('1815-12-10T00:00:00.000Z'),
+        firstName: halfCreated.firstName, lastName: 'Lovelace', gender: 'female', dateOfBirth: halfCreated.dateOfBirth, postCode: halfCreated.postCode, lastUpdated: halfCreated.lastUpdated,
+      });
+      assert.deepEqual(await patients.findVersion(halfCreated.id, 1), halfCreated);
     });
 
     it('searches by exact fields and an inclusive birth-date range, ordered by id and paged after an id', async () => {
@@ -101,6 +197,7 @@ describe('Mongo stores on FerretDB', () => {
       await tests.insert(later);
       await tests.insert(earlier);
       await tests.insert({ ...make(3), patientId: randomUUID() });
+      assert.equal(await tests.insert({ ...later, performer: 'another' }), false, 'an id is stored once');
       assert.deepEqual(await tests.listByPatient(patientId), [earlier, later]);
       assert.deepEqual(await tests.findById(patientId, earlier.id), earlier);
       assert.equal(await tests.findById(randomUUID(), earlier.id), undefined);
@@ -115,5 +212,6 @@ describe('Mongo stores on FerretDB', () => {
       (await db.collection(collection).listIndexes().toArray()).map((index) => String((index as { name?: unknown }).name)).sort();
     assert.deepEqual(await names('patients'), ['_id_', ...patientIndexes.map((index) => String(index.name))].sort());
     assert.deepEqual(await names('tests'), ['_id_', 'tests_by_patient']);
+    assert.deepEqual(await names('patientversions'), ['_id_', 'versions_by_patient']);
   });
 });

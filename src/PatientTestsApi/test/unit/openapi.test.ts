@@ -13,12 +13,12 @@ describe('OpenAPI document', () => {
   it('is a valid OpenAPI 3 document', async () => {
     const api = (await SwaggerParser.validate(openApiPath)) as { openapi: string; paths: Record<string, unknown> };
     assert.equal(api.openapi, '3.0.3');
-    assert.deepEqual(Object.keys(api.paths), ['/', '/search', '/{patientId}', '/{patientId}/tests', '/{patientId}/tests/{testId}']);
+    assert.deepEqual(Object.keys(api.paths), ['/', '/search', '/{patientId}', '/{patientId}/versions', '/{patientId}/tests', '/{patientId}/tests/{testId}']);
   });
 
   it('documents every operation the app publishes under /patient, with the same methods', async () => {
     // Composing the app connects to nothing: the database is reached on first use only.
-    const app = composePatientTestsApp(loadPatientTestsConfig({ MONGODB_URI: 'mongodb://127.0.0.1:1/', AUDIT_API_URL: 'http://127.0.0.1:1/api', AUDIT_API_KEY: 'k' }));
+    const app = composePatientTestsApp(loadPatientTestsConfig({ MONGODB_URI: 'mongodb://127.0.0.1:1/', AUDIT_API_URL: 'http://127.0.0.1:1/api', AUDIT_API_KEY: 'k', GATEWAY_FUNCTION_KEY: 'g' }));
     const document = JSON.parse(readFileSync(openApiPath, 'utf8')) as { paths: Record<string, Record<string, unknown>> };
     const documented = Object.entries(document.paths).flatMap(([path, item]) =>
       Object.keys(item).filter((key) => key !== 'parameters').map((method) => `${method.toUpperCase()} ${path}`)).sort();

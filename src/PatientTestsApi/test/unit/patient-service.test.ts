@@ -3,37 +3,44 @@ import { NotFoundError, PreconditionFailedError, ServiceUnavailableError } from 
 import type { PatientFields } from '../../src/domain/patient';
 import { PatientService } from '../../src/domain/patient-service';
 import { MedicalTestService } from '../../src/domain/medical-test-service';
-import { FakeAuditTrail, FakeMedicalTestStore, FakePatientStore, Journal } from '../fixtures/fakes';
+import { IdempotentCreations } from '../../src/domain/idempotent-creations';
+import { FakeAuditTrail, FakeKeyClaimStore, FakeMedicalTestStore, FakePatientStore, Journal } from '../fixtures/fakes';
 
 const fields: PatientFields = { firstName: 'Ada', gender: 'female', dateOfBirth: '1815-12-10', postCode: '2000' };
-const scope = { traceParent: undefined };
+const scope = { actor: { kind: 'direct' as const }, traceParent: undefined };
 
 function setUp() {
   const journal = new Journal();
   const audit = new FakeAuditTrail(journal);
   const patientStore = new FakePatientStore(journal);
   const testStore = new FakeMedicalTestStore(journal);
+  const claimStore = new FakeKeyClaimStore(journal);
+  const clock = { now: new Date('2026-01-01T00:00:00Z') };
+  const now = () => clock.now;
+  const creations = new IdempotentCreations(claimStore, 24 * 3600_000, now);
   let ids = 0;
   const newId = () => `00000000-0000-4000-8000-00000000000${++ids}`;
-  const patients = new PatientService(patientStore, audit, () => new Date('2026-01-01T00:00:00Z'), newId);
-  const tests = new MedicalTestService(testStore, patientStore, audit, () => new Date('2026-01-01T00:00:00Z'), newId);
-  return { journal, audit, patientStore, testStore, patients, tests };
+  const patients = new PatientService(patientStore, audit, creations, now, newId);
+  const tests = new MedicalTestService(testStore, patientStore, audit, creations, now, newId);
+  return { journal, audit, patientStore, testStore, claimStore, clock, patients, tests };
 }
 
 describe('PatientService and MedicalTestService', () => {
   it('audit before they touch data, in every use case', async () => {
     const { journal, patients, tests } = setUp();
-    const patient = await patients.create(fields, scope);
+    const { resource: patient } = await patients.create(fields, scope);
     await patients.load(patient.id, scope);
     await patients.update(patient.id, fields, undefined, scope);
+    await patients.versions(patient.id, 10, undefined, scope);
     await patients.search({}, 10, undefined, scope);
-    const test = await tests.create(patient.id, { performer: 'p', orderReference: 'o', observations: [] }, scope);
+    const { resource: test } = await tests.create(patient.id, { performer: 'p', orderReference: 'o', observations: [] }, scope);
     await tests.list(patient.id, scope);
     await tests.load(patient.id, test.id, scope);
     assert.deepEqual(journal.steps, [
       'audit patient create', 'patients.insert',
       'audit patient read', 'patients.findById',
-      'audit patient update', 'patients.findById', 'patients.replace',
+      'audit patient update', 'patients.findById', 'patients.appendVersion',
+      'audit patient history', 'patients.versions',
       'audit patient search', 'patients.search',
       'audit test create', 'patients.exists', 'tests.insert',
       'audit test list', 'patients.exists', 'tests.listByPatient',
@@ -43,15 +50,18 @@ describe('PatientService and MedicalTestService', () => {
 
   it('stop at the audit when it fails: no read, no write', async () => {
     const { journal, audit, patients, tests, patientStore } = setUp();
-    const existing = await patients.create(fields, scope);
+    const { resource: existing } = await patients.create(fields, scope);
     journal.steps.length = 0;
     audit.failing = true;
     const attempts = [
       patients.create(fields, scope),
+      patients.create(fields, scope, 'key-1'),
       patients.load(existing.id, scope),
       patients.update(existing.id, fields, undefined, scope),
+      patients.versions(existing.id, 10, undefined, scope),
       patients.search({}, 10, undefined, scope),
       tests.create(existing.id, { performer: 'p', orderReference: 'o', observations: [] }, scope),
+      tests.create(existing.id, { performer: 'p', orderReference: 'o', observations: [] }, scope, 'key-1'),
       tests.list(existing.id, scope),
       tests.load(existing.id, 'x', scope),
     ];
@@ -68,11 +78,64 @@ describe('PatientService and MedicalTestService', () => {
 
   it('answer 412 when If-Match names an older version, and apply an update without If-Match', async () => {
     const { patients } = setUp();
-    const patient = await patients.create(fields, scope);
+    const { resource: patient } = await patients.create(fields, scope);
     const updated = await patients.update(patient.id, { ...fields, firstName: 'Augusta' }, 1, scope);
     assert.equal(updated.version, 2);
     await assert.rejects(patients.update(patient.id, fields, 1, scope), PreconditionFailedError);
+    await assert.rejects(patients.update(patient.id, fields, 7, scope), PreconditionFailedError, 'a version from the future matches nothing');
     assert.equal((await patients.update(patient.id, fields, undefined, scope)).version, 3);
+  });
+
+  it('answer 412 with If-Match when another writer stores the next version first', async () => {
+    const { patients, patientStore } = setUp();
+    const { resource: patient } = await patients.create(fields, scope);
+    const rival = { ...patient, firstName: 'Rival', version: 2 };
+    patientStore.beforeAppend = () => { patientStore.beforeAppend = undefined; void patientStore.appendVersion(rival); };
+    await assert.rejects(patients.update(patient.id, { ...fields, firstName: 'Mine' }, 1, scope), PreconditionFailedError);
+    assert.deepEqual(patientStore.patients.get(patient.id), rival);
+  });
+
+  it('rebuild on the newer version without If-Match when another writer stores the next version first: both updates stand, in order', async () => {
+    const { patients, patientStore, journal } = setUp();
+    const { resource: patient } = await patients.create(fields, scope);
+    const rival = { ...patient, firstName: 'Rival', version: 2 };
+    patientStore.beforeAppend = () => { patientStore.beforeAppend = undefined; void patientStore.appendVersion(rival); };
+    journal.steps.length = 0;
+    const mine = await patients.update(patient.id, { ...fields, firstName: 'Mine' }, undefined, scope);
+    assert.equal(mine.version, 3);
+    assert.deepEqual(patientStore.history.get(patient.id)?.map((version) => version.firstName), ['Ada', 'Rival', 'Mine']);
+    assert.deepEqual(journal.steps, [
+      'audit patient update', 'patients.findById', 'patients.appendVersion', 'patients.appendVersion',
+      'patients.findById', 'patients.appendVersion',
+    ], 'audited once, however many attempts');
+  });
+
+  it('give up with 503 rather than loop forever when every attempt loses', async () => {
+    const { patients, patientStore } = setUp();
+    const { resource: patient } = await patients.create(fields, scope);
+    const rivalWrites = () => {
+      patientStore.beforeAppend = (attempt) => {
+        patientStore.beforeAppend = undefined;
+        void patientStore.appendVersion({ ...attempt, firstName: 'Rival' }).then(rivalWrites);
+      };
+    };
+    rivalWrites();
+    await assert.rejects(patients.update(patient.id, fields, undefined, scope), ServiceUnavailableError);
+    assert.equal(patientStore.history.get(patient.id)?.length, 101, 'version 1 and the 100 versions of the rival');
+  });
+
+  it('list versions newest first, a page at a time, and 404 for an unknown patient after auditing', async () => {
+    const { patients, audit } = setUp();
+    const { resource: patient } = await patients.create(fields, scope);
+    for (const firstName of ['B', 'C', 'D']) await patients.update(patient.id, { ...fields, firstName }, undefined, scope);
+    const first = await patients.versions(patient.id, 3, undefined, scope);
+    assert.deepEqual(first.versions.map((version) => version.version), [4, 3, 2]);
+    assert.equal(first.nextBeforeVersion, 2);
+    const last = await patients.versions(patient.id, 3, 2, scope);
+    assert.deepEqual(last.versions.map((version) => [version.version, version.firstName]), [[1, 'Ada']]);
+    assert.equal(last.nextBeforeVersion, null);
+    await assert.rejects(patients.versions('00000000-0000-4000-8000-00000000ffff', 3, undefined, scope), NotFoundError);
+    assert.deepEqual(audit.entries.at(-1), { type: 'patient', id: '00000000-0000-4000-8000-00000000ffff', operation: 'history' });
   });
 
   it('page a search with one extra row to know whether more exist', async () => {

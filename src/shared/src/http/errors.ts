@@ -5,7 +5,7 @@ import type { FieldError } from './problem-types';
  * an internal error and is answered with a fixed text (see to-problem-response.ts).
  */
 export abstract class ApiError extends Error {
-  abstract readonly kind: 'validation' | 'notFound' | 'preconditionFailed' | 'payloadTooLarge' | 'unsupportedMediaType' | 'serviceUnavailable';
+  abstract readonly kind: 'validation' | 'notFound' | 'preconditionFailed' | 'payloadTooLarge' | 'unsupportedMediaType' | 'idempotencyKeyReused' | 'serviceUnavailable';
 }
 
 export class ValidationError extends ApiError {
@@ -30,6 +30,15 @@ export class PreconditionFailedError extends ApiError {
   constructor(detail: string) {
     super(detail);
     this.name = 'PreconditionFailedError';
+  }
+}
+
+/** An `Idempotency-Key` the caller already used, within its lifetime, for a different request. */
+export class IdempotencyKeyReusedError extends ApiError {
+  readonly kind = 'idempotencyKeyReused';
+  constructor(detail: string) {
+    super(detail);
+    this.name = 'IdempotencyKeyReusedError';
   }
 }
 

@@ -8,6 +8,7 @@ export const problemTypes = {
   preconditionFailed: { type: 'urn:patient-tests:problem:precondition-failed', title: 'The resource has changed', status: 412 },
   payloadTooLarge: { type: 'urn:patient-tests:problem:payload-too-large', title: 'The request body is too large', status: 413 },
   unsupportedMediaType: { type: 'urn:patient-tests:problem:unsupported-media-type', title: 'The request body must be JSON', status: 415 },
+  idempotencyKeyReused: { type: 'urn:patient-tests:problem:idempotency-key-reused', title: 'The idempotency key was used for another request', status: 422 },
   unauthorized: { type: 'urn:patient-tests:problem:unauthorized', title: 'Access denied', status: 401 },
   tooManyRequests: { type: 'urn:patient-tests:problem:too-many-requests', title: 'Too many requests', status: 429 },
   badGateway: { type: 'urn:patient-tests:problem:bad-gateway', title: 'The backend could not be reached', status: 502 },

@@ -1,0 +1,125 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { aPatientBody } from '../fixtures/builders';
+import { TestStack } from '../fixtures/test-stack';
+
+interface PatientJson { id: string }
+interface AuditRecordJson { id: string; actor: Record<string, string> | null; resource: { type: string; id?: string; operation: string }; createdDate: string }
+interface AuditPage { items: AuditRecordJson[]; continuationToken: string | null }
+
+const spoofed = {
+  'x-caller-subscription-id': 'someone-trusted',
+  'x-caller-subscription-name': 'Someone trusted',
+  'x-caller-product-id': 'admin-product',
+  'x-caller-address': '198.51.100.1',
+};
+
+/** Who the audit register says called: from API Management's policy, never from the client. */
+describe('the audit trail says who', () => {
+  let api: TestStack;
+
+  before(async () => { api = await TestStack.start(); });
+  after(() => api.stop());
+
+  function traced(): { traceparent: string; traceId: string } {
+    const traceId = randomBytes(16).toString('hex');
+    return { traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01`, traceId };
+  }
+
+  async function actorOf(traceId: string): Promise<unknown> {
+    const records = await api.audits.find({ correlationId: traceId }).toArray();
+    assert.equal(records.length, 1, `one audit record for trace ${traceId}`);
+    return records[0]?.actor;
+  }
+
+  /** The Audit API's list, as a compliance reviewer calls it. */
+  async function listAudits(query: string): Promise<AuditPage> {
+    const { url, functionKey } = api.stack.status.audit;
+    const response = await fetch(`${url}/api/auditrecords?${query}`, { headers: { 'x-functions-key': functionKey } });
+    assert.equal(response.status, 200);
+    return (await response.json()) as AuditPage;
+  }
+
+  const firstClient = { id: 'apim-subscription/local-client', kind: 'apim-subscription', name: 'Local client', product: 'patient-tests-clients' };
+  const secondClient = { id: 'apim-subscription/local-second-client', kind: 'apim-subscription', name: 'Second local client', product: 'patient-tests-clients' };
+
+  it('records the subscription, its product and the client address of a call through the gateway', async () => {
+    const { traceparent, traceId } = traced();
+    assert.equal((await api.call('/', { method: 'POST', body: aPatientBody(), headers: { traceparent } })).status, 201);
+    const actor = (await actorOf(traceId)) as Record<string, string>;
+    const { clientAddress, ...rest } = actor;
+    assert.deepEqual(rest, firstClient);
+    assert.match(clientAddress ?? '', /127\.0\.0\.1|::1/);
+  });
+
+  it('records the same actor when the client sends the caller headers itself', async () => {
+    const { traceparent, traceId } = traced();
+    assert.equal((await api.call('/', { method: 'POST', body: aPatientBody(), headers: { traceparent, ...spoofed } })).status, 201);
+    const { clientAddress: _address, ...actor } = (await actorOf(traceId)) as Record<string, string>;
+    assert.deepEqual(actor, firstClient);
+  });
+
+  it('records two subscriptions as two actors', async () => {
+    const first = traced();
+    const second = traced();
+    const created = (await (await api.call('/', { method: 'POST', body: aPatientBody(), headers: { traceparent: first.traceparent } })).json()) as PatientJson;
+    const read = await api.call(`/${created.id}`, { headers: { traceparent: second.traceparent, 'ocp-apim-subscription-key': api.secondSubscriptionKey } });
+    assert.equal(read.status, 200);
+    assert.equal(((await actorOf(first.traceId)) as { id: string }).id, firstClient.id);
+    const { clientAddress: _address, ...reader } = (await actorOf(second.traceId)) as Record<string, string>;
+    assert.deepEqual(reader, secondClient);
+  });
+
+  it('records a direct call with a function key as exactly that, whatever caller headers it sends', async () => {
+    const { url, functionKey } = api.stack.status.patientTests;
+    const ways: { header: Record<string, string>; query: string }[] = [
+      { header: { 'x-functions-key': functionKey }, query: '' },
+      { header: {}, query: `?code=${encodeURIComponent(functionKey)}` },
+    ];
+    for (const credentials of ways) {
+      const { traceparent, traceId } = traced();
+      const response = await fetch(`${url}/api/patient${credentials.query}`, {
+        method: 'POST',
+        headers: { ...credentials.header, ...spoofed, traceparent, 'content-type': 'application/json' },
+        body: JSON.stringify(aPatientBody()),
+      });
+      assert.equal(response.status, 201);
+      assert.deepEqual(await actorOf(traceId), { id: 'direct-function-key', kind: 'function-key', name: 'A direct call with a function key, not through API Management' });
+    }
+  });
+
+  it('refuses a call with the gateway\'s key that names no caller (the policy did not run), before anything is audited or stored', async () => {
+    const before = await api.counts();
+    const response = await fetch(`${api.stack.status.patientTests.url}/api/patient`, {
+      method: 'POST',
+      headers: { 'x-functions-key': api.gatewayFunctionKey, 'content-type': 'application/json' },
+      body: JSON.stringify(aPatientBody()),
+    });
+    assert.equal(response.status, 500);
+    const text = await response.text();
+    assert.equal((JSON.parse(text) as { type: string }).type, 'urn:patient-tests:problem:internal');
+    assert.ok(!text.includes(api.gatewayFunctionKey));
+    assert.deepEqual(await api.counts(), before);
+  });
+
+  it('lets a reviewer list one actor\'s records, and a time range, newest first', async () => {
+    const started = new Date(Date.now() - 1);
+    const created = (await (await api.call('/', { method: 'POST', body: aPatientBody(), headers: { 'ocp-apim-subscription-key': api.secondSubscriptionKey } })).json()) as PatientJson;
+    assert.equal((await api.call(`/${created.id}`, { headers: { 'ocp-apim-subscription-key': api.secondSubscriptionKey } })).status, 200);
+    assert.equal((await api.call(`/${created.id}`)).status, 200);
+
+    const bySecond = await listAudits(`actor=${encodeURIComponent(secondClient.id)}&from=${encodeURIComponent(started.toISOString())}`);
+    assert.deepEqual(bySecond.items.map((record) => [record.resource.operation, record.resource.id]), [['read', created.id], ['create', created.id]]);
+    assert.ok(bySecond.items.every((record) => record.actor?.id === secondClient.id));
+
+    const whoReadIt = await listAudits(`resourceType=patient&resourceId=${created.id}`);
+    assert.deepEqual(whoReadIt.items.map((record) => [record.actor?.id, record.resource.operation]), [
+      [firstClient.id, 'read'], [secondClient.id, 'read'], [secondClient.id, 'create'],
+    ]);
+
+    const sinceStart = await listAudits(`from=${encodeURIComponent(started.toISOString())}&limit=100`);
+    const dates = sinceStart.items.map((record) => record.createdDate);
+    assert.deepEqual(dates, [...dates].sort().reverse(), 'newest first');
+    assert.ok(sinceStart.items.some((record) => record.actor?.id === firstClient.id) && sinceStart.items.some((record) => record.actor?.id === secondClient.id));
+  });
+});
