@@ -7,6 +7,7 @@ export { toProblemResponse } from './http/to-problem-response';
 export { decode } from './http/decode';
 export { queryParameters } from './http/query-parameters';
 export { readJsonBody } from './http/read-json-body';
+export type { JsonBodyTypes } from './http/json-media-type';
 export * from './http/trace-context';
 export { operationIdOf, withProblemHandling } from './http/with-problem-handling';
 export { MongoConnection, type MongoConnectionSettings } from './mongo/mongo-connection';

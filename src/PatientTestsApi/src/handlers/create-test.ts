@@ -2,7 +2,7 @@ import type { HttpHandler } from '@azure/functions';
 import { ValidationError, decode, readJsonBody, withProblemHandling } from '@patient-tests/shared';
 import type { MedicalTestService } from '../domain/medical-test-service';
 import { createTestSchema } from '../domain/medical-test-schema';
-import { locationOf, requireGuidParameter } from './http-helpers';
+import { locationOf, requireGuidParameter, thirdPartyBodies } from './http-helpers';
 import { idempotencyKeyOf, replayedHeader } from './idempotency-key';
 import { toMedicalTestJson } from './medical-test-json';
 import type { RequestScopes } from './request-scopes';
@@ -13,7 +13,7 @@ export function createTestHandler(tests: MedicalTestService, scopes: RequestScop
     const patientId = requireGuidParameter(request, 'patientId');
     const { id: _id, lastUpdated: _lastUpdated, patientId: bodyPatientId, ...fields } = decode(
       createTestSchema,
-      await readJsonBody(request, maxBodyBytes),
+      await readJsonBody(request, maxBodyBytes, thirdPartyBodies),
     );
     if (bodyPatientId !== undefined && bodyPatientId.toLowerCase() !== patientId) {
       throw new ValidationError([{ field: 'patientId', message: 'must match the patient id in the URL' }]);

@@ -3,7 +3,7 @@ import { ValidationError, decode, queryParameters, readJsonBody, withProblemHand
 import type { PatientService } from '../domain/patient-service';
 import { patientSearchSchema, searchPageSchema } from '../domain/patient-schema';
 import { toPatientCriteria } from '../domain/search-criteria';
-import { continuationHeader, isGuid } from './http-helpers';
+import { continuationHeader, isGuid, thirdPartyBodies } from './http-helpers';
 import { toPatientJson } from './patient-json';
 import type { RequestScopes } from './request-scopes';
 
@@ -11,7 +11,7 @@ import type { RequestScopes } from './request-scopes';
 export function searchPatientsHandler(patients: PatientService, scopes: RequestScopes, maxBodyBytes: number): HttpHandler {
   return withProblemHandling(async (request, context) => {
     const page = decode(searchPageSchema, queryParameters(request));
-    const criteria = toPatientCriteria(decode(patientSearchSchema, await readJsonBody(request, maxBodyBytes)));
+    const criteria = toPatientCriteria(decode(patientSearchSchema, await readJsonBody(request, maxBodyBytes, thirdPartyBodies)));
     const afterId = page.continuationToken === undefined ? undefined : decodeToken(page.continuationToken);
     const result = await patients.search(criteria, page.limit, afterId, scopes.of(request, context));
     const headers: Record<string, string> = {};
