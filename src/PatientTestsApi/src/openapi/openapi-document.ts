@@ -137,11 +137,21 @@ function operation(operationId: string, summary: string, shape: OperationShape):
     operationId,
     summary,
     ...(parameters.length > 0 ? { parameters } : {}),
-    ...(shape.body ? { requestBody: { required: true, content: json(ref(shape.body)) } } : {}),
+    ...(shape.body ? { requestBody: { required: true, description: bodyDescription, content: jsonOrPlainText(ref(shape.body)) } } : {}),
     responses,
   };
 }
 
 const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
 const json = (schema: Record<string, unknown>) => ({ 'application/json': { schema } });
+
+/**
+ * Request bodies: the same JSON document declared as JSON or as plain UTF-8 text (what the 2020 sample's
+ * client sends; shared json-media-type.ts), so the contract says 415 only for what the API refuses. A body
+ * with no Content-Type is read as JSON too, which OpenAPI cannot declare: the description says it.
+ */
+const jsonOrPlainText = (schema: Record<string, unknown>) => ({ ...json(schema), 'text/plain': { schema } });
+const bodyDescription =
+  'A JSON document, declared as application/json, or as text/plain (UTF-8, as the 2020 client sends it), or with no Content-Type: ' +
+  'each is read as the same JSON under the same rules. Any other declared type is a 415.';
 const pathId = (name: string) => ({ name, in: 'path', required: true, schema: { type: 'string', format: 'uuid' } });
