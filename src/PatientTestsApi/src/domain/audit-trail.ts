@@ -15,7 +15,7 @@ export interface AuditEntry {
 /**
  * Who is calling. Through API Management: the client's subscription (and its product and address), as
  * the gateway's policy states it. A call that reached the app directly with a function key, bypassing
- * the gateway, is recorded as exactly that; what such a caller says about itself is never believed.
+ * the gateway, is recorded as exactly that, told apart by a fingerprint of its key (never the key).
  */
 export type Actor =
   | {
@@ -25,15 +25,20 @@ export type Actor =
       readonly productId?: string | undefined;
       readonly clientAddress?: string | undefined;
     }
-  | { readonly kind: 'direct' };
+  | {
+      readonly kind: 'direct';
+      /** The first 16 hex digits of the SHA-256 of the function key presented: one actor per key holder. */
+      readonly keyFingerprint: string;
+    };
 
 /**
  * The one string that stands for an actor, in the audit register (what reviewers list by) and as the
- * scope of idempotency keys: a subscription is `apim-subscription/<id>`; every direct call with a
- * function key is the one actor `direct-function-key`.
+ * scope of idempotency keys: a subscription is `apim-subscription/<id>`; a direct call with a function
+ * key is `direct-function-key/<fingerprint of that key>`, so two holders of different keys never share
+ * a scope or an actor.
  */
 export function actorIdOf(actor: Actor): string {
-  return actor.kind === 'direct' ? 'direct-function-key' : `apim-subscription/${actor.subscriptionId}`;
+  return actor.kind === 'direct' ? `direct-function-key/${actor.keyFingerprint}` : `apim-subscription/${actor.subscriptionId}`;
 }
 
 /** Where the request came from, as far as auditing needs it: who, and the W3C trace it belongs to. */

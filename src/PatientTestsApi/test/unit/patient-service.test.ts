@@ -7,7 +7,7 @@ import { IdempotentCreations } from '../../src/domain/idempotent-creations';
 import { FakeAuditTrail, FakeKeyClaimStore, FakeMedicalTestStore, FakePatientStore, Journal } from '../fixtures/fakes';
 
 const fields: PatientFields = { firstName: 'Ada', gender: 'female', dateOfBirth: '1815-12-10', postCode: '2000' };
-const scope = { actor: { kind: 'direct' as const }, traceParent: undefined };
+const scope = { actor: { kind: 'direct' as const, keyFingerprint: '0123456789abcdef' }, traceParent: undefined };
 
 function setUp() {
   const journal = new Journal();
