@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /** One vocabulary for every audited interaction. */
 /** `replay`: an answer given again for a repeated Idempotency-Key, recorded besides the attempt's `create`. */
 export type AuditedOperation = 'create' | 'replay' | 'read' | 'update' | 'search' | 'list' | 'history';
@@ -38,8 +40,16 @@ export type Actor =
  * a scope or an actor.
  */
 export function actorIdOf(actor: Actor): string {
-  return actor.kind === 'direct' ? `direct-function-key/${actor.keyFingerprint}` : `apim-subscription/${actor.subscriptionId}`;
+  if (actor.kind === 'direct') return `direct-function-key/${actor.keyFingerprint}`;
+  const id = `apim-subscription/${actor.subscriptionId}`;
+  // An API Management subscription id may be 256 characters, the Audit API's limit for the whole actor id:
+  // a longer one is recorded by its SHA-256 (a colon never occurs in a subscription id, so this can name
+  // no other subscription), rather than have every call of that subscription refused by the register.
+  return id.length <= maxActorIdLength ? id : `apim-subscription/sha256:${createHash('sha256').update(actor.subscriptionId, 'utf8').digest('hex')}`;
 }
+
+/** The Audit API's limit on `actor.id` (its audit-record-schema.ts). */
+export const maxActorIdLength = 256;
 
 /** Where the request came from, as far as auditing needs it: who, and the W3C trace it belongs to. */
 export interface RequestScope {

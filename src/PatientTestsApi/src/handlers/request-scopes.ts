@@ -75,10 +75,24 @@ export class RequestScopes {
     return {
       kind: 'subscription',
       subscriptionId,
-      subscriptionName: header(callerHeaders.subscriptionName),
+      subscriptionName: percentDecoded(header(callerHeaders.subscriptionName)),
       productId: header(callerHeaders.productId),
       clientAddress: header(callerHeaders.clientAddress),
     };
+  }
+}
+
+/**
+ * The policy sends the subscription's display name percent-encoded (UTF-8), because it is free text and
+ * a header carries bytes that Node reads as Latin-1. A value that is not percent-encoding (a policy that
+ * did not encode it) is taken as it came.
+ */
+function percentDecoded(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
   }
 }
 

@@ -41,7 +41,8 @@ describe('the audit trail says who', () => {
   }
 
   const firstClient = { id: 'apim-subscription/local-client', kind: 'apim-subscription', name: 'Local client', product: 'patient-tests-clients' };
-  const secondClient = { id: 'apim-subscription/local-second-client', kind: 'apim-subscription', name: 'Second local client', product: 'patient-tests-clients' };
+  // Its display name goes beyond Latin-1 (start-stack.ts): it must arrive as it was named.
+  const secondClient = { id: 'apim-subscription/local-second-client', kind: 'apim-subscription', name: 'Second local client, Zürich 東京', product: 'patient-tests-clients' };
 
   it('records the subscription, its product and the client address of a call through the gateway', async () => {
     const { traceparent, traceId } = traced();
@@ -49,7 +50,7 @@ describe('the audit trail says who', () => {
     const actor = (await actorOf(traceId)) as Record<string, string>;
     const { clientAddress, ...rest } = actor;
     assert.deepEqual(rest, firstClient);
-    assert.match(clientAddress ?? '', /127\.0\.0\.1|::1/);
+    assert.equal(clientAddress, '127.0.0.1', 'plain IPv4, as API Management gives it');
   });
 
   it('records the same actor when the client sends the caller headers itself', async () => {

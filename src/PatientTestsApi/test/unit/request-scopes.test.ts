@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { HttpRequest, InvocationContext } from '@azure/functions';
 import { ServiceUnavailableError } from '@patient-tests/shared';
-import { actorIdOf } from '../../src/domain/audit-trail';
+import { actorIdOf, maxActorIdLength } from '../../src/domain/audit-trail';
 import { RequestScopes, UnidentifiedCallError } from '../../src/handlers/request-scopes';
 
 const gatewayKey = 'the-gateway-key';
@@ -28,6 +28,22 @@ describe('RequestScopes: who is calling', () => {
       actor: { kind: 'subscription', subscriptionId: 'first-client', subscriptionName: 'First client', productId: 'patient-tests-clients', clientAddress: '203.0.113.7' },
       traceParent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
     });
+  });
+
+  it('decodes the display name the policy sends percent-encoded (UTF-8), and takes a value that is not percent-encoding as it came', () => {
+    const named = (name: string) => scopes.of(request({ 'x-functions-key': gatewayKey, 'x-caller-subscription-id': 'first-client', 'x-caller-subscription-name': name }), context).actor;
+    assert.deepEqual(named(encodeURIComponent('Zürich Ärzte 東京 (100%)')), { kind: 'subscription', subscriptionId: 'first-client', subscriptionName: 'Zürich Ärzte 東京 (100%)', productId: undefined, clientAddress: undefined });
+    assert.equal((named('100%') as { subscriptionName?: string }).subscriptionName, '100%');
+  });
+
+  it('keeps every actor id within the Audit API\'s limit: a subscription id too long for it is recorded by its SHA-256', () => {
+    const longest = 'a'.repeat(maxActorIdLength - 'apim-subscription/'.length);
+    assert.equal(actorIdOf({ kind: 'subscription', subscriptionId: longest }), `apim-subscription/${longest}`);
+    const tooLong = `${longest}b`;
+    const id = actorIdOf({ kind: 'subscription', subscriptionId: tooLong });
+    assert.equal(id, `apim-subscription/sha256:${createHash('sha256').update(tooLong).digest('hex')}`);
+    assert.ok(id.length <= maxActorIdLength);
+    assert.notEqual(actorIdOf({ kind: 'subscription', subscriptionId: `${longest}c` }), id);
   });
 
   it('reads an empty product (a subscription without one) as absent', () => {
