@@ -16,13 +16,17 @@ export class MedicalTestService {
     private readonly newId: () => string = randomUUID,
   ) {}
 
-  /** Creates the test; with an `Idempotency-Key`, as PatientService.create does (the patient is part of the request). */
+  /**
+   * Creates the test; with an `Idempotency-Key`, as PatientService.create does (the patient is part of the
+   * request). The patient must exist before the key is claimed: a request answered 404 writes nothing, and
+   * leaves the key free for the corrected request.
+   */
   async create(patientId: string, fields: MedicalTestFields, scope: RequestScope, idempotencyKey?: string): Promise<Creation<MedicalTest>> {
     const request = idempotencyKey === undefined ? undefined : { actorId: actorIdOf(scope.actor), operation: 'createTest', key: idempotencyKey, content: { patientId, ...fields } };
     const id = request ? this.creations.resourceIdFor(request) : this.newId();
     await this.audit.record({ type: 'test', id, operation: 'create' }, scope);
-    if (request) await this.creations.claim(request, id);
     await this.requirePatient(patientId);
+    if (request) await this.creations.claim(request, id);
     const test: MedicalTest = { ...fields, id, patientId, lastUpdated: this.now() };
     if (await this.tests.insert(test)) return { resource: test, replayed: false };
     await this.audit.record({ type: 'test', id, operation: 'replay' }, scope);

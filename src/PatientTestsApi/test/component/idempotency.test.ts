@@ -91,6 +91,22 @@ describe('Idempotency-Key on POST /patient and POST /patient/{id}/tests', () => 
     assert.equal(elsewhere.status, 422);
   });
 
+  it('claims no key for a test of a patient that does not exist (404), so the corrected request with the same key creates the test', async () => {
+    const patient = (await (await api.call('/', { method: 'POST', body: aPatientBody() })).json()) as PatientJson;
+    const unknown = randomUUID();
+    const key = randomUUID();
+    const claims = await api.idempotencyKeys.countDocuments();
+    const wrong = await api.call(`/${unknown}/tests`, { method: 'POST', body: aTestBody(unknown), headers: { 'idempotency-key': key } });
+    assert.equal(wrong.status, 404);
+    assert.equal(await api.idempotencyKeys.countDocuments(), claims, 'no claim behind the 404');
+    assert.equal(await api.tests.countDocuments({ _shardKey: unknown }), 0);
+    const corrected = await api.call(`/${patient.id}/tests`, { method: 'POST', body: aTestBody(patient.id), headers: { 'idempotency-key': key } });
+    assert.equal(corrected.status, 201);
+    assert.equal(corrected.headers.get('idempotent-replayed'), null);
+    assert.equal(await api.tests.countDocuments({ _shardKey: patient.id }), 1);
+    assert.equal(await api.idempotencyKeys.countDocuments(), claims + 1);
+  });
+
   const rounds = 10;
   const senders = 20;
   it(`creates exactly one patient from ${senders} concurrent identical requests, and answers all of them with it, in each of ${rounds} rounds`, async function () {

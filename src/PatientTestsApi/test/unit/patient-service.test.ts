@@ -151,6 +151,22 @@ describe('PatientService and MedicalTestService', () => {
     assert.equal(last.nextAfterId, null);
   });
 
+  it('check that the patient exists before claiming a test\'s Idempotency-Key: a 404 claims nothing, and the corrected request with the key succeeds', async () => {
+    const { tests, patients, claimStore, journal } = setUp();
+    const { resource: patient } = await patients.create(fields, scope);
+    const unknown = '00000000-0000-4000-8000-00000000ffff';
+    const testFields = { performer: 'p', orderReference: 'o', observations: [] };
+    journal.steps.length = 0;
+    await assert.rejects(tests.create(unknown, testFields, scope, 'key-1'), NotFoundError);
+    assert.deepEqual(journal.steps, ['audit test create', 'patients.exists']);
+    assert.equal(claimStore.claims.size, 0);
+    journal.steps.length = 0;
+    const { resource: created, replayed } = await tests.create(patient.id, testFields, scope, 'key-1');
+    assert.equal(replayed, false);
+    assert.equal(created.patientId, patient.id);
+    assert.deepEqual(journal.steps, ['audit test create', 'patients.exists', 'keys.claim', 'tests.insert']);
+  });
+
   it('refuse tests for a patient that does not exist, after auditing the attempt', async () => {
     const { tests, testStore, audit } = setUp();
     await assert.rejects(tests.create('00000000-0000-4000-8000-00000000ffff', { performer: 'p', orderReference: 'o', observations: [] }, scope), NotFoundError);
