@@ -4,7 +4,7 @@ export { setting } from './config/settings';
 export * from './http/errors';
 export * from './http/problem-types';
 export { toProblemResponse } from './http/to-problem-response';
-export { decode } from './http/decode';
+export { decode, decodeTogether } from './http/decode';
 export { queryParameters } from './http/query-parameters';
 export { readJsonBody } from './http/read-json-body';
 export type { JsonBodyTypes } from './http/json-media-type';

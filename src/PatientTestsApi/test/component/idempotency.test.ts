@@ -76,6 +76,17 @@ describe('Idempotency-Key on POST /patient and POST /patient/{id}/tests', () => 
     assert.deepEqual(await api.counts(), before);
   });
 
+  it('reports a bad key and a bad body together, in one 400, before anything is audited', async () => {
+    const before = await api.counts();
+    const patient = await create(aPatientBody({ gender: 'robot', lastName: 7 }), 'has space');
+    assert.equal(patient.status, 400);
+    assert.deepEqual(((await patient.json()) as Problem).errors?.map((error) => error.field).sort(), ['Idempotency-Key', 'gender', 'lastName']);
+    const test = await api.call('/not-a-guid/tests', { method: 'POST', body: aTestBody(undefined, { performer: '' }), headers: { 'idempotency-key': 'comma,inside' } });
+    assert.equal(test.status, 400);
+    assert.deepEqual(((await test.json()) as Problem).errors?.map((error) => error.field).sort(), ['Idempotency-Key', 'patientId', 'performer']);
+    assert.deepEqual(await api.counts(), before);
+  });
+
   it('replays a test creation too, and refuses the key for another patient\'s tests', async () => {
     const patient = (await (await api.call('/', { method: 'POST', body: aPatientBody() })).json()) as PatientJson;
     const other = (await (await api.call('/', { method: 'POST', body: aPatientBody() })).json()) as PatientJson;
