@@ -18,3 +18,4 @@ export { ensureIndexes } from './mongo/ensure-indexes';
 export { declaredCollection, indexDescriptions, type DeclaredCollection } from './mongo/collection-declarations';
 export { pageLimit } from './http/page-limit';
 export { insertIfAbsent, isDuplicateKey } from './mongo/insert-if-absent';
+export { Backoff, readBackPolicy, type BackoffPolicy } from './retry/backoff';

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { NotFoundError, PreconditionFailedError, ServiceUnavailableError } from '@patient-tests/shared';
+import { Backoff, NotFoundError, PreconditionFailedError, ServiceUnavailableError, readBackPolicy } from '@patient-tests/shared';
 import { actorIdOf, type AuditTrail, type RequestScope } from './audit-trail';
 import type { Creation, IdempotentCreations } from './idempotent-creations';
 import type { Patient, PatientCriteria, PatientFields, PatientStore } from './patient';
+import { notVisibleYet, type ServiceOptions } from './service-options';
 
 export interface SearchPage {
   readonly patients: Patient[];
@@ -19,22 +20,34 @@ export interface VersionPage {
 /**
  * How often an update without If-Match rebuilds on a newer version after losing the race for a version
  * number. Each lost race means another writer's update was stored, so N concurrent writers need at most
- * N attempts; this bound is far above the concurrency one patient sees and only stops a runaway loop.
+ * N attempts (more when a read does not see the winner yet, see Backoff); this bound is far above the
+ * concurrency one patient sees and only stops a runaway loop. Between attempts a writer waits a random
+ * few milliseconds, so losers do not all come back at once, and spend request units, in step.
  */
-const maxUpdateAttempts = 100;
+const updateContention = { attempts: 100, baseMs: 5, maxMs: 100 } as const;
+
 
 /**
  * Patient use cases. Each one records its audit entry before touching data: when the audit trail
  * rejects, the use case stops there and nothing is read, returned or written.
  */
 export class PatientService {
+  private readonly now: () => Date;
+  private readonly newId: () => string;
+  private readonly contention: Backoff;
+  private readonly readBack: Backoff;
+
   constructor(
     private readonly patients: PatientStore,
     private readonly audit: AuditTrail,
     private readonly creations: IdempotentCreations,
-    private readonly now: () => Date = () => new Date(),
-    private readonly newId: () => string = randomUUID,
-  ) {}
+    options: ServiceOptions = {},
+  ) {
+    this.now = options.now ?? (() => new Date());
+    this.newId = options.newId ?? randomUUID;
+    this.contention = options.contention ?? new Backoff(updateContention);
+    this.readBack = options.readBack ?? new Backoff(readBackPolicy);
+  }
 
   /**
    * Creates the patient. With an `Idempotency-Key` the patient's id follows from caller, key and fields,
@@ -49,8 +62,8 @@ export class PatientService {
     const patient: Patient = { ...fields, id, lastUpdated: this.now(), version: 1 };
     if (await this.patients.insert(patient)) return { resource: patient, replayed: false };
     await this.audit.record({ type: 'patient', id, operation: 'replay' }, scope);
-    const original = (await this.patients.findVersion(id, 1)) ?? (await this.patients.findById(id));
-    if (!original) throw new Error('a patient that refused its id cannot be read back');
+    const original = await this.readBack.readUntilFound(async () => (await this.patients.findVersion(id, 1)) ?? (await this.patients.findById(id)));
+    if (!original) throw notVisibleYet();
     return { resource: original, replayed: true };
   }
 
@@ -69,13 +82,27 @@ export class PatientService {
   async update(id: string, fields: PatientFields, expectedVersion: number | undefined, scope: RequestScope): Promise<Patient> {
     await this.audit.record({ type: 'patient', id, operation: 'update' }, scope);
     for (let attempt = 1; ; attempt++) {
-      const current = (await this.patients.findById(id)) ?? notFound(id);
+      const current = await this.newestVersion(id, expectedVersion);
       if (expectedVersion !== undefined && expectedVersion !== current.version) throw stale(id);
       const next: Patient = { ...fields, id, lastUpdated: this.now(), version: current.version + 1 };
       if ((await this.patients.appendVersion(next)) === 'appended') return next;
       if (expectedVersion !== undefined) throw stale(id);
-      if (attempt >= maxUpdateAttempts) throw busy(id);
+      if (attempt >= this.contention.policy.attempts) throw busy(id);
+      await this.contention.pause(attempt);
     }
+  }
+
+  /**
+   * The newest version. An If-Match ahead of what the read shows names a version another instance stored
+   * that this read may not see yet (a lagging replica): read again a few times before answering 412.
+   */
+  private async newestVersion(id: string, expectedVersion: number | undefined): Promise<Patient> {
+    const seen: { newest?: Patient } = {};
+    const current = await this.readBack.readUntilFound(async () => {
+      seen.newest = (await this.patients.findById(id)) ?? notFound(id);
+      return expectedVersion === undefined || seen.newest.version >= expectedVersion ? seen.newest : undefined;
+    });
+    return current ?? seen.newest ?? notFound(id);
   }
 
   /** The patient's stored versions, newest first, a page at a time; audited as a read of the patient. */
@@ -99,6 +126,7 @@ export class PatientService {
 function notFound(id: string): never {
   throw new NotFoundError(`No patient has the id ${id}.`);
 }
+
 
 function busy(id: string): ServiceUnavailableError {
   return new ServiceUnavailableError(`Patient ${id} is being updated by many callers at once; retry shortly.`, 1, { diagnostic: 'update attempts exhausted' });

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { IdempotencyKeyReusedError, NotFoundError, ServiceUnavailableError } from '@patient-tests/shared';
+import { IdempotencyKeyReusedError, NotFoundError, ServiceUnavailableError, readBackPolicy } from '@patient-tests/shared';
 import type { RequestScope } from '../../src/domain/audit-trail';
 import { IdempotentCreations, fingerprintOf } from '../../src/domain/idempotent-creations';
 import { MedicalTestService } from '../../src/domain/medical-test-service';
 import type { PatientFields } from '../../src/domain/patient';
 import { PatientService } from '../../src/domain/patient-service';
-import { FakeAuditTrail, FakeKeyClaimStore, FakeMedicalTestStore, FakePatientStore, Journal } from '../fixtures/fakes';
+import { FakeAuditTrail, FakeKeyClaimStore, FakeMedicalTestStore, FakePatientStore, Journal, recordingBackoff } from '../fixtures/fakes';
 
 const fields: PatientFields = { firstName: 'Ada', gender: 'female', dateOfBirth: '1815-12-10', postCode: '2000' };
 const first: RequestScope = { actor: { kind: 'subscription', subscriptionId: 'first-client' } };
@@ -19,8 +19,9 @@ function setUp() {
   const testStore = new FakeMedicalTestStore(journal);
   const clock = { now: new Date('2026-01-01T00:00:00Z') };
   const creations = new IdempotentCreations(new FakeKeyClaimStore(journal), lifetimeMs, () => clock.now);
-  const patients = new PatientService(patientStore, audit, creations, () => clock.now);
-  const tests = new MedicalTestService(testStore, patientStore, audit, creations, () => clock.now);
+  const options = { now: () => clock.now, readBack: recordingBackoff(readBackPolicy).backoff };
+  const patients = new PatientService(patientStore, audit, creations, options);
+  const tests = new MedicalTestService(testStore, patientStore, audit, creations, options);
   return { journal, audit, patientStore, testStore, clock, patients, tests };
 }
 

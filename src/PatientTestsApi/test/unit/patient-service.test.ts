@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { NotFoundError, PreconditionFailedError, ServiceUnavailableError } from '@patient-tests/shared';
-import type { PatientFields } from '../../src/domain/patient';
+import type { Patient, PatientFields } from '../../src/domain/patient';
 import { PatientService } from '../../src/domain/patient-service';
 import { MedicalTestService } from '../../src/domain/medical-test-service';
 import { IdempotentCreations } from '../../src/domain/idempotent-creations';
-import { FakeAuditTrail, FakeKeyClaimStore, FakeMedicalTestStore, FakePatientStore, Journal } from '../fixtures/fakes';
+import { FakeAuditTrail, FakeKeyClaimStore, FakeMedicalTestStore, FakePatientStore, Journal, recordingBackoff } from '../fixtures/fakes';
 
 const fields: PatientFields = { firstName: 'Ada', gender: 'female', dateOfBirth: '1815-12-10', postCode: '2000' };
 const scope = { actor: { kind: 'direct' as const, keyFingerprint: '0123456789abcdef' }, traceParent: undefined };
@@ -20,9 +20,12 @@ function setUp() {
   const creations = new IdempotentCreations(claimStore, 24 * 3600_000, now);
   let ids = 0;
   const newId = () => `00000000-0000-4000-8000-00000000000${++ids}`;
-  const patients = new PatientService(patientStore, audit, creations, now, newId);
-  const tests = new MedicalTestService(testStore, patientStore, audit, creations, now, newId);
-  return { journal, audit, patientStore, testStore, claimStore, clock, patients, tests };
+  const contention = recordingBackoff({ attempts: 100, baseMs: 5, maxMs: 100 });
+  const readBack = recordingBackoff({ attempts: 4, baseMs: 10, maxMs: 200 });
+  const options = { now, newId, contention: contention.backoff, readBack: readBack.backoff };
+  const patients = new PatientService(patientStore, audit, creations, options);
+  const tests = new MedicalTestService(testStore, patientStore, audit, creations, options);
+  return { journal, audit, patientStore, testStore, claimStore, clock, patients, tests, contentionWaits: contention.waits, readBackWaits: readBack.waits };
 }
 
 describe('PatientService and MedicalTestService', () => {
@@ -110,8 +113,49 @@ describe('PatientService and MedicalTestService', () => {
     ], 'audited once, however many attempts');
   });
 
+  it('wait a random, growing while between attempts that lost the race, so losers do not come back in step', async () => {
+    const { patients, patientStore, contentionWaits } = setUp();
+    const { resource: patient } = await patients.create(fields, scope);
+    let rivals = 3;
+    const rival = (attempt: Patient) => {
+      patientStore.beforeAppend = undefined;
+      if (rivals-- > 0) void patientStore.appendVersion({ ...attempt, firstName: 'Rival' });
+      patientStore.beforeAppend = rival;
+    };
+    patientStore.beforeAppend = rival;
+    assert.equal((await patients.update(patient.id, fields, undefined, scope)).version, 5);
+    assert.deepEqual(contentionWaits, [5, 10, 20], 'one wait per lost attempt, each bound doubling (the fake random is 1)');
+  });
+
+  it('read again when an If-Match is ahead of what a lagging replica shows, instead of answering 412', async () => {
+    const { patients, patientStore, readBackWaits } = setUp();
+    const { resource: patient } = await patients.create(fields, scope);
+    await patients.update(patient.id, fields, undefined, scope);
+    patientStore.staleReads = 2;
+    assert.equal((await patients.update(patient.id, { ...fields, firstName: 'Augusta' }, 2, scope)).version, 3);
+    assert.deepEqual(readBackWaits, [10, 20]);
+  });
+
+  it('read back a replayed creation that a lagging replica does not show yet, and answer 503 (retryable), never 500, when it stays unseen', async () => {
+    const { patients, tests, patientStore, testStore, readBackWaits } = setUp();
+    const { resource: created } = await patients.create(fields, scope, 'key-1');
+    patientStore.invisibleReads = 2;
+    assert.deepEqual(await patients.create(fields, scope, 'key-1'), { resource: created, replayed: true });
+    assert.ok(readBackWaits.length > 0);
+    patientStore.invisibleReads = 1_000;
+    await assert.rejects(patients.create(fields, scope, 'key-1'), (error: unknown) => error instanceof ServiceUnavailableError && error.retryAfterSeconds === 1);
+    patientStore.invisibleReads = 0;
+
+    const testFields = { performer: 'p', orderReference: 'o', observations: [] };
+    const { resource: test } = await tests.create(created.id, testFields, scope, 'key-2');
+    testStore.invisibleReads = 3;
+    assert.deepEqual(await tests.create(created.id, testFields, scope, 'key-2'), { resource: test, replayed: true });
+    testStore.invisibleReads = 1_000;
+    await assert.rejects(tests.create(created.id, testFields, scope, 'key-2'), ServiceUnavailableError);
+  });
+
   it('give up with 503 rather than loop forever when every attempt loses', async () => {
-    const { patients, patientStore } = setUp();
+    const { patients, patientStore, contentionWaits } = setUp();
     const { resource: patient } = await patients.create(fields, scope);
     const rivalWrites = () => {
       patientStore.beforeAppend = (attempt) => {
@@ -122,6 +166,8 @@ describe('PatientService and MedicalTestService', () => {
     rivalWrites();
     await assert.rejects(patients.update(patient.id, fields, undefined, scope), ServiceUnavailableError);
     assert.equal(patientStore.history.get(patient.id)?.length, 101, 'version 1 and the 100 versions of the rival');
+    assert.equal(contentionWaits.length, 99, 'a wait between attempts, none after the last');
+    assert.equal(Math.max(...contentionWaits), 100, 'each wait bounded');
   });
 
   it('list versions newest first, a page at a time, and 404 for an unknown patient after auditing', async () => {
