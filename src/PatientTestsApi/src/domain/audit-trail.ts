@@ -51,10 +51,19 @@ export function actorIdOf(actor: Actor): string {
 /** The Audit API's limit on `actor.id` (its audit-record-schema.ts). */
 export const maxActorIdLength = 256;
 
-/** Where the request came from, as far as auditing needs it: who, and the W3C trace it belongs to. */
+/**
+ * Where a use case notes what went wrong without changing its answer (a follow-up write that failed after
+ * the change was stored), under the request's operation id.
+ */
+export interface RequestLog {
+  warn(message: string, details: Readonly<Record<string, string>>): void;
+}
+
+/** Where the request came from, as far as auditing needs it: who, and the W3C trace it belongs to; and its log. */
 export interface RequestScope {
   readonly actor: Actor;
   readonly traceParent?: string | undefined;
+  readonly log: RequestLog;
 }
 
 /**

@@ -30,6 +30,11 @@ const updateContention = { attempts: 100, baseMs: 5, maxMs: 100 } as const;
 /**
  * Patient use cases. Each one records its audit entry before touching data: when the audit trail
  * rejects, the use case stops there and nothing is read, returned or written.
+ *
+ * A change is stored by one write, the version's unique insert, and that write alone decides the answer.
+ * Publishing the new state for search follows as best effort: when it fails, the change stands, the
+ * failure is logged with the operation id, and search lags until a later load, update or history read
+ * of the patient finds its searchable copy behind and publishes it (docs/patient-tests-api.md, "Storage").
  */
 export class PatientService {
   private readonly now: () => Date;
@@ -60,16 +65,23 @@ export class PatientService {
     await this.audit.record({ type: 'patient', id, operation: 'create' }, scope);
     if (request) await this.creations.claim(request, id);
     const patient: Patient = { ...fields, id, lastUpdated: this.now(), version: 1 };
-    if (await this.patients.insert(patient)) return { resource: patient, replayed: false };
+    if (await this.patients.insert(patient)) {
+      await this.publish(id, scope);
+      return { resource: patient, replayed: false };
+    }
     await this.audit.record({ type: 'patient', id, operation: 'replay' }, scope);
     const original = await this.readBack.readUntilFound(async () => (await this.patients.findVersion(id, 1)) ?? (await this.patients.findById(id)));
     if (!original) throw notVisibleYet();
+    // The first request may have stored the patient and failed to publish it.
+    await this.repairSearch(id, original.version, scope);
     return { resource: original, replayed: true };
   }
 
   async load(id: string, scope: RequestScope): Promise<Patient> {
     await this.audit.record({ type: 'patient', id, operation: 'read' }, scope);
-    return (await this.patients.findById(id)) ?? notFound(id);
+    const patient = (await this.patients.findById(id)) ?? notFound(id);
+    await this.repairSearch(id, patient.version, scope);
+    return patient;
   }
 
   /**
@@ -83,9 +95,16 @@ export class PatientService {
     await this.audit.record({ type: 'patient', id, operation: 'update' }, scope);
     for (let attempt = 1; ; attempt++) {
       const current = await this.newestVersion(id, expectedVersion);
-      if (expectedVersion !== undefined && expectedVersion !== current.version) throw stale(id);
+      if (expectedVersion !== undefined && expectedVersion !== current.version) {
+        // Often the caller's own retry of an update whose version was stored: let search catch up with it.
+        await this.repairSearch(id, current.version, scope);
+        throw stale(id);
+      }
       const next: Patient = { ...fields, id, lastUpdated: this.now(), version: current.version + 1 };
-      if ((await this.patients.appendVersion(next)) === 'appended') return next;
+      if ((await this.patients.appendVersion(next)) === 'appended') {
+        await this.publish(id, scope);
+        return next;
+      }
       if (expectedVersion !== undefined) throw stale(id);
       if (attempt >= this.contention.policy.attempts) throw busy(id);
       await this.contention.pause(attempt);
@@ -110,6 +129,8 @@ export class PatientService {
     await this.audit.record({ type: 'patient', id, operation: 'history' }, scope);
     const found = await this.patients.versions(id, { limit: limit + 1, beforeVersion });
     if (found.length === 0 && !(await this.patients.exists(id))) notFound(id);
+    const newest = found[0];
+    if (beforeVersion === undefined && newest) await this.repairSearch(id, newest.version, scope);
     const versions = found.slice(0, limit);
     return { versions, nextBeforeVersion: found.length > limit ? (versions.at(-1)?.version ?? null) : null };
   }
@@ -121,12 +142,34 @@ export class PatientService {
     const patients = found.slice(0, limit);
     return { patients, nextAfterId: found.length > limit ? (patients.at(-1)?.id ?? null) : null };
   }
+
+  /** The follow-up of a stored change: best effort (see the class comment). */
+  private async publish(id: string, scope: RequestScope): Promise<void> {
+    try {
+      await this.patients.publish(id);
+    } catch (error: unknown) {
+      searchBehind(scope, id, error);
+    }
+  }
+
+  /** The lazy repair: a read that sees a newer version than search shows publishes it, as best effort too. */
+  private async repairSearch(id: string, newestVersion: number, scope: RequestScope): Promise<void> {
+    try {
+      if (((await this.patients.publishedVersion(id)) ?? 0) < newestVersion) await this.patients.publish(id);
+    } catch (error: unknown) {
+      searchBehind(scope, id, error);
+    }
+  }
+}
+
+/** Logged by type only: a driver's message can carry connection details. */
+function searchBehind(scope: RequestScope, id: string, error: unknown): void {
+  scope.log.warn('stored, but not yet published for search', { patientId: id, error: error instanceof Error ? error.name : typeof error });
 }
 
 function notFound(id: string): never {
   throw new NotFoundError(`No patient has the id ${id}.`);
 }
-
 
 function busy(id: string): ServiceUnavailableError {
   return new ServiceUnavailableError(`Patient ${id} is being updated by many callers at once; retry shortly.`, 1, { diagnostic: 'update attempts exhausted' });

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { HttpRequest, InvocationContext } from '@azure/functions';
-import { ServiceUnavailableError } from '@patient-tests/shared';
+import { ServiceUnavailableError, operationIdOf } from '@patient-tests/shared';
 import type { Actor, RequestScope } from '../domain/audit-trail';
 
 /**
@@ -49,7 +49,12 @@ export class RequestScopes {
   }
 
   of(request: HttpRequest, context: InvocationContext): RequestScope {
-    return { actor: this.actorOf(request), traceParent: context.traceContext?.traceParent };
+    const operationId = operationIdOf(context);
+    return {
+      actor: this.actorOf(request),
+      traceParent: context.traceContext?.traceParent,
+      log: { warn: (message, details) => { context.warn(message, { operationId, ...details }); } },
+    };
   }
 
   private actorOf(request: HttpRequest): Actor {

@@ -17,7 +17,8 @@ function burst(api: TestStack, count: number, gapMs: number, limitMs = 10_000): 
 
 /** The invariant of every fault: a stored patient always has its audit record, and a 201 is always stored. */
 async function assertNothingHalfWritten(api: TestStack, answers: Answer[]): Promise<void> {
-  const stored = new Set((await api.patients.find({}, { projection: { _id: 1 } }).toArray()).map((patient) => patient._id));
+  // The versions are the record of truth: a stored patient has its version 1 (its searchable copy may lag).
+  const stored = new Set((await api.patientVersions.find({ _version: 1 }, { projection: { _shardKey: 1 } }).toArray()).map((version) => String(version._shardKey)));
   const audited = new Set((await api.audits.find({ 'resource.operation': 'create' }).toArray()).map((record) => (record.resource as { id?: string }).id));
   for (const id of stored) assert.ok(audited.has(id), `patient ${id} is stored without its audit record`);
   for (const answer of answers) if (answer.id !== undefined) assert.ok(stored.has(answer.id), `patient ${answer.id} was confirmed but not stored`);

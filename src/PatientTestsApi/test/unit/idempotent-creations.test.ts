@@ -5,11 +5,11 @@ import { IdempotentCreations, fingerprintOf } from '../../src/domain/idempotent-
 import { MedicalTestService } from '../../src/domain/medical-test-service';
 import type { PatientFields } from '../../src/domain/patient';
 import { PatientService } from '../../src/domain/patient-service';
-import { FakeAuditTrail, FakeKeyClaimStore, FakeMedicalTestStore, FakePatientStore, Journal, recordingBackoff } from '../fixtures/fakes';
+import { FakeAuditTrail, FakeKeyClaimStore, FakeMedicalTestStore, FakePatientStore, Journal, RecordingLog, recordingBackoff } from '../fixtures/fakes';
 
 const fields: PatientFields = { firstName: 'Ada', gender: 'female', dateOfBirth: '1815-12-10', postCode: '2000' };
-const first: RequestScope = { actor: { kind: 'subscription', subscriptionId: 'first-client' } };
-const second: RequestScope = { actor: { kind: 'subscription', subscriptionId: 'second-client' } };
+const first: RequestScope = { actor: { kind: 'subscription', subscriptionId: 'first-client' }, log: new RecordingLog() };
+const second: RequestScope = { actor: { kind: 'subscription', subscriptionId: 'second-client' }, log: new RecordingLog() };
 const lifetimeMs = 24 * 3600_000;
 
 function setUp() {

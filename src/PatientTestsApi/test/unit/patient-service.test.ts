@@ -4,10 +4,10 @@ import type { Patient, PatientFields } from '../../src/domain/patient';
 import { PatientService } from '../../src/domain/patient-service';
 import { MedicalTestService } from '../../src/domain/medical-test-service';
 import { IdempotentCreations } from '../../src/domain/idempotent-creations';
-import { FakeAuditTrail, FakeKeyClaimStore, FakeMedicalTestStore, FakePatientStore, Journal, recordingBackoff } from '../fixtures/fakes';
+import { FakeAuditTrail, FakeKeyClaimStore, FakeMedicalTestStore, FakePatientStore, Journal, RecordingLog, recordingBackoff } from '../fixtures/fakes';
 
 const fields: PatientFields = { firstName: 'Ada', gender: 'female', dateOfBirth: '1815-12-10', postCode: '2000' };
-const scope = { actor: { kind: 'direct' as const, keyFingerprint: '0123456789abcdef' }, traceParent: undefined };
+const scope = { actor: { kind: 'direct' as const, keyFingerprint: '0123456789abcdef' }, traceParent: undefined, log: new RecordingLog() };
 
 function setUp() {
   const journal = new Journal();
@@ -40,10 +40,10 @@ describe('PatientService and MedicalTestService', () => {
     await tests.list(patient.id, scope);
     await tests.load(patient.id, test.id, scope);
     assert.deepEqual(journal.steps, [
-      'audit patient create', 'patients.insert',
-      'audit patient read', 'patients.findById',
-      'audit patient update', 'patients.findById', 'patients.appendVersion',
-      'audit patient history', 'patients.versions',
+      'audit patient create', 'patients.insert', 'patients.publish',
+      'audit patient read', 'patients.findById', 'patients.publishedVersion',
+      'audit patient update', 'patients.findById', 'patients.appendVersion', 'patients.publish',
+      'audit patient history', 'patients.versions', 'patients.publishedVersion',
       'audit patient search', 'patients.search',
       'audit test create', 'patients.exists', 'tests.insert',
       'audit test list', 'patients.exists', 'tests.listByPatient',
@@ -109,7 +109,7 @@ describe('PatientService and MedicalTestService', () => {
     assert.deepEqual(patientStore.history.get(patient.id)?.map((version) => version.firstName), ['Ada', 'Rival', 'Mine']);
     assert.deepEqual(journal.steps, [
       'audit patient update', 'patients.findById', 'patients.appendVersion', 'patients.appendVersion',
-      'patients.findById', 'patients.appendVersion',
+      'patients.findById', 'patients.appendVersion', 'patients.publish',
     ], 'audited once, however many attempts');
   });
 
@@ -182,6 +182,64 @@ describe('PatientService and MedicalTestService', () => {
     assert.equal(last.nextBeforeVersion, null);
     await assert.rejects(patients.versions('00000000-0000-4000-8000-00000000ffff', 3, undefined, scope), NotFoundError);
     assert.deepEqual(audit.entries.at(-1), { type: 'patient', id: '00000000-0000-4000-8000-00000000ffff', operation: 'history' });
+  });
+
+  describe('when publishing for search fails after the change was stored', () => {
+    function failingPublish() {
+      const setup = setUp();
+      const log = new RecordingLog();
+      return { ...setup, log, scope: { ...scope, log } };
+    }
+
+    it('still answer the create with its patient, log the failure, and publish at the next load', async () => {
+      const { patients, patientStore, log, scope: logged } = failingPublish();
+      patientStore.failPublish = true;
+      const { resource: created, replayed } = await patients.create(fields, logged);
+      assert.equal(replayed, false);
+      assert.deepEqual(patientStore.history.get(created.id), [created], 'the patient is stored');
+      assert.deepEqual((await patients.search({}, 10, undefined, logged)).patients, [], 'search lags');
+      assert.deepEqual(log.warnings, [{ message: 'stored, but not yet published for search', details: { patientId: created.id, error: 'ServiceUnavailableError' } }]);
+      patientStore.failPublish = false;
+      assert.deepEqual(await patients.load(created.id, logged), created);
+      assert.deepEqual((await patients.search({}, 10, undefined, logged)).patients, [created], 'search caught up after the read');
+    });
+
+    it('still answer the update with its new version, log the failure, and publish at the next update, load or history read', async () => {
+      const { patients, patientStore, log, scope: logged } = failingPublish();
+      const { resource: created } = await patients.create(fields, logged);
+      patientStore.failPublish = true;
+      const updated = await patients.update(created.id, { ...fields, firstName: 'Augusta' }, 1, logged);
+      assert.equal(updated.version, 2);
+      assert.deepEqual(await patients.load(created.id, logged), updated, 'loads show the change');
+      assert.equal(log.warnings.length, 2, 'the update\'s publish and the load\'s repair, both failed and logged');
+      assert.deepEqual((await patients.search({}, 10, undefined, logged)).patients.map((patient) => patient.version), [1]);
+      patientStore.failPublish = false;
+      await assert.rejects(patients.update(created.id, fields, 1, logged), PreconditionFailedError, 'the caller\'s retry of its own update');
+      assert.deepEqual((await patients.search({}, 10, undefined, logged)).patients.map((patient) => patient.version), [2], 'and search caught up');
+
+      patientStore.failPublish = true;
+      await patients.update(created.id, { ...fields, firstName: 'Third' }, undefined, logged);
+      patientStore.failPublish = false;
+      await patients.versions(created.id, 10, undefined, logged);
+      assert.deepEqual((await patients.search({}, 10, undefined, logged)).patients.map((patient) => patient.version), [3], 'a history read repairs too');
+    });
+
+    it('let a replayed create publish what the first request could not', async () => {
+      const { patients, patientStore, scope: logged } = failingPublish();
+      patientStore.failPublish = true;
+      const { resource: created } = await patients.create(fields, logged, 'key-1');
+      patientStore.failPublish = false;
+      assert.deepEqual(await patients.create(fields, logged, 'key-1'), { resource: created, replayed: true });
+      assert.deepEqual((await patients.search({}, 10, undefined, logged)).patients, [created]);
+    });
+
+    it('read the patient as existing for its tests before it is published', async () => {
+      const { patients, tests, patientStore, scope: logged } = failingPublish();
+      patientStore.failPublish = true;
+      const { resource: created } = await patients.create(fields, logged);
+      const { resource: test } = await tests.create(created.id, { performer: 'p', orderReference: 'o', observations: [] }, logged);
+      assert.equal(test.patientId, created.id);
+    });
   });
 
   it('page a search with one extra row to know whether more exist', async () => {

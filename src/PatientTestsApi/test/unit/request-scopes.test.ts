@@ -24,10 +24,19 @@ const fingerprintOf = (key: string) => createHash('sha256').update(key).digest('
 
 describe('RequestScopes: who is calling', () => {
   it('names the subscription the gateway states, on a request with the gateway\'s key', () => {
-    assert.deepEqual(scopes.of(request({ 'x-functions-key': gatewayKey, ...callerHeaders }), context), {
-      actor: { kind: 'subscription', subscriptionId: 'first-client', subscriptionName: 'First client', productId: 'patient-tests-clients', clientAddress: '203.0.113.7' },
-      traceParent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+    const scope = scopes.of(request({ 'x-functions-key': gatewayKey, ...callerHeaders }), context);
+    assert.deepEqual(scope.actor, { kind: 'subscription', subscriptionId: 'first-client', subscriptionName: 'First client', productId: 'patient-tests-clients', clientAddress: '203.0.113.7' });
+    assert.equal(scope.traceParent, '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01');
+  });
+
+  it('gives the use case a log that writes through the invocation, under the operation id', () => {
+    const logged: unknown[][] = [];
+    const invocation = new InvocationContext({
+      traceContext: { traceParent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' },
+      logHandler: (level, ...args) => { logged.push([level, ...args]); },
     });
+    scopes.of(request({ 'x-functions-key': gatewayKey, ...callerHeaders }), invocation).log.warn('stored, but not yet published for search', { patientId: 'p-1' });
+    assert.deepEqual(logged, [['warning', 'stored, but not yet published for search', { operationId: '4bf92f3577b34da6a3ce929d0e0e4736', patientId: 'p-1' }]]);
   });
 
   it('decodes the display name the policy sends percent-encoded (UTF-8), and takes a value that is not percent-encoding as it came', () => {
