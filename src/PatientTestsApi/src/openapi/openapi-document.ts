@@ -103,9 +103,11 @@ const idempotencyKeyParameter = {
   required: false,
   schema: { type: 'string', pattern: idempotencyKeyPattern.source },
   description:
-    'Makes a retry safe: the same key with the same body, from the same subscription, within 24 hours, answers again ' +
-    'with the resource the first request created (201, the same id, header Idempotent-Replayed: true) and creates nothing; ' +
-    'the same key with a different body is a 422. An RFC 8941 string ("…") or the bare value.',
+    'Makes a retry safe: the same key with the same body, from the same subscription, answers again with the resource ' +
+    'the first request created (201, the same id, header Idempotent-Replayed: true) and creates nothing. While the key ' +
+    'lives (the service\'s IDEMPOTENCY_TTL_SECONDS, 24 hours by default) the same key with a different body is a 422; ' +
+    'after that the key may be used for a new request, and the same key with the first body still answers with the first ' +
+    'resource (its id follows from the key and the body). An RFC 8941 string ("…") or the bare value.',
 };
 
 function operation(operationId: string, summary: string, shape: OperationShape): Record<string, unknown> {

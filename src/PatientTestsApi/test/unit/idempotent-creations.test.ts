@@ -86,6 +86,14 @@ describe('Idempotency-Key on creates', () => {
     assert.equal(patientStore.history.size, 2);
   });
 
+  it('still replays the first answer for the same request after the key expired: the id follows from key and request', async () => {
+    const { patients, clock, patientStore } = setUp();
+    const created = await patients.create(fields, first, 'key-1');
+    clock.now = new Date(clock.now.getTime() + lifetimeMs + 1);
+    assert.deepEqual(await patients.create(fields, first, 'key-1'), { resource: created.resource, replayed: true });
+    assert.equal(patientStore.history.size, 1);
+  });
+
   it('works the same for tests, with the patient part of the request', async () => {
     const { patients, tests, testStore } = setUp();
     const { resource: patient } = await patients.create(fields, first);
