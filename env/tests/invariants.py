@@ -482,6 +482,31 @@ def callers_named_by_the_gateway_only(config: Config) -> list[str]:
     return violations
 
 
+def policies_pass_untyped_bodies(config: Config) -> list[str]:
+    """The PatientTests app reads JSON sent with no Content-Type, or as text/plain, because the 2020 sample's
+    client sends its bodies as `text/plain; charset=utf-8` (src/shared/src/http/json-media-type.ts).
+    validate-content with unspecified-content-type-action="prevent" would refuse, in API Management only,
+    every body whose type the imported API definition does not list (none at all, or a variant of it): the
+    local gateway does not apply that attribute, so no test but this one would see the 2020 client break."""
+    violations = []
+    for _, policy in config.of_type("azurerm_api_management_api_policy"):
+        match = re.search(r'file\("\$\{path\.module\}/([^"]+)"\)', str(value(policy, "xml_content")))
+        if not match:
+            continue
+        inbound = ElementTree.parse(os.path.join(config.directory, match.group(1))).getroot().find("inbound")
+        checks = [] if inbound is None else inbound.findall("validate-content")
+        if not checks:
+            violations.append(f"{match.group(1)} has no validate-content: request bodies are not limited at the gateway")
+        for check in checks:
+            action = check.get("unspecified-content-type-action")
+            if action != "ignore":
+                violations.append(
+                    f'{match.group(1)}: validate-content unspecified-content-type-action is {action!r}, not "ignore": '
+                    "API Management would refuse bodies the app reads as JSON (the 2020 client's text/plain, bodies with no type)"
+                )
+    return violations
+
+
 CHECKS = {
     "public network access": public_network_access,
     "private endpoint DNS": private_endpoint_dns,
@@ -499,4 +524,5 @@ CHECKS = {
     "API Management reads its named value": api_management_reads_its_named_value,
     "environment files": environment_files,
     "callers named by the gateway only": callers_named_by_the_gateway_only,
+    "untyped and plain-text bodies pass the gateway": policies_pass_untyped_bodies,
 }

@@ -67,6 +67,7 @@ BREAKAGES = [
     ("callers named by the gateway only", "policies/patient-api.xml", r'<set-header name="x-caller-subscription-id" exists-action="override">', '<set-header name="x-caller-subscription-id" exists-action="skip">'),
     ("callers named by the gateway only", "policies/patient-api.xml", r"@\(context\.Subscription\.Id\)</value>", "@(context.Request.Headers.GetValueOrDefault(\"x-caller\"))</value>"),
     ("callers named by the gateway only", "functions.tf", r'function_key\["patient-tests-function-key"\]', 'function_key["audit-api-key"]'),
+    ("untyped and plain-text bodies pass the gateway", "policies/patient-api.xml", r'unspecified-content-type-action="ignore"', 'unspecified-content-type-action="prevent"'),
 ]
 
 

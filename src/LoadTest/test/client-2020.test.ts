@@ -70,6 +70,11 @@ describe('the 2020 client (Client2020User) against the local stack', () => {
     assert.ok(proxy.exchanges.some((exchange) => exchange.method === 'POST' && exchange.path === '/patient/' && exchange.status === 201), 'patients were created');
   });
 
+  it('exercised every area of the 2020 client: each of its request shapes at least once, so the checks below check something', () => {
+    const seen = requestShapes.map((pattern) => proxy.exchanges.filter((exchange) => pattern.test(`${exchange.method} ${exchange.path}`)).length);
+    assert.ok(seen.every((count) => count > 0), `requests per shape: ${requestShapes.map((pattern, index) => `${pattern.source} ${seen[index] ?? 0}`).join(', ')}`);
+  });
+
   it('sent only the 2020 client\'s requests: its paths, its key header, JSON text declared as plain text, no header of ours', () => {
     for (const exchange of proxy.exchanges) {
       const shape = `${exchange.method} ${exchange.path}`;
@@ -91,6 +96,7 @@ describe('the 2020 client (Client2020User) against the local stack', () => {
 
   it('sent its generated patients and its invalid ones, and got 201 and 400 for them', () => {
     const creates = proxy.exchanges.filter((exchange) => exchange.method === 'POST' && exchange.path === '/patient/');
+    assert.ok(creates.some((create) => Object.keys(JSON.parse(create.body) as object).length > 1), 'no generated patient was sent');
     for (const create of creates) {
       const body = JSON.parse(create.body) as Record<string, unknown>;
       if (Object.keys(body).length === 1) {
@@ -105,6 +111,7 @@ describe('the 2020 client (Client2020User) against the local stack', () => {
 
   it('put back exactly the body it had loaded, and every such update succeeded', () => {
     const updates = proxy.exchanges.filter((exchange) => exchange.method === 'PUT');
+    assert.ok(updates.length > 0, 'no update was sent');
     for (const update of updates) {
       const sent = JSON.parse(update.body) as { id: string };
       const loads = proxy.exchanges.filter((exchange) => exchange.method === 'GET' && exchange.path === `/patient/${sent.id}` && exchange.status === 200);

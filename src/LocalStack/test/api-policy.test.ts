@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { patientApiPolicyFile, readApiPolicy, type ApiPolicy } from '../src/gateway/api-policy';
 import { createGateway } from '../src/gateway/gateway';
-import { PolicyValue } from '../src/gateway/policy-values';
+import { PolicyValue, clientAddressOf, escapeDataString } from '../src/gateway/policy-values';
 import { RateLimiter } from '../src/gateway/rate-limiter';
 import { applyRequestTransforms } from '../src/gateway/request-transforms';
 import { repositoryRoot } from '../src/stack/repository-root';
@@ -38,7 +38,7 @@ async function forwardedThrough(policy: ApiPolicy, path: string, headers: Record
   const backendUrl = await listenOnFreePort(backend);
   const gateway = createGateway({
     subscriptions: [
-      { id: 'first-client', name: 'First client', productId: 'patient-tests-clients', key: 'first-client-key-0123456789' },
+      { id: 'first-client', name: 'First client, Zürich 東京 (1)', productId: 'patient-tests-clients', key: 'first-client-key-0123456789' },
       { id: 'all-apis', name: 'All APIs', key: 'all-apis-key-0123456789' },
     ],
     apis: [{ path: 'patient', backendUrl: `${backendUrl}/api/patient` }],
@@ -88,9 +88,11 @@ describe('APIM policy applied by the local gateway', () => {
       'x-caller-address': '198.51.100.1',
     });
     assert.equal(forwarded.headers['x-caller-subscription-id'], 'first-client');
-    assert.equal(forwarded.headers['x-caller-subscription-name'], 'First client');
+    // The display name as .NET's Uri.EscapeDataString writes it: UTF-8, every byte outside A-Z a-z 0-9 - . _ ~ escaped.
+    assert.equal(forwarded.headers['x-caller-subscription-name'], 'First%20client%2C%20Z%C3%BCrich%20%E6%9D%B1%E4%BA%AC%20%281%29');
+    assert.equal(decodeURIComponent(forwarded.headers['x-caller-subscription-name'] ?? ''), 'First client, Zürich 東京 (1)');
     assert.equal(forwarded.headers['x-caller-product-id'], 'patient-tests-clients');
-    assert.match(String(forwarded.headers['x-caller-address']), /^(::ffff:)?127\.0\.0\.1$|^::1$/);
+    assert.equal(forwarded.headers['x-caller-address'], '127.0.0.1', 'plain IPv4, as API Management gives it');
   });
 
   it('leaves no client value in the product header of a subscription without a product', async () => {
@@ -161,6 +163,21 @@ describe('request transforms', () => {
     assert.equal(request.headers.get('x-example'), 'sub-1');
     applyRequestTransforms([step('override', 'key={{k}}')], request, context, { k: 'v' });
     assert.equal(request.headers.get('x-example'), 'key=v');
+  });
+});
+
+describe('policy expression helpers', () => {
+  it('escape as .NET\'s Uri.EscapeDataString does: only RFC 3986 unreserved characters stay', () => {
+    assert.equal(escapeDataString("A-z_0.9~ !'()*/%é"), "A-z_0.9~%20%21%27%28%29%2A%2F%25%C3%A9");
+  });
+
+  it('give an IPv4 client as plain IPv4, as API Management does, and leave IPv6 alone', () => {
+    assert.equal(clientAddressOf('::ffff:127.0.0.1'), '127.0.0.1');
+    assert.equal(clientAddressOf('::FFFF:203.0.113.7'), '203.0.113.7');
+    assert.equal(clientAddressOf('127.0.0.1'), '127.0.0.1');
+    assert.equal(clientAddressOf('::1'), '::1');
+    assert.equal(clientAddressOf('2001:db8::ffff:1.2.3.4'), '2001:db8::ffff:1.2.3.4');
+    assert.equal(clientAddressOf(undefined), '');
   });
 });
 

@@ -86,7 +86,7 @@ describe('Key Vault (the real SDK against a loopback stand-in)', () => {
       assert.deepEqual(azure.events, [
         'key patient-tests-20261122t101500z added on func-audit',
         'secret rotated-key version 2',
-        'restart func-patienttests',
+        'restart func-patienttests, answered once restarted',
         'key patient-tests retired on func-audit',
       ]);
       assert.deepEqual(Object.fromEntries(azure.functionKeys.get(audit) ?? []), { 'someone-else': 'unrelated', 'patient-tests-20261122t101500z': 'the-new-key-value' });
@@ -101,6 +101,20 @@ describe('Key Vault (the real SDK against a loopback stand-in)', () => {
       assert.deepEqual(azure.events, [
         'key apim-20261122t101500z added on func-patienttests',
         'secret apim-key version 2',
+        'refresh named value patient-tests-function-key',
+        'key apim retired on func-patienttests',
+      ]);
+    });
+
+    it('restarts an app that holds the key until it is back, and only then refreshes the named value: the gateway key\'s window is the refresh', async () => {
+      azure.functionKeys.set(patientTests, new Map([['apim', 'the-old-key-value']]));
+      azure.secrets.set('apim-key', ['the-old-key-value']);
+      const namedValue = '/subscriptions/0000/resourceGroups/rg/providers/Microsoft.ApiManagement/service/apim/namedValues/patient-tests-function-key';
+      await rotateFunctionKey({ secretName: 'apim-key', providerSiteId: patientTests, keyName: 'apim', consumerSiteIds: [patientTests], consumerNamedValueIds: [namedValue], settleMs: 0 }, tools());
+      assert.deepEqual(azure.events, [
+        'key apim-20261122t101500z added on func-patienttests',
+        'secret apim-key version 2',
+        'restart func-patienttests, answered once restarted',
         'refresh named value patient-tests-function-key',
         'key apim retired on func-patienttests',
       ]);

@@ -16,9 +16,12 @@ function post(body: string | Uint8Array, contentType: string | null = 'applicati
   });
 }
 
+/** What the PatientTests API accepts for its third parties (json-media-type.ts). */
+const lenient = { plainTextOrUndeclared: true };
+
 async function validationFields(request: HttpRequest): Promise<string[]> {
   try {
-    await readJsonBody(request, 1024);
+    await readJsonBody(request, 1024, lenient);
   } catch (error: unknown) {
     assert.ok(error instanceof ValidationError, `expected a ValidationError, got ${String(error)}`);
     return error.errors.map((entry) => entry.field);
@@ -70,16 +73,19 @@ describe('readJsonBody', () => {
     ];
     for (const contentType of refused) {
       await assert.rejects(readJsonBody(post('{}', contentType), 1024), UnsupportedMediaTypeError, contentType);
+      await assert.rejects(readJsonBody(post('{}', contentType), 1024, lenient), UnsupportedMediaTypeError, `${contentType}, lenient`);
     }
   });
 
-  it('reads a body without a Content-Type as JSON', async () => {
-    assert.deepEqual(await readJsonBody(post('{"lastName":"LT"}', null), 1024), { lastName: 'LT' });
+  it('reads a body without a Content-Type as JSON where the API asks for it, and refuses it (415) otherwise', async () => {
+    assert.deepEqual(await readJsonBody(post('{"lastName":"LT"}', null), 1024, lenient), { lastName: 'LT' });
+    await assert.rejects(readJsonBody(post('{"lastName":"LT"}', null), 1024), UnsupportedMediaTypeError);
   });
 
-  it('reads JSON declared as plain UTF-8 text, as the 2020 client (Locust, geventhttpclient) declares every string body', async () => {
+  it('reads JSON declared as plain UTF-8 text, as the 2020 client (Locust, geventhttpclient) declares every string body, where the API asks for it', async () => {
     for (const contentType of ['text/plain; charset=utf-8', 'text/plain', 'Text/Plain; Charset="UTF-8"', 'text/plain;charset=utf8']) {
-      assert.deepEqual(await readJsonBody(post('{"lastName":"LT"}', contentType), 1024), { lastName: 'LT' }, contentType);
+      assert.deepEqual(await readJsonBody(post('{"lastName":"LT"}', contentType), 1024, lenient), { lastName: 'LT' }, contentType);
+      await assert.rejects(readJsonBody(post('{"lastName":"LT"}', contentType), 1024), UnsupportedMediaTypeError, `${contentType} without the option`);
     }
   });
 
@@ -91,7 +97,7 @@ describe('readJsonBody', () => {
       assert.deepEqual(await validationFields(post('{"a":1,"a":2}', contentType)), ['a']);
       assert.deepEqual(await validationFields(post('{"name":{"$ne":null}}', contentType)), ['name.$ne']);
       assert.deepEqual(await validationFields(post(new Uint8Array([0x7b, 0x22, 0xff, 0x22, 0x3a, 0x31, 0x7d]), contentType)), ['']);
-      await assert.rejects(readJsonBody(post(JSON.stringify({ a: 'x'.repeat(2000) }), contentType), 1024), PayloadTooLargeError);
+      await assert.rejects(readJsonBody(post(JSON.stringify({ a: 'x'.repeat(2000) }), contentType), 1024, lenient), PayloadTooLargeError);
     });
   }
 });

@@ -2,12 +2,12 @@ import type { AuditActor, AuditRecord } from '../domain/audit-record';
 
 /**
  * The stored shape. `_id` is the record id, so no second unique index is needed. Records stored before
- * actors were recorded have no `actor`.
+ * actors were recorded have no `actor`; records whose caller named none have `actor: null`. Both read as null.
  */
 export interface AuditRecordDocument {
   _id: string;
   sourceSystemName: string;
-  actor?: AuditActorDocument;
+  actor?: AuditActorDocument | null;
   resource: { type: string; id?: string; operation: string };
   createdDate: Date;
   correlationId: string | null;
@@ -25,15 +25,14 @@ const optionalActorMembers = ['name', 'product', 'clientAddress'] as const;
 
 export function toDocument(record: AuditRecord): AuditRecordDocument {
   const { id: resourceId, type, operation } = record.resource;
-  const document: AuditRecordDocument = {
+  return {
     _id: record.id,
     sourceSystemName: record.sourceSystemName,
+    actor: record.actor ? copyActor(record.actor) : null,
     resource: resourceId === undefined ? { type, operation } : { type, id: resourceId, operation },
     createdDate: record.createdDate,
     correlationId: record.correlationId,
   };
-  if (record.actor) document.actor = copyActor(record.actor);
-  return document;
 }
 
 /** Builds the domain object member by member, so nothing the database adds can leak into a response. */

@@ -24,20 +24,25 @@ export const auditRecordInputSchema = z
     createdDate: assignedByServer('createdDate'),
     correlationId: assignedByServer('correlationId'),
     sourceSystemName: text(limits.sourceSystemName),
-    actor: z.strictObject({
-      id: text(limits.actorId),
-      kind: text(limits.actorKind),
-      name: text(limits.actorName).optional(),
-      product: text(limits.actorProduct).optional(),
-      clientAddress: text(limits.clientAddress).optional(),
-    }),
+    // Optional for one release, so that neither app depends on the other being deployed (or rolled back)
+    // first: a PatientTests API of the release before sends no actor, and its records are stored with
+    // `actor: null`, as records from before actors existed read. Make it required once every caller sends it.
+    actor: z
+      .strictObject({
+        id: text(limits.actorId),
+        kind: text(limits.actorKind),
+        name: text(limits.actorName).optional(),
+        product: text(limits.actorProduct).optional(),
+        clientAddress: text(limits.clientAddress).optional(),
+      })
+      .optional(),
     resource: z.strictObject({
       type: text(limits.resourceType),
       id: text(limits.resourceId).optional(),
       operation: text(limits.operation),
     }),
   })
-  .transform(({ sourceSystemName, actor, resource }) => ({ sourceSystemName, actor, resource }));
+  .transform(({ sourceSystemName, actor, resource }) => ({ sourceSystemName, actor: actor ?? null, resource }));
 
 const instant = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time' }).transform((value) => new Date(value));
 

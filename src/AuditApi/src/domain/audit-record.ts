@@ -16,7 +16,8 @@ export interface AuditActor {
 /** What a caller asks to be recorded. */
 export interface AuditRecordInput {
   readonly sourceSystemName: string;
-  readonly actor: AuditActor;
+  /** Null when the caller named none (a caller of the release before actors; see audit-record-schema.ts). */
+  readonly actor: AuditActor | null;
   readonly resource: {
     readonly type: string;
     readonly id?: string | undefined;
@@ -25,10 +26,8 @@ export interface AuditRecordInput {
 }
 
 /** A stored, immutable audit entry. */
-export interface AuditRecord extends Omit<AuditRecordInput, 'actor'> {
+export interface AuditRecord extends AuditRecordInput {
   readonly id: string;
-  /** Null only for records stored before actors were recorded. */
-  readonly actor: AuditActor | null;
   readonly createdDate: Date;
   /** Trace id of the W3C trace the recorded request belonged to; null when the caller sent none. */
   readonly correlationId: string | null;

@@ -24,6 +24,11 @@ describe('Audit API configuration', () => {
     });
   });
 
+  it('fails start-up naming a connection string that is still a Key Vault reference (App Service could not resolve it)', () => {
+    assert.throws(() => loadAuditConfig({ MONGODB_URI: '@Microsoft.KeyVault(SecretUri=https://vault.example/secrets/audit-mongodb-uri/)' }), (error: unknown) =>
+      error instanceof ConfigurationError && error.problems.length === 1 && error.problems[0]?.startsWith('MONGODB_URI holds a Key Vault reference') === true);
+  });
+
   it('fails start-up naming each invalid setting', () => {
     assert.throws(
       () => loadAuditConfig({ MONGODB_URI: 'mongodb://x/', AUDIT_DATABASE_NAME: 'a b', AUDIT_MAX_BODY_BYTES: '-1' }),

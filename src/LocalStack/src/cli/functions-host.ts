@@ -36,10 +36,14 @@ server.listen(settings.FUNCTIONS_HOST_PORT, '127.0.0.1', () => {
   process.stdout.write(`${JSON.stringify({ event: 'listening', port, routes })}\n`);
 });
 
+let stopping = false;
 function shutDown(): void {
+  if (stopping) return;
+  stopping = true;
   // Finish in-flight requests, let the app flush (its appTerminate hooks), then leave. Keep-alive
   // connections (the gateway's) are closed as soon as their request is answered; a hung request
   // ends it after 10 s.
+  log(JSON.stringify({ event: 'stopping', message: 'no new connections; finishing the requests in flight' }));
   const sweep = setInterval(() => { server.closeIdleConnections(); }, 50);
   server.close(() => {
     clearInterval(sweep);

@@ -5,7 +5,7 @@ import { KeyRing } from '../host/function-keys';
 import { readLimitedBody } from '../host/read-limited-body';
 import { RateLimiter } from './rate-limiter';
 import { namedValuesOf } from './api-policy';
-import type { PolicyContext } from './policy-values';
+import { clientAddressOf, type PolicyContext } from './policy-values';
 import { applyRequestTransforms } from './request-transforms';
 import { isEmptyErrorAnswer, problemForEmptyAnswer, publicLocation } from './backend-answer';
 import type { GatewayConfig, PublishedApi } from './gateway-config';
@@ -69,7 +69,7 @@ export function createGateway(config: GatewayConfig): Server {
     const context: PolicyContext = {
       subscription: { id: subscription.id, name: subscription.name },
       product: subscription.productId === undefined ? undefined : { id: subscription.productId },
-      request: { ipAddress: req.socket.remoteAddress ?? '' },
+      request: { ipAddress: clientAddressOf(req.socket.remoteAddress) },
     };
     const retryAfter = limiter.take(policy.rateLimitCounter.resolve(context, namedValues));
     if (retryAfter > 0) {

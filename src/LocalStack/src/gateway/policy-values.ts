@@ -15,6 +15,7 @@ export interface PolicyContext {
 const expressions: Readonly<Record<string, (context: PolicyContext) => string>> = {
   'context.Subscription.Id': (context) => context.subscription.id,
   'context.Subscription.Name': (context) => context.subscription.name,
+  'System.Uri.EscapeDataString(context.Subscription.Name)': (context) => escapeDataString(context.subscription.name),
   // Null-safe, as APIM needs it: `context.Product.Id` throws for a subscription without a product.
   'context.Product?.Id': (context) => context.product?.id ?? '',
   'context.Request.IpAddress': (context) => context.request.ipAddress,
@@ -57,4 +58,21 @@ export class PolicyValue {
       return value;
     });
   }
+}
+
+/**
+ * .NET's `Uri.EscapeDataString`: the UTF-8 bytes of the value, percent-encoded except RFC 3986's unreserved
+ * characters (letters, digits, `-._~`). encodeURIComponent also leaves `!'()*` alone; .NET does not.
+ */
+export function escapeDataString(value: string): string {
+  return encodeURIComponent(value).replace(/[!'()*]/g, (character) => `%${character.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+/**
+ * `context.Request.IpAddress` as API Management gives it: an IPv4 client as plain IPv4. Node reports an
+ * IPv4 client of a dual-stack socket as IPv4-mapped IPv6 (`::ffff:127.0.0.1`).
+ */
+export function clientAddressOf(remoteAddress: string | undefined): string {
+  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(remoteAddress ?? '');
+  return mapped?.[1] ?? remoteAddress ?? '';
 }

@@ -160,7 +160,9 @@ const localIndexes = { MONGODB_CREATE_INDEXES: 'true' };
 function localSubscriptions(keys: LocalKeys): GatewaySubscription[] {
   return [
     { id: 'local-client', name: 'Local client', productId: localProductId, key: keys.gatewaySubscriptionKey },
-    { id: 'local-second-client', name: 'Second local client', productId: localProductId, key: keys.secondSubscriptionKey },
+    // A display name beyond Latin-1, as a developer portal user may choose one: the policy sends it
+    // percent-encoded and the app decodes it (docs/patient-tests-api.md, "Who: the actor").
+    { id: 'local-second-client', name: 'Second local client, Zürich 東京', productId: localProductId, key: keys.secondSubscriptionKey },
   ];
 }
 

@@ -1,4 +1,5 @@
-import { insertIfAbsent, withThrottlingRetry, type MongoConnection, type ThrottlingRetryPolicy } from '@patient-tests/shared';
+import { Backoff, ServiceUnavailableError, insertIfAbsent, readBackPolicy, withThrottlingRetry, type MongoConnection, type ThrottlingRetryPolicy } from '@patient-tests/shared';
+import type { Collection } from 'mongodb';
 import type { KeyClaim, KeyClaimStore } from '../domain/idempotent-creations';
 
 /**
@@ -14,31 +15,66 @@ interface KeyClaimDocument {
   createdAt: Date;
 }
 
+/** The three writes and reads a claim needs: the narrow collection the claiming rule runs on (and a unit test fakes). */
+export interface ClaimDocuments {
+  /** False when a claim with this id is stored already (the unique insert). */
+  insert(claim: KeyClaim): Promise<boolean>;
+  find(id: string): Promise<KeyClaim | undefined>;
+  /** Replaces `expired` with `claim`, unless it has changed meanwhile. */
+  replaceExpired(expired: KeyClaim, claim: KeyClaim): Promise<void>;
+}
+
 export class MongoKeyClaimStore implements KeyClaimStore {
   constructor(
     private readonly connection: MongoConnection,
     private readonly collectionName: string,
     private readonly retryPolicy: ThrottlingRetryPolicy,
+    private readonly readBack: Backoff = new Backoff(readBackPolicy),
   ) {}
 
   async claim(claim: KeyClaim, expiredBefore: Date): Promise<KeyClaim> {
     const collection = (await this.connection.database()).collection<KeyClaimDocument>(this.collectionName);
-    const document = toDocument(claim);
-    const read = () => withThrottlingRetry(() => collection.findOne({ _id: claim.id }), this.retryPolicy);
-    if (await insertIfAbsent(collection, document, this.retryPolicy)) return claim;
-    // Cosmos DB may have expired it between the insert and this read: then one more insert decides.
-    let holding = await read();
-    if (!holding && (await insertIfAbsent(collection, document, this.retryPolicy))) return claim;
-    holding ??= await read();
+    return claimKey(this.documents(collection), claim, expiredBefore, this.readBack);
+  }
+
+  private documents(collection: Collection<KeyClaimDocument>): ClaimDocuments {
+    const retry = <T>(operation: () => Promise<T>) => withThrottlingRetry(operation, this.retryPolicy);
+    return {
+      insert: (claim) => insertIfAbsent(collection, toDocument(claim), this.retryPolicy),
+      find: async (id) => {
+        const document = await retry(() => collection.findOne({ _id: id }));
+        return document ? fromDocument(document) : undefined;
+      },
+      replaceExpired: async (expired, claim) => {
+        await retry(() => collection.replaceOne({ _id: expired.id, createdAt: expired.createdAt }, toDocument(claim)));
+      },
+    };
+  }
+}
+
+/**
+ * Stores the claim unless a live one holds its id, and returns the claim that holds. When the insert
+ * loses and the read finds nothing, either Cosmos DB expired the claim in between, or the read went to a
+ * replica that has not seen the winner's write yet (Session consistency: another instance's write is
+ * another session): insert again after a short random pause, a few times, then a retryable 503.
+ */
+export async function claimKey(documents: ClaimDocuments, claim: KeyClaim, expiredBefore: Date, readBack: Backoff): Promise<KeyClaim> {
+  for (let attempt = 1; ; attempt++) {
+    if (await documents.insert(claim)) return claim;
+    let holding = await documents.find(claim.id);
     if (holding && holding.createdAt < expiredBefore) {
       // An expired claim is replaced. FerretDB applies the filter without a lock, so two callers replacing
       // the same expired claim may both write; each goes by what is stored after its write.
-      const filter = { _id: claim.id, createdAt: holding.createdAt };
-      await withThrottlingRetry(() => collection.replaceOne(filter, document), this.retryPolicy);
-      holding = await read();
+      await documents.replaceExpired(holding, claim);
+      holding = await documents.find(claim.id);
     }
-    if (!holding) throw new Error('an idempotency key claim disappeared while it was being read');
-    return fromDocument(holding);
+    if (holding) return holding;
+    if (attempt >= readBack.policy.attempts) {
+      throw new ServiceUnavailableError('The Idempotency-Key of this request cannot be checked right now; nothing was done. Retry shortly.', 1, {
+        diagnostic: 'idempotency key claim not visible after read-back',
+      });
+    }
+    await readBack.pause(attempt);
   }
 }
 

@@ -13,7 +13,7 @@ export interface PatientCollectionNames {
   readonly versions: string;
 }
 
-/** Rounds of bringing the current-state document up to the newest version before leaving it to the next writer. */
+/** Rounds of bringing the current-state document up to the newest version before giving up (logged; a later read repairs). */
 const maxPublishRounds = 10;
 const newestFirst = { _shardKey: -1, _version: -1 } as const;
 
@@ -24,12 +24,13 @@ export class MongoPatientStore implements PatientStore {
     private readonly retryPolicy: ThrottlingRetryPolicy,
   ) {}
 
-  /** The current-state document first: its unique insert creates the patient; then its version 1. */
+  /**
+   * The record of truth only: version 1, whose unique insert creates the patient. Its searchable copy
+   * follows with `publish`, which the use case calls as a follow-up.
+   */
   async insert(patient: Patient): Promise<boolean> {
-    const { current, versions } = await this.collections();
-    if (!(await insertIfAbsent(current, toDocument(patient), this.retryPolicy))) return false;
-    await insertIfAbsent(versions, toPatientVersionDocument(patient), this.retryPolicy);
-    return true;
+    const { versions } = await this.collections();
+    return insertIfAbsent(versions, toPatientVersionDocument(patient), this.retryPolicy);
   }
 
   async findById(id: string): Promise<Patient | undefined> {
@@ -38,7 +39,7 @@ export class MongoPatientStore implements PatientStore {
     return newest ? fromPatientVersionDocument(newest) : this.recordUnversioned(id);
   }
 
-  /** Between the two inserts of a creation the version is not stored yet; the current state then is it. */
+  /** A patient stored before versions existed has its current state only: that is its version then. */
   async findVersion(id: string, version: number): Promise<Patient | undefined> {
     const { current, versions } = await this.collections();
     const stored = await this.retry(() => versions.findOne({ _id: versionDocumentId(id, version), _shardKey: id }));
@@ -47,16 +48,21 @@ export class MongoPatientStore implements PatientStore {
     return shown ? fromPatientDocument(shown) : undefined;
   }
 
+  /** The searchable copy answers for almost every patient; a version answers for one not yet published. */
   async exists(id: string): Promise<boolean> {
-    const { current } = await this.collections();
-    return (await this.retry(() => current.findOne({ _id: id, _shardKey: id }, { projection: { _id: 1 } }))) !== null;
+    const { current, versions } = await this.collections();
+    if ((await this.retry(() => current.findOne({ _id: id, _shardKey: id }, { projection: { _id: 1 } }))) !== null) return true;
+    return (await this.retry(() => versions.findOne({ _shardKey: id }, { projection: { _id: 1 } }))) !== null;
   }
 
   async appendVersion(patient: Patient): Promise<AppendOutcome> {
     const { versions } = await this.collections();
-    if (!(await insertIfAbsent(versions, toPatientVersionDocument(patient), this.retryPolicy))) return 'taken';
-    await this.publish(patient.id);
-    return 'appended';
+    return (await insertIfAbsent(versions, toPatientVersionDocument(patient), this.retryPolicy)) ? 'appended' : 'taken';
+  }
+
+  async publishedVersion(id: string): Promise<number | undefined> {
+    const { current } = await this.collections();
+    return (await this.retry(() => current.findOne({ _id: id, _shardKey: id }, { projection: { _version: 1 } })))?._version;
   }
 
   async versions(id: string, page: VersionPageRequest): Promise<Patient[]> {
@@ -90,23 +96,23 @@ export class MongoPatientStore implements PatientStore {
   }
 
   /**
-   * Brings the current-state document (what search reads) up to the newest version. Writers that
-   * appended different versions may overwrite each other here in any order, and FerretDB does not apply
-   * the `_version < newest` filter atomically, so each writer checks afterwards that the document shows
-   * at least the newest version and repeats otherwise. The last writer to finish therefore leaves it
-   * current; reads and updates never depend on it, they read the versions.
+   * Brings the current-state document (what search reads) up to the newest version, inserting it when
+   * the patient has none yet. Writers that appended different versions may overwrite each other here in
+   * any order, and FerretDB does not apply the `_version < newest` filter atomically, so each writer
+   * checks that the document shows at least the newest version and repeats otherwise: the last writer to
+   * finish leaves it current. Reads and updates never depend on it, they read the versions.
    */
-  private async publish(id: string): Promise<void> {
+  async publish(id: string): Promise<void> {
     const { current, versions } = await this.collections();
-    const newestVersion = () => this.retry(() => versions.find({ _shardKey: id }).sort(newestFirst).limit(1).next());
-    let newest = await newestVersion();
-    for (let round = 0; round < maxPublishRounds && newest; round++) {
-      const target = newest;
-      const filter = { _id: id, _shardKey: id, _version: { $lt: target._version } };
-      await this.retry(() => current.replaceOne(filter, toDocument(fromPatientVersionDocument(target))));
-      const shown = await this.retry(() => current.findOne({ _id: id, _shardKey: id }, { projection: { _version: 1 } }));
-      newest = await newestVersion();
-      if (!shown || !newest || shown._version >= newest._version) return;
+    for (let round = 0; ; round++) {
+      const newest = await this.retry(() => versions.find({ _shardKey: id }).sort(newestFirst).limit(1).next());
+      if (!newest) return;
+      const shown = await this.publishedVersion(id);
+      if (shown !== undefined && shown >= newest._version) return;
+      if (round >= maxPublishRounds) throw new Error(`the searchable copy did not reach version ${newest._version} in ${maxPublishRounds} rounds`);
+      const document = toDocument(fromPatientVersionDocument(newest));
+      if (shown === undefined) await insertIfAbsent(current, document, this.retryPolicy);
+      else await this.retry(() => current.replaceOne({ _id: id, _shardKey: id, _version: { $lt: newest._version } }, document));
     }
   }
 

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /** One vocabulary for every audited interaction. */
 /** `replay`: an answer given again for a repeated Idempotency-Key, recorded besides the attempt's `create`. */
 export type AuditedOperation = 'create' | 'replay' | 'read' | 'update' | 'search' | 'list' | 'history';
@@ -15,7 +17,7 @@ export interface AuditEntry {
 /**
  * Who is calling. Through API Management: the client's subscription (and its product and address), as
  * the gateway's policy states it. A call that reached the app directly with a function key, bypassing
- * the gateway, is recorded as exactly that; what such a caller says about itself is never believed.
+ * the gateway, is recorded as exactly that, told apart by a fingerprint of its key (never the key).
  */
 export type Actor =
   | {
@@ -25,21 +27,43 @@ export type Actor =
       readonly productId?: string | undefined;
       readonly clientAddress?: string | undefined;
     }
-  | { readonly kind: 'direct' };
+  | {
+      readonly kind: 'direct';
+      /** The first 16 hex digits of the SHA-256 of the function key presented: one actor per key holder. */
+      readonly keyFingerprint: string;
+    };
 
 /**
  * The one string that stands for an actor, in the audit register (what reviewers list by) and as the
- * scope of idempotency keys: a subscription is `apim-subscription/<id>`; every direct call with a
- * function key is the one actor `direct-function-key`.
+ * scope of idempotency keys: a subscription is `apim-subscription/<id>`; a direct call with a function
+ * key is `direct-function-key/<fingerprint of that key>`, so two holders of different keys never share
+ * a scope or an actor.
  */
 export function actorIdOf(actor: Actor): string {
-  return actor.kind === 'direct' ? 'direct-function-key' : `apim-subscription/${actor.subscriptionId}`;
+  if (actor.kind === 'direct') return `direct-function-key/${actor.keyFingerprint}`;
+  const id = `apim-subscription/${actor.subscriptionId}`;
+  // An API Management subscription id may be 256 characters, the Audit API's limit for the whole actor id:
+  // a longer one is recorded by its SHA-256 (a colon never occurs in a subscription id, so this can name
+  // no other subscription), rather than have every call of that subscription refused by the register.
+  return id.length <= maxActorIdLength ? id : `apim-subscription/sha256:${createHash('sha256').update(actor.subscriptionId, 'utf8').digest('hex')}`;
 }
 
-/** Where the request came from, as far as auditing needs it: who, and the W3C trace it belongs to. */
+/** The Audit API's limit on `actor.id` (its audit-record-schema.ts). */
+export const maxActorIdLength = 256;
+
+/**
+ * Where a use case notes what went wrong without changing its answer (a follow-up write that failed after
+ * the change was stored), under the request's operation id.
+ */
+export interface RequestLog {
+  warn(message: string, details: Readonly<Record<string, string>>): void;
+}
+
+/** Where the request came from, as far as auditing needs it: who, and the W3C trace it belongs to; and its log. */
 export interface RequestScope {
   readonly actor: Actor;
   readonly traceParent?: string | undefined;
+  readonly log: RequestLog;
 }
 
 /**

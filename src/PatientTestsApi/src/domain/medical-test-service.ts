@@ -1,33 +1,45 @@
 import { randomUUID } from 'node:crypto';
-import { NotFoundError } from '@patient-tests/shared';
+import { Backoff, NotFoundError, readBackPolicy } from '@patient-tests/shared';
 import { actorIdOf, type AuditTrail, type RequestScope } from './audit-trail';
 import type { Creation, IdempotentCreations } from './idempotent-creations';
 import type { MedicalTest, MedicalTestFields, MedicalTestStore } from './medical-test';
 import type { PatientStore } from './patient';
+import { notVisibleYet, type ServiceOptions } from './service-options';
 
 /** Test use cases: audited first, like every patient use case, and never for a patient that does not exist. */
 export class MedicalTestService {
+  private readonly now: () => Date;
+  private readonly newId: () => string;
+  private readonly readBack: Backoff;
+
   constructor(
     private readonly tests: MedicalTestStore,
     private readonly patients: PatientStore,
     private readonly audit: AuditTrail,
     private readonly creations: IdempotentCreations,
-    private readonly now: () => Date = () => new Date(),
-    private readonly newId: () => string = randomUUID,
-  ) {}
+    options: ServiceOptions = {},
+  ) {
+    this.now = options.now ?? (() => new Date());
+    this.newId = options.newId ?? randomUUID;
+    this.readBack = options.readBack ?? new Backoff(readBackPolicy);
+  }
 
-  /** Creates the test; with an `Idempotency-Key`, as PatientService.create does (the patient is part of the request). */
+  /**
+   * Creates the test; with an `Idempotency-Key`, as PatientService.create does (the patient is part of the
+   * request). The patient must exist before the key is claimed: a request answered 404 writes nothing, and
+   * leaves the key free for the corrected request.
+   */
   async create(patientId: string, fields: MedicalTestFields, scope: RequestScope, idempotencyKey?: string): Promise<Creation<MedicalTest>> {
     const request = idempotencyKey === undefined ? undefined : { actorId: actorIdOf(scope.actor), operation: 'createTest', key: idempotencyKey, content: { patientId, ...fields } };
     const id = request ? this.creations.resourceIdFor(request) : this.newId();
     await this.audit.record({ type: 'test', id, operation: 'create' }, scope);
-    if (request) await this.creations.claim(request, id);
     await this.requirePatient(patientId);
+    if (request) await this.creations.claim(request, id);
     const test: MedicalTest = { ...fields, id, patientId, lastUpdated: this.now() };
     if (await this.tests.insert(test)) return { resource: test, replayed: false };
     await this.audit.record({ type: 'test', id, operation: 'replay' }, scope);
-    const original = await this.tests.findById(patientId, id);
-    if (!original) throw new Error('a test that refused its id cannot be read back');
+    const original = await this.readBack.readUntilFound(() => this.tests.findById(patientId, id));
+    if (!original) throw notVisibleYet();
     return { resource: original, replayed: true };
   }
 

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { NotFoundError, PreconditionFailedError, ServiceUnavailableError } from '@patient-tests/shared';
+import { Backoff, NotFoundError, PreconditionFailedError, ServiceUnavailableError, readBackPolicy } from '@patient-tests/shared';
 import { actorIdOf, type AuditTrail, type RequestScope } from './audit-trail';
 import type { Creation, IdempotentCreations } from './idempotent-creations';
 import type { Patient, PatientCriteria, PatientFields, PatientStore } from './patient';
+import { notVisibleYet, type ServiceOptions } from './service-options';
 
 export interface SearchPage {
   readonly patients: Patient[];
@@ -19,22 +20,39 @@ export interface VersionPage {
 /**
  * How often an update without If-Match rebuilds on a newer version after losing the race for a version
  * number. Each lost race means another writer's update was stored, so N concurrent writers need at most
- * N attempts; this bound is far above the concurrency one patient sees and only stops a runaway loop.
+ * N attempts (more when a read does not see the winner yet, see Backoff); this bound is far above the
+ * concurrency one patient sees and only stops a runaway loop. Between attempts a writer waits a random
+ * few milliseconds, so losers do not all come back at once, and spend request units, in step.
  */
-const maxUpdateAttempts = 100;
+const updateContention = { attempts: 100, baseMs: 5, maxMs: 100 } as const;
+
 
 /**
  * Patient use cases. Each one records its audit entry before touching data: when the audit trail
  * rejects, the use case stops there and nothing is read, returned or written.
+ *
+ * A change is stored by one write, the version's unique insert, and that write alone decides the answer.
+ * Publishing the new state for search follows as best effort: when it fails, the change stands, the
+ * failure is logged with the operation id, and search lags until a later load, update or history read
+ * of the patient finds its searchable copy behind and publishes it (docs/patient-tests-api.md, "Storage").
  */
 export class PatientService {
+  private readonly now: () => Date;
+  private readonly newId: () => string;
+  private readonly contention: Backoff;
+  private readonly readBack: Backoff;
+
   constructor(
     private readonly patients: PatientStore,
     private readonly audit: AuditTrail,
     private readonly creations: IdempotentCreations,
-    private readonly now: () => Date = () => new Date(),
-    private readonly newId: () => string = randomUUID,
-  ) {}
+    options: ServiceOptions = {},
+  ) {
+    this.now = options.now ?? (() => new Date());
+    this.newId = options.newId ?? randomUUID;
+    this.contention = options.contention ?? new Backoff(updateContention);
+    this.readBack = options.readBack ?? new Backoff(readBackPolicy);
+  }
 
   /**
    * Creates the patient. With an `Idempotency-Key` the patient's id follows from caller, key and fields,
@@ -47,16 +65,23 @@ export class PatientService {
     await this.audit.record({ type: 'patient', id, operation: 'create' }, scope);
     if (request) await this.creations.claim(request, id);
     const patient: Patient = { ...fields, id, lastUpdated: this.now(), version: 1 };
-    if (await this.patients.insert(patient)) return { resource: patient, replayed: false };
+    if (await this.patients.insert(patient)) {
+      await this.publish(id, scope);
+      return { resource: patient, replayed: false };
+    }
     await this.audit.record({ type: 'patient', id, operation: 'replay' }, scope);
-    const original = (await this.patients.findVersion(id, 1)) ?? (await this.patients.findById(id));
-    if (!original) throw new Error('a patient that refused its id cannot be read back');
+    const original = await this.readBack.readUntilFound(async () => (await this.patients.findVersion(id, 1)) ?? (await this.patients.findById(id)));
+    if (!original) throw notVisibleYet();
+    // The first request may have stored the patient and failed to publish it.
+    await this.repairSearch(id, original.version, scope);
     return { resource: original, replayed: true };
   }
 
   async load(id: string, scope: RequestScope): Promise<Patient> {
     await this.audit.record({ type: 'patient', id, operation: 'read' }, scope);
-    return (await this.patients.findById(id)) ?? notFound(id);
+    const patient = (await this.patients.findById(id)) ?? notFound(id);
+    await this.repairSearch(id, patient.version, scope);
+    return patient;
   }
 
   /**
@@ -69,13 +94,34 @@ export class PatientService {
   async update(id: string, fields: PatientFields, expectedVersion: number | undefined, scope: RequestScope): Promise<Patient> {
     await this.audit.record({ type: 'patient', id, operation: 'update' }, scope);
     for (let attempt = 1; ; attempt++) {
-      const current = (await this.patients.findById(id)) ?? notFound(id);
-      if (expectedVersion !== undefined && expectedVersion !== current.version) throw stale(id);
+      const current = await this.newestVersion(id, expectedVersion);
+      if (expectedVersion !== undefined && expectedVersion !== current.version) {
+        // Often the caller's own retry of an update whose version was stored: let search catch up with it.
+        await this.repairSearch(id, current.version, scope);
+        throw stale(id);
+      }
       const next: Patient = { ...fields, id, lastUpdated: this.now(), version: current.version + 1 };
-      if ((await this.patients.appendVersion(next)) === 'appended') return next;
+      if ((await this.patients.appendVersion(next)) === 'appended') {
+        await this.publish(id, scope);
+        return next;
+      }
       if (expectedVersion !== undefined) throw stale(id);
-      if (attempt >= maxUpdateAttempts) throw busy(id);
+      if (attempt >= this.contention.policy.attempts) throw busy(id);
+      await this.contention.pause(attempt);
     }
+  }
+
+  /**
+   * The newest version. An If-Match ahead of what the read shows names a version another instance stored
+   * that this read may not see yet (a lagging replica): read again a few times before answering 412.
+   */
+  private async newestVersion(id: string, expectedVersion: number | undefined): Promise<Patient> {
+    const seen: { newest?: Patient } = {};
+    const current = await this.readBack.readUntilFound(async () => {
+      seen.newest = (await this.patients.findById(id)) ?? notFound(id);
+      return expectedVersion === undefined || seen.newest.version >= expectedVersion ? seen.newest : undefined;
+    });
+    return current ?? seen.newest ?? notFound(id);
   }
 
   /** The patient's stored versions, newest first, a page at a time; audited as a read of the patient. */
@@ -83,6 +129,8 @@ export class PatientService {
     await this.audit.record({ type: 'patient', id, operation: 'history' }, scope);
     const found = await this.patients.versions(id, { limit: limit + 1, beforeVersion });
     if (found.length === 0 && !(await this.patients.exists(id))) notFound(id);
+    const newest = found[0];
+    if (beforeVersion === undefined && newest) await this.repairSearch(id, newest.version, scope);
     const versions = found.slice(0, limit);
     return { versions, nextBeforeVersion: found.length > limit ? (versions.at(-1)?.version ?? null) : null };
   }
@@ -94,6 +142,29 @@ export class PatientService {
     const patients = found.slice(0, limit);
     return { patients, nextAfterId: found.length > limit ? (patients.at(-1)?.id ?? null) : null };
   }
+
+  /** The follow-up of a stored change: best effort (see the class comment). */
+  private async publish(id: string, scope: RequestScope): Promise<void> {
+    try {
+      await this.patients.publish(id);
+    } catch (error: unknown) {
+      searchBehind(scope, id, error);
+    }
+  }
+
+  /** The lazy repair: a read that sees a newer version than search shows publishes it, as best effort too. */
+  private async repairSearch(id: string, newestVersion: number, scope: RequestScope): Promise<void> {
+    try {
+      if (((await this.patients.publishedVersion(id)) ?? 0) < newestVersion) await this.patients.publish(id);
+    } catch (error: unknown) {
+      searchBehind(scope, id, error);
+    }
+  }
+}
+
+/** Logged by type only: a driver's message can carry connection details. */
+function searchBehind(scope: RequestScope, id: string, error: unknown): void {
+  scope.log.warn('stored, but not yet published for search', { patientId: id, error: error instanceof Error ? error.name : typeof error });
 }
 
 function notFound(id: string): never {

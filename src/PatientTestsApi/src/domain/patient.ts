@@ -55,6 +55,10 @@ export type AppendOutcome = 'appended' | 'taken';
  * immutable versions; version n+1 can be stored once only, whoever tries second is told `taken`.
  * That one guarantee, a unique insert, is what concurrent updates rest on: it holds on every database we
  * run on, where a conditional overwrite does not (FerretDB applies filtered writes without a lock).
+ *
+ * The versions are the record of truth: storing one is the change. What search reads is a copy of each
+ * patient's newest version, brought up to date by `publish` after the change, as a follow-up that may
+ * fail or be overtaken without undoing the change; a later read that finds the copy behind publishes again.
  */
 export interface PatientStore {
   /** Stores a new patient as its version 1; false, storing nothing, when a patient has this id already. */
@@ -68,6 +72,10 @@ export interface PatientStore {
   appendVersion(patient: Patient): Promise<AppendOutcome>;
   /** The patient's versions, newest first. */
   versions(id: string, page: VersionPageRequest): Promise<Patient[]>;
-  /** Patients matching the criteria, ordered by id. */
+  /** Patients matching the criteria, ordered by id: the searchable copies, which may lag (see above). */
   search(criteria: PatientCriteria, page: PageRequest): Promise<Patient[]>;
+  /** Brings the patient's searchable copy up to its newest version; rejects when it could not. */
+  publish(id: string): Promise<void>;
+  /** The version the patient's searchable copy shows; undefined when search does not have the patient. */
+  publishedVersion(id: string): Promise<number | undefined>;
 }

@@ -1,8 +1,8 @@
 import type { HttpHandler } from '@azure/functions';
-import { ValidationError, decode, readJsonBody, withProblemHandling } from '@patient-tests/shared';
+import { ValidationError, decode, decodeTogether, readJsonBody, withProblemHandling } from '@patient-tests/shared';
 import type { MedicalTestService } from '../domain/medical-test-service';
 import { createTestSchema } from '../domain/medical-test-schema';
-import { locationOf, requireGuidParameter } from './http-helpers';
+import { locationOf, requireGuidParameter, thirdPartyBodies } from './http-helpers';
 import { idempotencyKeyOf, replayedHeader } from './idempotency-key';
 import { toMedicalTestJson } from './medical-test-json';
 import type { RequestScopes } from './request-scopes';
@@ -10,15 +10,15 @@ import type { RequestScopes } from './request-scopes';
 /** A repeated Idempotency-Key gets the first answer again, as for patients. */
 export function createTestHandler(tests: MedicalTestService, scopes: RequestScopes, maxBodyBytes: number): HttpHandler {
   return withProblemHandling(async (request, context) => {
-    const patientId = requireGuidParameter(request, 'patientId');
-    const { id: _id, lastUpdated: _lastUpdated, patientId: bodyPatientId, ...fields } = decode(
-      createTestSchema,
-      await readJsonBody(request, maxBodyBytes),
+    const [patientId, body, idempotencyKey] = await decodeTogether(
+      () => requireGuidParameter(request, 'patientId'),
+      async () => decode(createTestSchema, await readJsonBody(request, maxBodyBytes, thirdPartyBodies)),
+      () => idempotencyKeyOf(request),
     );
+    const { id: _id, lastUpdated: _lastUpdated, patientId: bodyPatientId, ...fields } = body;
     if (bodyPatientId !== undefined && bodyPatientId.toLowerCase() !== patientId) {
       throw new ValidationError([{ field: 'patientId', message: 'must match the patient id in the URL' }]);
     }
-    const idempotencyKey = idempotencyKeyOf(request);
     const { resource: test, replayed } = await tests.create(patientId, fields, scopes.of(request, context), idempotencyKey);
     const headers: Record<string, string> = { location: locationOf(request, test.id) };
     if (replayed) headers[replayedHeader] = 'true';

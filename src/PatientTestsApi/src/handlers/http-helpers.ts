@@ -1,5 +1,5 @@
 import type { HttpRequest } from '@azure/functions';
-import { PreconditionFailedError, ValidationError } from '@patient-tests/shared';
+import { PreconditionFailedError, ValidationError, type JsonBodyTypes } from '@patient-tests/shared';
 
 const guidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -40,3 +40,9 @@ export function expectedVersionOf(request: HttpRequest): number | undefined {
  * as the original's clients expect of search.
  */
 export const continuationHeader = 'x-continuation-token';
+
+/**
+ * The bodies this API reads as JSON: declared JSON, and also JSON declared as plain UTF-8 text or not
+ * declared at all, because that is what the 2020 sample's client sends (shared json-media-type.ts).
+ */
+export const thirdPartyBodies: JsonBodyTypes = { plainTextOrUndeclared: true };

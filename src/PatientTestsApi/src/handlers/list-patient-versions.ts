@@ -1,5 +1,5 @@
 import type { HttpHandler } from '@azure/functions';
-import { decode, queryParameters, withProblemHandling } from '@patient-tests/shared';
+import { decode, decodeTogether, queryParameters, withProblemHandling } from '@patient-tests/shared';
 import type { PatientService } from '../domain/patient-service';
 import { versionPageSchema } from '../domain/patient-schema';
 import { continuationHeader, etagOf, requireGuidParameter } from './http-helpers';
@@ -13,8 +13,10 @@ import type { RequestScopes } from './request-scopes';
  */
 export function listPatientVersionsHandler(patients: PatientService, scopes: RequestScopes): HttpHandler {
   return withProblemHandling(async (request, context) => {
-    const patientId = requireGuidParameter(request, 'patientId');
-    const page = decode(versionPageSchema, queryParameters(request));
+    const [patientId, page] = await decodeTogether(
+      () => requireGuidParameter(request, 'patientId'),
+      () => decode(versionPageSchema, queryParameters(request)),
+    );
     const result = await patients.versions(patientId, page.limit, page.continuationToken, scopes.of(request, context));
     const headers: Record<string, string> = {};
     if (result.nextBeforeVersion !== null) headers[continuationHeader] = String(result.nextBeforeVersion);

@@ -1,5 +1,5 @@
 import type { HttpHandler } from '@azure/functions';
-import { withProblemHandling } from '@patient-tests/shared';
+import { decodeTogether, withProblemHandling } from '@patient-tests/shared';
 import type { MedicalTestService } from '../domain/medical-test-service';
 import { requireGuidParameter } from './http-helpers';
 import { toMedicalTestJson } from './medical-test-json';
@@ -7,8 +7,10 @@ import type { RequestScopes } from './request-scopes';
 
 export function loadTestHandler(tests: MedicalTestService, scopes: RequestScopes): HttpHandler {
   return withProblemHandling(async (request, context) => {
-    const patientId = requireGuidParameter(request, 'patientId');
-    const testId = requireGuidParameter(request, 'testId');
+    const [patientId, testId] = await decodeTogether(
+      () => requireGuidParameter(request, 'patientId'),
+      () => requireGuidParameter(request, 'testId'),
+    );
     return { status: 200, jsonBody: toMedicalTestJson(await tests.load(patientId, testId, scopes.of(request, context))) };
   });
 }

@@ -1,19 +1,22 @@
 import type { HttpHandler } from '@azure/functions';
-import { ValidationError, decode, queryParameters, readJsonBody, withProblemHandling } from '@patient-tests/shared';
+import { ValidationError, decode, decodeTogether, queryParameters, readJsonBody, withProblemHandling } from '@patient-tests/shared';
 import type { PatientService } from '../domain/patient-service';
 import { patientSearchSchema, searchPageSchema } from '../domain/patient-schema';
 import { toPatientCriteria } from '../domain/search-criteria';
-import { continuationHeader, isGuid } from './http-helpers';
+import { continuationHeader, isGuid, thirdPartyBodies } from './http-helpers';
 import { toPatientJson } from './patient-json';
 import type { RequestScopes } from './request-scopes';
 
-
 export function searchPatientsHandler(patients: PatientService, scopes: RequestScopes, maxBodyBytes: number): HttpHandler {
   return withProblemHandling(async (request, context) => {
-    const page = decode(searchPageSchema, queryParameters(request));
-    const criteria = toPatientCriteria(decode(patientSearchSchema, await readJsonBody(request, maxBodyBytes)));
-    const afterId = page.continuationToken === undefined ? undefined : decodeToken(page.continuationToken);
-    const result = await patients.search(criteria, page.limit, afterId, scopes.of(request, context));
+    const [page, body] = await decodeTogether(
+      () => {
+        const { limit, continuationToken } = decode(searchPageSchema, queryParameters(request));
+        return { limit, afterId: continuationToken === undefined ? undefined : decodeToken(continuationToken) };
+      },
+      async () => decode(patientSearchSchema, await readJsonBody(request, maxBodyBytes, thirdPartyBodies)),
+    );
+    const result = await patients.search(toPatientCriteria(body), page.limit, page.afterId, scopes.of(request, context));
     const headers: Record<string, string> = {};
     if (result.nextAfterId !== null) headers[continuationHeader] = Buffer.from(result.nextAfterId).toString('base64url');
     return { status: 200, headers, jsonBody: result.patients.map(toPatientJson) };

@@ -1,15 +1,18 @@
 import type { HttpHandler } from '@azure/functions';
-import { ValidationError, decode, readJsonBody, withProblemHandling } from '@patient-tests/shared';
+import { ValidationError, decode, decodeTogether, readJsonBody, withProblemHandling } from '@patient-tests/shared';
 import type { PatientService } from '../domain/patient-service';
 import { updatePatientSchema } from '../domain/patient-schema';
-import { etagOf, expectedVersionOf, requireGuidParameter } from './http-helpers';
+import { etagOf, expectedVersionOf, requireGuidParameter, thirdPartyBodies } from './http-helpers';
 import { toPatientJson } from './patient-json';
 import type { RequestScopes } from './request-scopes';
 
 export function updatePatientHandler(patients: PatientService, scopes: RequestScopes, maxBodyBytes: number): HttpHandler {
   return withProblemHandling(async (request, context) => {
-    const patientId = requireGuidParameter(request, 'patientId');
-    const { id, lastUpdated: _ignored, ...fields } = decode(updatePatientSchema, await readJsonBody(request, maxBodyBytes));
+    const [patientId, body] = await decodeTogether(
+      () => requireGuidParameter(request, 'patientId'),
+      async () => decode(updatePatientSchema, await readJsonBody(request, maxBodyBytes, thirdPartyBodies)),
+    );
+    const { id, lastUpdated: _ignored, ...fields } = body;
     if (id.toLowerCase() !== patientId) throw new ValidationError([{ field: 'id', message: 'must match the patient id in the URL' }]);
     const expectedVersion = expectedVersionOf(request);
     const patient = await patients.update(patientId, fields, expectedVersion, scopes.of(request, context));

@@ -103,9 +103,11 @@ const idempotencyKeyParameter = {
   required: false,
   schema: { type: 'string', pattern: idempotencyKeyPattern.source },
   description:
-    'Makes a retry safe: the same key with the same body, from the same subscription, within 24 hours, answers again ' +
-    'with the resource the first request created (201, the same id, header Idempotent-Replayed: true) and creates nothing; ' +
-    'the same key with a different body is a 422. An RFC 8941 string ("…") or the bare value.',
+    'Makes a retry safe: the same key with the same body, from the same subscription, answers again with the resource ' +
+    'the first request created (201, the same id, header Idempotent-Replayed: true) and creates nothing. While the key ' +
+    'lives (the service\'s IDEMPOTENCY_TTL_SECONDS, 24 hours by default) the same key with a different body is a 422; ' +
+    'after that the key may be used for a new request, and the same key with the first body still answers with the first ' +
+    'resource (its id follows from the key and the body). An RFC 8941 string ("…") or the bare value.',
 };
 
 function operation(operationId: string, summary: string, shape: OperationShape): Record<string, unknown> {
@@ -126,7 +128,7 @@ function operation(operationId: string, summary: string, shape: OperationShape):
   if (shape.ifMatch) problems.push(['412', problemTypes.preconditionFailed.title]);
   if (shape.idempotent) problems.push(['422', `${problemTypes.idempotencyKeyReused.title}: use a new Idempotency-Key for a new request`]);
   problems.push(['429', `${problemTypes.tooManyRequests.title}: the subscription's rate limit; see Retry-After`]);
-  problems.push(['500', problemTypes.internal.title], ['503', 'The audit register or the database is unavailable; nothing was done']);
+  problems.push(['500', problemTypes.internal.title], ['503', 'The audit register or the database is unavailable, or the caller cannot be identified right now; nothing was done. Retry after Retry-After']);
   for (const [status, description] of problems) {
     responses[status] = { description, content: { 'application/problem+json': { schema: ref('Problem') } } };
   }
@@ -137,11 +139,21 @@ function operation(operationId: string, summary: string, shape: OperationShape):
     operationId,
     summary,
     ...(parameters.length > 0 ? { parameters } : {}),
-    ...(shape.body ? { requestBody: { required: true, content: json(ref(shape.body)) } } : {}),
+    ...(shape.body ? { requestBody: { required: true, description: bodyDescription, content: jsonOrPlainText(ref(shape.body)) } } : {}),
     responses,
   };
 }
 
 const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
 const json = (schema: Record<string, unknown>) => ({ 'application/json': { schema } });
+
+/**
+ * Request bodies: the same JSON document declared as JSON or as plain UTF-8 text (what the 2020 sample's
+ * client sends; shared json-media-type.ts), so the contract says 415 only for what the API refuses. A body
+ * with no Content-Type is read as JSON too, which OpenAPI cannot declare: the description says it.
+ */
+const jsonOrPlainText = (schema: Record<string, unknown>) => ({ ...json(schema), 'text/plain': { schema } });
+const bodyDescription =
+  'A JSON document, declared as application/json, or as text/plain (UTF-8, as the 2020 client sends it), or with no Content-Type: ' +
+  'each is read as the same JSON under the same rules. Any other declared type is a 415.';
 const pathId = (name: string) => ({ name, in: 'path', required: true, schema: { type: 'string', format: 'uuid' } });

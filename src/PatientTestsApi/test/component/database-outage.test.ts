@@ -79,11 +79,12 @@ describe('database outages (both apps, their own FerretDB)', function () {
     await startDatabase();
     const client = new MongoClient(`mongodb://127.0.0.1:${port}/`);
     try {
-      const patients = await client.db('patienttests').collection<{ _id: string }>('patients').find({}, { projection: { _id: 1 } }).toArray();
+      // The versions are the record of truth: a stored patient has its version 1 (its searchable copy may lag).
+      const patients = await client.db('patienttests').collection<{ _id: string; _shardKey: string }>('patientversions').find({ _version: 1 }, { projection: { _shardKey: 1 } }).toArray();
       const audited = new Set(
         (await client.db('audit').collection<{ resource: { id?: string; operation: string } }>('auditrecords').find({ 'resource.operation': 'create' }).toArray()).map((record) => record.resource.id),
       );
-      const stored = new Set(patients.map((patient) => patient._id));
+      const stored = new Set(patients.map((patient) => patient._shardKey));
       for (const id of stored) assert.ok(audited.has(id), `patient ${id} is stored without its audit record`);
       for (const id of created) assert.ok(stored.has(id), `patient ${id} was confirmed with 201 but is not stored`);
     } finally {

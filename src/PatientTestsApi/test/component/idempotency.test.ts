@@ -76,6 +76,17 @@ describe('Idempotency-Key on POST /patient and POST /patient/{id}/tests', () => 
     assert.deepEqual(await api.counts(), before);
   });
 
+  it('reports a bad key and a bad body together, in one 400, before anything is audited', async () => {
+    const before = await api.counts();
+    const patient = await create(aPatientBody({ gender: 'robot', lastName: 7 }), 'has space');
+    assert.equal(patient.status, 400);
+    assert.deepEqual(((await patient.json()) as Problem).errors?.map((error) => error.field).sort(), ['Idempotency-Key', 'gender', 'lastName']);
+    const test = await api.call('/not-a-guid/tests', { method: 'POST', body: aTestBody(undefined, { performer: '' }), headers: { 'idempotency-key': 'comma,inside' } });
+    assert.equal(test.status, 400);
+    assert.deepEqual(((await test.json()) as Problem).errors?.map((error) => error.field).sort(), ['Idempotency-Key', 'patientId', 'performer']);
+    assert.deepEqual(await api.counts(), before);
+  });
+
   it('replays a test creation too, and refuses the key for another patient\'s tests', async () => {
     const patient = (await (await api.call('/', { method: 'POST', body: aPatientBody() })).json()) as PatientJson;
     const other = (await (await api.call('/', { method: 'POST', body: aPatientBody() })).json()) as PatientJson;
@@ -89,6 +100,22 @@ describe('Idempotency-Key on POST /patient and POST /patient/{id}/tests', () => 
     assert.equal(await api.tests.countDocuments({ _shardKey: patient.id }), 1);
     const elsewhere = await api.call(`/${other.id}/tests`, { method: 'POST', body: aTestBody(other.id, { orderReference: body.orderReference }), headers: { 'idempotency-key': key } });
     assert.equal(elsewhere.status, 422);
+  });
+
+  it('claims no key for a test of a patient that does not exist (404), so the corrected request with the same key creates the test', async () => {
+    const patient = (await (await api.call('/', { method: 'POST', body: aPatientBody() })).json()) as PatientJson;
+    const unknown = randomUUID();
+    const key = randomUUID();
+    const claims = await api.idempotencyKeys.countDocuments();
+    const wrong = await api.call(`/${unknown}/tests`, { method: 'POST', body: aTestBody(unknown), headers: { 'idempotency-key': key } });
+    assert.equal(wrong.status, 404);
+    assert.equal(await api.idempotencyKeys.countDocuments(), claims, 'no claim behind the 404');
+    assert.equal(await api.tests.countDocuments({ _shardKey: unknown }), 0);
+    const corrected = await api.call(`/${patient.id}/tests`, { method: 'POST', body: aTestBody(patient.id), headers: { 'idempotency-key': key } });
+    assert.equal(corrected.status, 201);
+    assert.equal(corrected.headers.get('idempotent-replayed'), null);
+    assert.equal(await api.tests.countDocuments({ _shardKey: patient.id }), 1);
+    assert.equal(await api.idempotencyKeys.countDocuments(), claims + 1);
   });
 
   const rounds = 10;

@@ -53,7 +53,8 @@ describe('Distributed telemetry: one trace from the gateway to both databases', 
     return new Trace(id, receiver.spans.filter((span) => span.traceId === id));
   }
 
-  const hasSpan = (service: string, name: string) => (trace: Trace) => trace.spans.some((span) => span.service === service && span.name === name);
+  const hasSpan = (service: string, name: string, kind?: number) => (trace: Trace) =>
+    trace.spans.some((span) => span.service === service && span.name === name && (kind === undefined || span.kind === kind));
   const all = (...checks: ((trace: Trace) => boolean)[]) => (trace: Trace) => checks.every((check) => check(trace));
 
   it('continues the caller\'s trace through the gateway, both apps and both databases, each span under its cause', async () => {
@@ -63,7 +64,12 @@ describe('Distributed telemetry: one trace from the gateway to both databases', 
     assert.equal(response.status, 201);
     const patient = (await response.json()) as PatientJson;
 
-    const trace = await traceWith(traceId, all(hasSpan('api-gateway', 'POST /patient'), hasSpan('audit-api', 'insert auditrecords'), hasSpan('patient-tests-api', 'insert patients')));
+    // Each process exports its spans on its own schedule: wait for every span the assertions name.
+    const trace = await traceWith(traceId, all(
+      hasSpan('api-gateway', 'POST /patient', server), hasSpan('api-gateway', 'POST /patient', client), hasSpan('patient-tests-api', 'POST patient', server),
+      hasSpan('patient-tests-api', 'POST auditrecord', client), hasSpan('audit-api', 'POST auditrecord', server),
+      hasSpan('audit-api', 'insert auditrecords'), hasSpan('patient-tests-api', 'insert patients'),
+    ));
 
     const gatewayRequest = trace.one('api-gateway', 'POST /patient', server);
     const gatewayCall = trace.one('api-gateway', 'POST /patient', client);
@@ -99,7 +105,11 @@ describe('Distributed telemetry: one trace from the gateway to both databases', 
     assert.equal(response.status, 200);
 
     const rootOf = () => receiver.spans.find((span) => span.service === 'api-gateway' && span.kind === server && span.name === 'GET /patient/{patientId}')?.traceId;
-    const trace = await traceWith(rootOf, all(hasSpan('audit-api', 'insert auditrecords'), hasSpan('patient-tests-api', 'find patientversions')));
+    const trace = await traceWith(rootOf, all(
+      hasSpan('audit-api', 'insert auditrecords'), hasSpan('audit-api', 'POST auditrecord', server), hasSpan('patient-tests-api', 'find patientversions'),
+      hasSpan('patient-tests-api', 'POST auditrecord', client), hasSpan('patient-tests-api', 'GET patient/{patientId}', server),
+      hasSpan('api-gateway', 'GET /patient/{patientId}', client),
+    ));
 
     const gatewayRequest = trace.one('api-gateway', 'GET /patient/{patientId}', server);
     assert.equal(gatewayRequest.parentSpanId, undefined, 'the gateway starts the trace');

@@ -54,6 +54,9 @@ const patientStoreCalls: { [Method in keyof PatientStore]: (store: PatientStore,
   appendVersion: (store, patient) => [store.appendVersion({ ...patient, version: 2 }), store.appendVersion({ ...patient, version: 2 })],
   versions: (store, patient) => [store.versions(patient.id, { limit: 5 }), store.versions(patient.id, { limit: 5, beforeVersion: 2 })],
   search: (store, patient) => everyCriterion.flatMap((criteria) => [store.search(criteria, { limit: 5 }), store.search(criteria, { limit: 5, afterId: patient.id })]),
+  // Inserts the searchable copy, then (after a newer version) replaces it.
+  publish: (store, patient) => [store.publish(patient.id).then(() => store.appendVersion({ ...patient, version: 3 })).then(() => store.publish(patient.id))],
+  publishedVersion: (store, patient) => [store.publishedVersion(patient.id)],
 };
 
 const keyClaimCalls: { [Method in keyof KeyClaimStore]: (store: KeyClaimStore) => Promise<unknown>[] } = {

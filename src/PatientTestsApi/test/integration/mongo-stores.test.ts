@@ -48,10 +48,21 @@ describe('Mongo stores on FerretDB', () => {
   });
 
   describe('MongoPatientStore', () => {
-    it('stores a patient with its shard key and birth date, and reads back only the domain members', async () => {
+    const insertAndPublish = async (patient: Patient) => {
+      await patients.insert(patient);
+      await patients.publish(patient.id);
+    };
+
+    it('stores a patient as its version 1, then publishes its searchable copy with its shard key and birth date, and reads back only the domain members', async () => {
       const patient = aPatient({ fullName: 'Ada Lovelace' });
       await patients.insert(patient);
       assert.deepEqual(await patients.findById(patient.id), patient);
+      assert.equal(await patients.exists(patient.id), true, 'it exists before it is published');
+      assert.equal(await patients.publishedVersion(patient.id), undefined);
+      assert.deepEqual(await patients.search({ id: patient.id }, { limit: 1 }), [], 'search has no copy yet');
+      await patients.publish(patient.id);
+      assert.equal(await patients.publishedVersion(patient.id), 1);
+      assert.deepEqual(await patients.search({ id: patient.id }, { limit: 1 }), [patient]);
       const raw = await client.db(databaseName).collection<PatientDocument>('patients').findOne({ _id: patient.id });
       assert.equal(raw?._shardKey, patient.id);
       assert.deepEqual(raw._dateOfBirthDate, new Date('1815-12-10T00:00:00.000Z'));
@@ -62,9 +73,12 @@ describe('Mongo stores on FerretDB', () => {
     it('stores each version once, reads the newest, and keeps the searchable current state in step', async () => {
       const patient = aPatient();
       await patients.insert(patient);
+      await patients.publish(patient.id);
       assert.equal(await patients.appendVersion({ ...patient, firstName: 'Augusta', version: 2 }), 'appended');
       assert.equal(await patients.appendVersion({ ...patient, firstName: 'Stale', version: 2 }), 'taken');
       assert.deepEqual(await patients.findById(patient.id), { ...patient, firstName: 'Augusta', version: 2 });
+      assert.deepEqual((await patients.search({ id: patient.id }, { limit: 10 })).map((found) => [found.firstName, found.version]), [['Ada', 1]], 'until published');
+      await patients.publish(patient.id);
       assert.deepEqual((await patients.search({ id: patient.id }, { limit: 10 })).map((found) => [found.firstName, found.version]), [['Augusta', 2]]);
       const raw = await client.db(databaseName).collection<{ _id: string; _shardKey: string }>('patientversions').findOne({ _id: `${patient.id}:2` });
       assert.equal(raw?._shardKey, patient.id);
@@ -103,7 +117,12 @@ describe('Mongo stores on FerretDB', () => {
         const patient = aPatient();
         await patients.insert(patient);
         const outcomes = await Promise.all(
-          Array.from({ length: writers }, (_, writer) => patients.appendVersion({ ...patient, firstName: `W${writer}`, version: 2 })),
+          Array.from({ length: writers }, async (_, writer) => {
+            const outcome = await patients.appendVersion({ ...patient, firstName: `W${writer}`, version: 2 });
+            // Every writer publishes, as the use cases do (the losers' publish finds nothing to change).
+            await patients.publish(patient.id);
+            return outcome;
+          }),
         );
         winners.push(outcomes.filter((outcome) => outcome === 'appended').length);
         const winner = outcomes.indexOf('appended');
@@ -123,7 +142,10 @@ describe('Mongo stores on FerretDB', () => {
             const current = await patients.findById(patient.id);
             assert.ok(current);
             const next = { ...patient, firstName: `W${writer}`, version: current.version + 1 };
-            if ((await patients.appendVersion(next)) === 'appended') return next.version;
+            if ((await patients.appendVersion(next)) === 'appended') {
+              await patients.publish(patient.id);
+              return next.version;
+            }
           }
         };
         const stored = await Promise.all(Array.from({ length: writers }, (_, writer) => write(writer)));
@@ -148,25 +170,25 @@ describe('Mongo stores on FerretDB', () => {
       }
     });
 
-    it('reads one version, or the current state while a creation has not stored its version 1 yet', async () => {
+    it('reads one version, or the current state of a patient stored before versions existed', async () => {
       const patient = aPatient();
       await patients.insert(patient);
       await patients.appendVersion({ ...patient, firstName: 'Second', version: 2 });
       assert.deepEqual(await patients.findVersion(patient.id, 1), patient);
       assert.equal((await patients.findVersion(patient.id, 2))?.firstName, 'Second');
       assert.equal(await patients.findVersion(patient.id, 3), undefined);
-      const halfCreated = aPatient();
+      const legacy = aPatient();
       await client.db(databaseName).collection<PatientDocument>('patients').insertOne({
-        _id: halfCreated.id, _shardKey: halfCreated.id, _version: 1, _dateOfBirthDate: new Date('1815-12-10T00:00:00.000Z'),
-        firstName: halfCreated.firstName, lastName: 'Lovelace', gender: 'female', dateOfBirth: halfCreated.dateOfBirth, postCode: halfCreated.postCode, lastUpdated: halfCreated.lastUpdated,
+        _id: legacy.id, _shardKey: legacy.id, _version: 1, _dateOfBirthDate: new Date('1815-12-10T00:00:00.000Z'),
+        firstName: legacy.firstName, lastName: 'Lovelace', gender: 'female', dateOfBirth: legacy.dateOfBirth, postCode: legacy.postCode, lastUpdated: legacy.lastUpdated,
       });
-      assert.deepEqual(await patients.findVersion(halfCreated.id, 1), halfCreated);
+      assert.deepEqual(await patients.findVersion(legacy.id, 1), legacy);
     });
 
     it('searches by exact fields and an inclusive birth-date range, ordered by id and paged after an id', async () => {
       const lastName = `STORE_${randomUUID().slice(0, 8)}`;
       const born = ['1970-01-01', '1970-12-31', '1971-01-01', '1969-12-31'];
-      for (const dateOfBirth of born) await patients.insert(aPatient({ lastName, dateOfBirth }));
+      for (const dateOfBirth of born) await insertAndPublish(aPatient({ lastName, dateOfBirth }));
       const in1970 = await patients.search(
         { lastName, bornFrom: new Date('1970-01-01T00:00:00.000Z'), bornTo: new Date('1970-12-31T23:59:59.999Z') },
         { limit: 10 },
@@ -181,7 +203,7 @@ describe('Mongo stores on FerretDB', () => {
 
     it('treats criteria as values, never as operators', async () => {
       const patient = aPatient({ lastName: '$ne' });
-      await patients.insert(patient);
+      await insertAndPublish(patient);
       assert.deepEqual((await patients.search({ lastName: '$ne' }, { limit: 10 })).map((found) => found.id), [patient.id]);
     });
   });

@@ -29,6 +29,13 @@ describe('PatientTests API configuration', () => {
     });
   }
 
+  for (const name of ['MONGODB_URI', 'AUDIT_API_KEY', 'GATEWAY_FUNCTION_KEY']) {
+    it(`fails start-up naming ${name} when it still holds a Key Vault reference (App Service could not resolve it)`, () => {
+      assert.throws(() => loadPatientTestsConfig({ ...required, [name]: `@Microsoft.KeyVault(SecretUri=https://vault.example/secrets/${name.toLowerCase()}/)` }), (error: unknown) =>
+        error instanceof ConfigurationError && error.problems.length === 1 && error.problems[0]?.startsWith(`${name} holds a Key Vault reference`) === true);
+    });
+  }
+
   it('rejects an Audit API address that is not an http(s) URL', () => {
     assert.throws(() => loadPatientTestsConfig({ ...required, AUDIT_API_URL: 'not a url' }), /AUDIT_API_URL is invalid/);
   });

@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
-import { IdempotencyKeyReusedError, NotFoundError, ServiceUnavailableError } from '@patient-tests/shared';
+import { IdempotencyKeyReusedError, NotFoundError, ServiceUnavailableError, readBackPolicy } from '@patient-tests/shared';
 import type { RequestScope } from '../../src/domain/audit-trail';
 import { IdempotentCreations, fingerprintOf } from '../../src/domain/idempotent-creations';
 import { MedicalTestService } from '../../src/domain/medical-test-service';
 import type { PatientFields } from '../../src/domain/patient';
 import { PatientService } from '../../src/domain/patient-service';
-import { FakeAuditTrail, FakeKeyClaimStore, FakeMedicalTestStore, FakePatientStore, Journal } from '../fixtures/fakes';
+import { FakeAuditTrail, FakeKeyClaimStore, FakeMedicalTestStore, FakePatientStore, Journal, RecordingLog, recordingBackoff } from '../fixtures/fakes';
 
 const fields: PatientFields = { firstName: 'Ada', gender: 'female', dateOfBirth: '1815-12-10', postCode: '2000' };
-const first: RequestScope = { actor: { kind: 'subscription', subscriptionId: 'first-client' } };
-const second: RequestScope = { actor: { kind: 'subscription', subscriptionId: 'second-client' } };
+const first: RequestScope = { actor: { kind: 'subscription', subscriptionId: 'first-client' }, log: new RecordingLog() };
+const second: RequestScope = { actor: { kind: 'subscription', subscriptionId: 'second-client' }, log: new RecordingLog() };
 const lifetimeMs = 24 * 3600_000;
 
 function setUp() {
@@ -19,8 +19,9 @@ function setUp() {
   const testStore = new FakeMedicalTestStore(journal);
   const clock = { now: new Date('2026-01-01T00:00:00Z') };
   const creations = new IdempotentCreations(new FakeKeyClaimStore(journal), lifetimeMs, () => clock.now);
-  const patients = new PatientService(patientStore, audit, creations, () => clock.now);
-  const tests = new MedicalTestService(testStore, patientStore, audit, creations, () => clock.now);
+  const options = { now: () => clock.now, readBack: recordingBackoff(readBackPolicy).backoff };
+  const patients = new PatientService(patientStore, audit, creations, options);
+  const tests = new MedicalTestService(testStore, patientStore, audit, creations, options);
   return { journal, audit, patientStore, testStore, clock, patients, tests };
 }
 
@@ -83,6 +84,14 @@ describe('Idempotency-Key on creates', () => {
     const other = await patients.create({ ...fields, firstName: 'Other' }, first, 'key-1');
     assert.equal(other.replayed, false);
     assert.equal(patientStore.history.size, 2);
+  });
+
+  it('still replays the first answer for the same request after the key expired: the id follows from key and request', async () => {
+    const { patients, clock, patientStore } = setUp();
+    const created = await patients.create(fields, first, 'key-1');
+    clock.now = new Date(clock.now.getTime() + lifetimeMs + 1);
+    assert.deepEqual(await patients.create(fields, first, 'key-1'), { resource: created.resource, replayed: true });
+    assert.equal(patientStore.history.size, 1);
   });
 
   it('works the same for tests, with the patient part of the request', async () => {

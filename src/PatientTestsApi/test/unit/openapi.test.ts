@@ -16,6 +16,16 @@ describe('OpenAPI document', () => {
     assert.deepEqual(Object.keys(api.paths), ['/', '/search', '/{patientId}', '/{patientId}/versions', '/{patientId}/tests', '/{patientId}/tests/{testId}']);
   });
 
+  it('declares every request body as JSON and as plain text, the same schema, as the API reads both (the 2020 client sends text/plain)', () => {
+    const document = JSON.parse(readFileSync(openApiPath, 'utf8')) as { paths: Record<string, Record<string, { requestBody?: { content: Record<string, unknown> } }>> };
+    const bodies = Object.values(document.paths).flatMap((item) => Object.values(item)).flatMap((operation) => operation.requestBody ? [operation.requestBody] : []);
+    assert.equal(bodies.length, 4);
+    for (const body of bodies) {
+      assert.deepEqual(Object.keys(body.content), ['application/json', 'text/plain']);
+      assert.deepEqual(body.content['text/plain'], body.content['application/json']);
+    }
+  });
+
   it('documents every operation the app publishes under /patient, with the same methods', async () => {
     // Composing the app connects to nothing: the database is reached on first use only.
     const app = composePatientTestsApp(loadPatientTestsConfig({ MONGODB_URI: 'mongodb://127.0.0.1:1/', AUDIT_API_URL: 'http://127.0.0.1:1/api', AUDIT_API_KEY: 'k', GATEWAY_FUNCTION_KEY: 'g' }));

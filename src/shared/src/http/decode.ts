@@ -2,6 +2,27 @@ import type { z } from 'zod';
 import { ValidationError } from './errors';
 import type { FieldError } from './problem-types';
 
+/**
+ * Reads the parts of one request (body, headers, path, query), each with its own decoder, and reports the
+ * validation problems of all of them in one 400, so a client fixes the body and a header at once. Any
+ * other error (413, 415) stops at once, as thrown.
+ */
+export async function decodeTogether<Parts extends unknown[]>(...decoders: { [K in keyof Parts]: () => Parts[K] | Promise<Parts[K]> }): Promise<Parts> {
+  const problems: FieldError[] = [];
+  const parts: unknown[] = [];
+  for (const decoder of decoders) {
+    try {
+      parts.push(await decoder());
+    } catch (error: unknown) {
+      if (!(error instanceof ValidationError)) throw error;
+      problems.push(...error.errors);
+      parts.push(undefined);
+    }
+  }
+  if (problems.length > 0) throw new ValidationError(problems);
+  return parts as Parts;
+}
+
 /** Validates input against a schema and reports every problem, not only the first. */
 export function decode<Schema extends z.ZodType>(schema: Schema, input: unknown): z.output<Schema> {
   const result = schema.safeParse(input);

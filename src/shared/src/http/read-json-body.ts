@@ -2,7 +2,7 @@ import type { HttpRequest } from '@azure/functions';
 import { PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from './errors';
 import type { FieldError } from './problem-types';
 import { firstDuplicateMember } from './duplicate-members';
-import { isReadAsJson } from './json-media-type';
+import { isReadAsJson, type JsonBodyTypes } from './json-media-type';
 
 /** Keys that could reach a prototype or a MongoDB operator; they are never valid in our bodies. */
 const forbiddenKey = /^(__proto__|constructor|prototype)$|^\$|\./;
@@ -12,13 +12,13 @@ const maxDepth = 16;
  * Reads a JSON request body within a size limit, before any validation runs. The Functions host's own
  * limit is 100 MB and answers 500 rather than 413 (azure-functions-host #10519), so each handler
  * enforces a limit that fits its resource.
- * Which declared types count as JSON (including none, and the 2020 client's `text/plain`) is decided
- * in json-media-type.ts.
+ * Which declared types count as JSON is decided in json-media-type.ts: declared JSON, and where the API
+ * asks for it (`accepted`), also plain UTF-8 text and no declaration (the 2020 client's bodies).
  */
-export async function readJsonBody(request: HttpRequest, maxBytes: number): Promise<unknown> {
+export async function readJsonBody(request: HttpRequest, maxBytes: number, accepted: JsonBodyTypes = {}): Promise<unknown> {
   const declared = Number(request.headers.get('content-length') ?? '0');
   if (declared > maxBytes) throw new PayloadTooLargeError(maxBytes);
-  if (!isReadAsJson(request.headers.get('content-type'))) throw new UnsupportedMediaTypeError();
+  if (!isReadAsJson(request.headers.get('content-type'), accepted)) throw new UnsupportedMediaTypeError();
   const bytes = Buffer.from(await request.arrayBuffer());
   if (bytes.length > maxBytes) throw new PayloadTooLargeError(maxBytes);
   if (bytes.length === 0) throw new ValidationError([{ field: '', message: 'A JSON body is required.' }]);

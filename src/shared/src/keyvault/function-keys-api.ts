@@ -5,7 +5,7 @@ export interface FunctionKeysApi {
   listFunctionKeys(siteId: string): Promise<Record<string, string>>;
   putFunctionKey(siteId: string, name: string, value: string): Promise<void>;
   deleteFunctionKey(siteId: string, name: string): Promise<void>;
-  /** Restarting makes the platform read Key Vault references again. */
+  /** Restarting makes the platform read Key Vault references again; resolves once the app is back. */
   restart(siteId: string): Promise<void>;
   /** Makes API Management read a Key Vault named value again. */
   refreshNamedValue(namedValueId: string): Promise<void>;
@@ -34,17 +34,19 @@ export class ArmFunctionKeysApi implements FunctionKeysApi {
   }
 
   async restart(siteId: string): Promise<void> {
-    await this.call('POST', `${siteId}/restart`);
+    // synchronous=true: answer once the app has restarted (by default ARM answers at once and the app
+    // restarts later), so the next consumer is refreshed only when this one reads the new key.
+    await this.call('POST', `${siteId}/restart`, undefined, apiVersion, '&synchronous=true');
   }
 
   async refreshNamedValue(namedValueId: string): Promise<void> {
     await this.call('POST', `${namedValueId}/refreshSecret`, undefined, '2022-08-01');
   }
 
-  private async call(method: string, path: string, body?: unknown, version = apiVersion): Promise<unknown> {
+  private async call(method: string, path: string, body?: unknown, version = apiVersion, query = ''): Promise<unknown> {
     const token = await this.credential.getToken(`${this.endpoint}/.default`);
     if (!token) throw new Error('no token for Azure Resource Manager');
-    const response = await fetch(`${this.endpoint}${path}?api-version=${version}`, {
+    const response = await fetch(`${this.endpoint}${path}?api-version=${version}${query}`, {
       method,
       headers: { authorization: `Bearer ${token.token}`, 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),

@@ -63,6 +63,10 @@ export async function rotateFunctionKey(plan: RotationPlan, tools: RotationTools
   await tools.secrets.setSecret(plan.secretName, value);
   tools.log(`2/4 ${plan.secretName} has a new version`);
 
+  // Apps first, each restart awaited until the app is back, then the named values at once: when both
+  // hold the gateway's key (PatientTests recognises API Management by it), the time in which one has the
+  // new key and the other the old is the named value's refresh, seconds, not an app restart
+  // (docs/key_rotation.md: the calls in it are refused with 503 and retried).
   for (const consumer of plan.consumerSiteIds) await tools.sites.restart(consumer);
   for (const namedValue of plan.consumerNamedValueIds ?? []) await tools.sites.refreshNamedValue(namedValue);
   tools.log(`3/4 ${plan.consumerSiteIds.length} app(s) restarted, ${plan.consumerNamedValueIds?.length ?? 0} named value(s) refreshed`);

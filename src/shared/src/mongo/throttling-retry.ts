@@ -24,7 +24,7 @@ export interface RetryTools {
   readonly random: () => number;
 }
 
-const realTools: RetryTools = {
+export const realRetryTools: RetryTools = {
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   random: Math.random,
 };
@@ -37,7 +37,7 @@ const realTools: RetryTools = {
 export async function withThrottlingRetry<T>(
   operation: () => Promise<T>,
   policy: ThrottlingRetryPolicy = defaultThrottlingRetryPolicy,
-  tools: RetryTools = realTools,
+  tools: RetryTools = realRetryTools,
 ): Promise<T> {
   let waitedMs = 0;
   for (;;) {
