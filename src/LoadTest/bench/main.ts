@@ -61,7 +61,7 @@ async function main(): Promise<void> {
       measuredAt: new Date().toISOString(),
       durationSeconds,
       connections,
-      database: stack.status.embeddedDatabase ? 'embedded FerretDB (SQLite)' : 'MONGODB_URI',
+      database: stack.status.embeddedDatabase === false ? 'MONGODB_URI' : `embedded FerretDB (${stack.status.embeddedDatabase})`,
       ceiling: { insertsPerSecond: ceiling.insertsPerSecond, findsPerSecond: ceiling.findsPerSecond, patientsRead: ceiling.readIds.length },
       api: { createPatient: create, loadPatient: load, createPatientAtHalfRate: { ...createAtHalf, targetRate: halfRate } },
       ratio: {

@@ -1,5 +1,6 @@
 import type { Tracer } from '@opentelemetry/api';
 import type { ApiLimits } from './api-policy';
+import type { AdmissionLimits } from './admission-control';
 
 /** One API published through the gateway, as an APIM API with its backend. */
 export interface PublishedApi {
@@ -26,6 +27,8 @@ export interface GatewayConfig {
   readonly documents?: readonly PublishedDocument[];
   /** Rate limit, body size and backend timeout: the numbers of the APIM policy (see api-policy.ts). */
   readonly limits: ApiLimits;
+  /** Requests in flight and queued at most; beyond them, 503 with Retry-After. Unbounded when absent. */
+  readonly admission?: AdmissionLimits;
   /** Where the gateway's request and backend spans go; without one, they are not recorded. */
   readonly tracer?: Tracer;
 }

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { KeyRing } from '../host/function-keys';
 import { readLimitedBody } from '../host/read-limited-body';
 import { RateLimiter } from './rate-limiter';
+import { AdmissionControl, type Release } from './admission-control';
 import { isEmptyErrorAnswer, problemForEmptyAnswer, publicLocation } from './backend-answer';
 import type { GatewayConfig, PublishedApi } from './gateway-config';
 import { startChildSpan, startSpanFromTraceParent, traceParentOf } from '../telemetry/spans';
@@ -28,6 +29,7 @@ export function createGateway(config: GatewayConfig): Server {
   const agent = new Agent({ keepAlive: true, maxSockets: 256 });
   const tracer = config.tracer ?? trace.getTracer('local-gateway');
   const nameOf = operationNamer(config.apis);
+  const admission = config.admission === undefined ? undefined : new AdmissionControl(config.admission);
   return createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://gateway.local');
     const document = req.method === 'GET' ? config.documents?.find((candidate) => candidate.path === url.pathname) : undefined;
@@ -68,11 +70,29 @@ export function createGateway(config: GatewayConfig): Server {
         sendProblem(res, { ...problemTypes.payloadTooLarge, detail: `Request bodies are limited to ${config.limits.maxBodyBytes} bytes.` }, { connection: 'close' });
         return;
       }
-      forward(req, res, url, api, body, { requestSpan, incoming, operation });
+      if (admission === undefined) {
+        forward(req, res, url, api, body, { requestSpan, incoming, operation }, () => undefined);
+        return;
+      }
+      const hungUp = new AbortController();
+      res.once('close', () => { hungUp.abort(); });
+      void admission.admit(hungUp.signal).then((release) => {
+        if (release === undefined) {
+          if (!res.destroyed) sendProblem(res, { ...problemTypes.serviceUnavailable, detail: 'The API is at capacity right now; retry after the time in Retry-After.', operationId: traceIdOf(requestSpan, incoming) }, { 'retry-after': '1' });
+          return;
+        }
+        if (res.destroyed) {
+          release();
+          return;
+        }
+        forward(req, res, url, api, body, { requestSpan, incoming, operation }, release);
+      });
     }, () => { res.destroy(); });
   });
 
-  function forward(req: IncomingMessage, res: ServerResponse, url: URL, api: PublishedApi, body: Buffer, trail: Trail): void {
+  function forward(req: IncomingMessage, res: ServerResponse, url: URL, api: PublishedApi, body: Buffer, trail: Trail, release: Release): void {
+    // The place in the chain is held until the answer has been passed on (or the exchange failed).
+    res.once('close', release);
     const target = backendUrl(url, api);
     const backendSpan = startChildSpan(tracer, `${req.method ?? 'GET'} ${trail.operation}`, SpanKind.CLIENT, trail.requestSpan, {
       'http.request.method': req.method ?? 'GET',
@@ -117,6 +137,12 @@ export function createGateway(config: GatewayConfig): Server {
     upstream.on('error', (error) => {
       endBackendSpan(undefined);
       if (res.headersSent) return void res.destroy();
+      if (isRefused(error)) {
+        // Nothing listens: the app is being restarted by the stack's supervisor (or is stopped). A 503
+        // with Retry-After tells clients to come back, as API Management's answer for an unhealthy backend does.
+        sendProblem(res, { ...problemTypes.serviceUnavailable, detail: 'The API is restarting; retry after the time in Retry-After.', operationId: traceParent.traceId }, { 'retry-after': '1' });
+        return;
+      }
       sendProblem(res, {
         ...(error instanceof GatewayTimeout ? problemTypes.gatewayTimeout : problemTypes.badGateway),
         detail: 'Retry later; quote the operationId when you contact support.',
@@ -128,6 +154,15 @@ export function createGateway(config: GatewayConfig): Server {
 }
 
 class GatewayTimeout extends Error {}
+
+function isRefused(error: Error): boolean {
+  return 'code' in error && error.code === 'ECONNREFUSED';
+}
+
+/** The operation id of a request that is answered before any backend call: its trace id. */
+function traceIdOf(span: Span, incoming: TraceParent | undefined): string {
+  return traceParentOf(span, incoming).traceId;
+}
 
 /** What the request span hands the backend call. */
 interface Trail {

@@ -47,10 +47,20 @@ describe('process faults under load (gateway → PatientTests → Audit)', funct
       await assertNothingHalfWritten(api, answers);
     });
 
-    it('then answers at once with a problem document: the gateway does not wait for a stopped app', async () => {
-      const response = await api.call('/', { method: 'POST', body: aPatientBody(), signal: AbortSignal.timeout(5_000) });
-      assert.equal(response.status, 502);
-      assert.equal(response.headers.get('content-type'), 'application/problem+json');
+    it('is restarted by the stack: meanwhile 503 with Retry-After at once, then it serves again', async () => {
+      const statuses: number[] = [];
+      const deadline = Date.now() + 20_000;
+      for (;;) {
+        const response = await api.call('/', { method: 'POST', body: aPatientBody(), signal: AbortSignal.timeout(5_000) });
+        statuses.push(response.status);
+        if (response.status === 201) break;
+        assert.equal(response.status, 503, `statuses: ${statuses.join(',')}`);
+        assert.equal(response.headers.get('content-type'), 'application/problem+json');
+        assert.ok(Number(response.headers.get('retry-after')) >= 1, 'Retry-After says when to come back');
+        assert.ok(Date.now() < deadline, `not back within 20 s: ${statuses.join(',')}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      assert.equal(api.stack.patientTests.restarts, 1, 'the supervisor restarted the host once');
     });
   });
 
