@@ -25,10 +25,13 @@ const { values } = parseArgs({
     'entry-runs': { type: 'string', default: '7' },
     // Packaging runs npm install in a staging folder (a minute); the smoke test skips it.
     'skip-packages': { type: 'boolean', default: false },
+    // Far more concurrent clients than the machine serves: the gateway must refuse the excess fast.
+    'overload-connections': { type: 'string', default: '256' },
   },
 });
 const readSizes = values['read-sizes'].split(',').map((size) => positive('read-sizes', size));
 const entryRuns = positive('entry-runs', values['entry-runs']);
+const overloadConnections = positive('overload-connections', values['overload-connections']);
 const durationSeconds = positive('duration', values.duration);
 const connections = positive('connections', values.connections);
 const telemetryRounds = positive('telemetry-rounds', values['telemetry-rounds']);
@@ -50,7 +53,9 @@ async function main(): Promise<void> {
     const seeded = await fetch(`${gateway.url}/patient`, { method: 'POST', headers, body: patient });
     const { id } = (await seeded.json()) as { id: string };
 
-    // Order matters: the create phase fills the patients collection that both reads then see.
+    // Load patient at growing sizes first, from the one patient stored so far (the phases below add more).
+    const reads = await measureReadScaling({ mongodbUri, database: stack.status.patientTests.database, gatewayUrl: gateway.url, headers, connections, durationSeconds, sizes: readSizes });
+    // Order matters: the create phase adds to the patients collection that both reads then see.
     const base = { headers, connections, durationSeconds };
     const create = await measureApi({ ...base, url: `${gateway.url}/patient`, method: 'POST', body: patient });
     const patients = { database: stack.status.patientTests.database, collection: 'patients' };
@@ -59,7 +64,7 @@ async function main(): Promise<void> {
     const load = await measureApi({ ...base, url: `${gateway.url}/patient/${id}`, method: 'GET', nextPath: randomPatientPath });
     const halfRate = Math.max(1, Math.floor(create.requestsPerSecond / 2));
     const createAtHalf = await measureApi({ ...base, url: `${gateway.url}/patient`, method: 'POST', body: patient, overallRate: halfRate });
-    const reads = await measureReadScaling({ mongodbUri, database: stack.status.patientTests.database, gatewayUrl: gateway.url, headers, connections, durationSeconds, sizes: readSizes });
+    const overload = await measureApi({ ...base, connections: overloadConnections, url: `${gateway.url}/patient`, method: 'POST', body: patient });
 
     // Database operations per request: create = audit insert + patient insert; load = audit insert + findOne.
     const createCeiling = ceiling.insertsPerSecond / 2;
@@ -83,11 +88,13 @@ async function main(): Promise<void> {
         loadPatient: load.requestsPerSecond / loadCeiling,
       },
       telemetry,
+      overload: { ...overload, connections: overloadConnections },
       readScaling: reads,
       entryLoads,
       packages,
     };
     printTable(report.ceiling, { create, load, createAtHalf }, report.ratio, halfRate);
+    printOverload(overload, overloadConnections);
     printReads(reads);
     printTelemetry(telemetry);
     printColdStart(entryLoads, packages);
@@ -102,6 +109,16 @@ async function main(): Promise<void> {
   } finally {
     if (!stopped) await stack.stop();
   }
+}
+
+function printOverload(overload: ApiResult, clients: number): void {
+  const counts = Object.entries(overload.statusCounts).map(([status, count]) => `${status}: ${count}`).join(', ');
+  const lines = [
+    '',
+    `Overload: create patient with ${clients} concurrent clients (the gateway admits a bounded number, refuses the rest with 503 + Retry-After)`,
+    `  ${overload.requestsPerSecond.toFixed(0)} answers per s, p50 ${overload.p50Ms.toFixed(0)} ms, p99 ${overload.p99Ms.toFixed(0)} ms (all answers); ${counts}; connection errors ${overload.errors}, timeouts ${overload.timeouts}`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
 }
 
 function printReads(reads: readonly ReadAtSize[]): void {
