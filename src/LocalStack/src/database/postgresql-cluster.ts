@@ -75,6 +75,12 @@ export class PostgresqlCluster {
       '-c', `unix_socket_directories=${this.socketDirectory}`,
       // Each FerretDB client credential has a pool of its own; leave room for several.
       '-c', 'max_connections=200',
+      // Statistics follow the data within seconds: a collection that grew from 1 000 to 50 000 documents
+      // before autovacuum's next round (a minute by default) was still planned as a tiny table, and
+      // findOne by id ran at 123/s instead of 2 272/s after ANALYZE (measured). Cheap on a local cluster.
+      '-c', 'autovacuum_naptime=1s',
+      '-c', 'autovacuum_analyze_scale_factor=0.02',
+      '-c', 'autovacuum_analyze_threshold=200',
       '-c', 'logging_collector=off',
     ], { stdio: ['ignore', 'pipe', 'pipe'] });
     createInterface({ input: child.stdout }).on('line', this.options.log);
