@@ -104,6 +104,8 @@ async function main(): Promise<void> {
   }
   writeStackStatus(statusPath, stack.status);
   process.stdout.write(formatBanner(stack.status, statusPath));
+  // From the start of this process; `npm start` adds the install and build checks before it.
+  process.stdout.write(`Started in ${process.uptime().toFixed(1)} s.\n`);
 }
 
 void main();
