@@ -17,6 +17,10 @@ have_server() {
 }
 
 if have_server; then exit 0; fi
+if [ -n "${POSTGRESQL_BIN_DIR:-}" ]; then
+  echo "POSTGRESQL_BIN_DIR=$POSTGRESQL_BIN_DIR holds no initdb and postgres programs." >&2
+  exit 1
+fi
 
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "Installing PostgreSQL from apt (the local stack's database)..." >&2
