@@ -144,6 +144,7 @@ describe('local stack (npm start)', () => {
     assert.notEqual(status.patientTests.mongodbUri, status.audit.mongodbUri);
     const patientTests = new MongoClient(status.patientTests.mongodbUri, { serverSelectionTimeoutMS: 5_000 });
     const audit = new MongoClient(status.audit.mongodbUri, { serverSelectionTimeoutMS: 5_000 });
+    const impostor = new MongoClient(status.audit.mongodbUri.replace(/:[^:@]+@/, ':wrong-password@'), { serverSelectionTimeoutMS: 5_000 });
     try {
       const register = patientTests.db(status.audit.database).collection<{ _id: string }>(status.audit.collection);
       await assert.rejects(register.insertOne({ _id: `forged-${Date.now()}` }), /permission denied/);
@@ -153,10 +154,12 @@ describe('local stack (npm start)', () => {
       await assert.rejects(patientTests.db('another_database').collection<{ _id: string }>('x').insertOne({ _id: 'x' }), /permission denied/, 'no new databases either');
       await assert.rejects(audit.db(status.patientTests.database).collection<{ _id: string }>('patients').insertOne({ _id: 'x' }), /permission denied/);
       assert.equal((await audit.db(status.audit.database).collection(status.audit.collection).countDocuments()) >= 1, true, 'the Audit API still reads its own');
-      await assert.rejects(new MongoClient(status.audit.mongodbUri.replace(/:[^:@]+@/, ':wrong-password@'), { serverSelectionTimeoutMS: 5_000 }).db(status.audit.database).collection(status.audit.collection).findOne({}), 'a wrong password is refused');
+      await assert.rejects(impostor.db(status.audit.database).collection(status.audit.collection).findOne({}), 'a wrong password is refused');
     } finally {
       await patientTests.close();
       await audit.close();
+      // An open client keeps monitoring its server, and so keeps the test run alive after the last test.
+      await impostor.close();
     }
   });
 
