@@ -3,4 +3,5 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 bash "$root/scripts/install.sh"
+echo "Install and build checks took ${SECONDS} s; starting the stack..." >&2
 exec node "$root/src/LocalStack/dist/src/cli/up.js"

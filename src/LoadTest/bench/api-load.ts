@@ -7,6 +7,10 @@ export interface ApiResult {
   readonly requests: number;
   /** Answers other than the expected status, plus connection errors and timeouts. */
   readonly unexpected: number;
+  /** Answers per HTTP status, e.g. { "201": 900, "503": 40 }. */
+  readonly statusCounts: Readonly<Record<string, number>>;
+  readonly errors: number;
+  readonly timeouts: number;
 }
 
 export interface ApiLoad {
@@ -40,5 +44,8 @@ export async function measureApi(load: ApiLoad): Promise<ApiResult> {
     p99Ms: result.latency.p99,
     requests: result.requests.total,
     unexpected: result.non2xx + result.errors + result.timeouts,
+    statusCounts: Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([status, stats]) => [status, stats.count ?? 0])),
+    errors: result.errors,
+    timeouts: result.timeouts,
   };
 }

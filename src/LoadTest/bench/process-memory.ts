@@ -21,6 +21,10 @@ export function stackMembers(stackPid: number): StackMember[] {
       const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
       if (parent !== stackPid) continue;
       const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      if (/(^|\/)postgres\0/.test(command)) {
+        members.push({ role: 'PostgreSQL (all processes)', pid });
+        continue;
+      }
       const app = /FUNCTIONS_APP_DIR=([^\0]*)/.exec(readFileSync(`/proc/${pid}/environ`, 'utf8'))?.[1];
       members.push({ role: command.includes('ferretdb') ? 'FerretDB' : app?.endsWith('AuditApi') ? 'Audit API host' : 'PatientTests API host', pid });
     } catch {
@@ -28,6 +32,41 @@ export function stackMembers(stackPid: number): StackMember[] {
     }
   }
   return members;
+}
+
+/**
+ * A member's memory in MiB: resident memory (VmRSS) of one process, or for PostgreSQL, whose server is a
+ * postmaster with a process per connection sharing one buffer pool, the proportional set size (PSS, shared
+ * pages divided among their users) summed over the postmaster and its children, so shared memory counts once.
+ */
+export function memberMiB(member: StackMember): number | undefined {
+  if (!member.role.startsWith('PostgreSQL')) return residentMiB(member.pid);
+  const own = proportionalMiB(member.pid);
+  if (own === undefined) return undefined;
+  return childrenOf(member.pid).reduce((sum, child) => sum + (proportionalMiB(child) ?? 0), own);
+}
+
+function proportionalMiB(pid: number): number | undefined {
+  try {
+    const kib = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1];
+    return kib === undefined ? undefined : Number(kib) / 1024;
+  } catch {
+    return undefined;
+  }
+}
+
+function childrenOf(parent: number): number[] {
+  const children: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === parent) children.push(Number(entry));
+    } catch {
+      // gone
+    }
+  }
+  return children;
 }
 
 /** Resident memory in MiB (VmRSS), or undefined once the process is gone. */

@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { repositoryRoot } from '@patient-tests/local-stack';
-import { residentMiB, stackMembers } from './process-memory';
+import { memberMiB, stackMembers } from './process-memory';
 import { startStackProcess } from './stack-process';
 
 const { values } = parseArgs({ options: { minutes: { type: 'string', default: '10' }, users: { type: 'string', default: '10' } } });
@@ -24,7 +24,8 @@ async function main(): Promise<void> {
   const stack = await startStackProcess(process.env.MONGODB_URI || undefined);
   try {
     const members = stackMembers(stack.pid);
-    const memory = new Map(members.map((member) => [member.pid, { ...member, startMiB: 0, peakMiB: 0, endMiB: 0 }]));
+    const memory = new Map(members.map((member) => [member.pid, { ...member, startMiB: 0, peakMiB: 0, endMiB: 0, samples: [] as [number, number][] }]));
+    const startedAt = Date.now();
     const locust = spawn(join(root, '.local', 'venv', 'bin', 'locust'), [
       '--config', join(root, 'src', 'LoadTest', 'locust.conf'),
       '--users', String(users), '--spawn-rate', String(users), '--run-time', `${Math.round(minutes * 60)}s`,
@@ -34,10 +35,13 @@ async function main(): Promise<void> {
       stdio: ['ignore', 'ignore', 'ignore'],
     });
     const sample = (field: 'startMiB' | 'endMiB' | undefined) => {
+      const minutes = (Date.now() - startedAt) / 60_000;
       for (const entry of memory.values()) {
-        const mib = residentMiB(entry.pid) ?? 0;
+        const mib = memberMiB(entry) ?? 0;
         entry.peakMiB = Math.max(entry.peakMiB, mib);
         if (field) entry[field] = mib;
+        // The slope is fitted to what comes after the warm-up, when the heaps have found their size.
+        if (minutes * 60_000 >= warmUpMs) entry.samples.push([minutes, mib]);
       }
     };
     const warmUp = setTimeout(() => { sample('startMiB'); }, warmUpMs);
@@ -48,13 +52,23 @@ async function main(): Promise<void> {
     sample('endMiB');
 
     const totals = aggregate(join(folder, 'run_stats.csv'));
-    const report = { minutes, users, warmUpSeconds: warmUpMs / 1000, ...totals, locustExitCode: code, memory: [...memory.values()] };
+    const perMinute = throughputPerMinute(join(folder, 'run_stats_history.csv'));
+    const firstMinute = perMinute[0] ?? 0;
+    const lastMinute = perMinute[perMinute.length - 1] ?? 0;
+    const slopes = new Map([...memory.values()].map((entry) => [entry.pid, slope(entry.samples)]));
+    const report = {
+      minutes, users, warmUpSeconds: warmUpMs / 1000, ...totals, locustExitCode: code,
+      throughputPerMinute: perMinute, lastToFirstMinute: lastMinute / firstMinute,
+      memory: [...memory.values()].map(({ samples, ...entry }) => ({ ...entry, slopeMiBPerMinute: slopes.get(entry.pid) ?? 0, samples })),
+    };
     writeFileSync(join(folder, 'soak.json'), `${JSON.stringify(report, null, 2)}\n`);
     const lines = [
       `Soak: ${minutes} min of mixed load, ${users} users, through the gateway`,
       `  requests ${totals.requests}, failures ${totals.failures}, ${totals.requestsPerSecond.toFixed(1)} per s, p50 ${totals.p50Ms} ms, p99 ${totals.p99Ms} ms`,
-      `  resident memory (MiB)          after ${warmUpMs / 1000} s   peak     end`,
-      ...[...memory.values()].map((entry) => `  ${entry.role.padEnd(28)} ${entry.startMiB.toFixed(0).padStart(9)} ${entry.peakMiB.toFixed(0).padStart(7)} ${entry.endMiB.toFixed(0).padStart(7)}`),
+      `  throughput per minute (requests per s): ${perMinute.map((value) => value.toFixed(1)).join(', ')}`,
+      `  last minute ÷ first minute: ${(lastMinute / firstMinute).toFixed(2)}`,
+      `  memory (MiB; PostgreSQL: PSS of all its processes)  after ${warmUpMs / 1000} s   peak     end   slope after warm-up`,
+      ...[...memory.values()].map((entry) => `  ${entry.role.padEnd(28)} ${entry.startMiB.toFixed(0).padStart(9)} ${entry.peakMiB.toFixed(0).padStart(7)} ${entry.endMiB.toFixed(0).padStart(7)}   ${(slopes.get(entry.pid) ?? 0).toFixed(2)} MiB/min`),
       `Report: ${join(folder, 'soak.json')} (Locust CSV beside it)`,
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
@@ -62,6 +76,36 @@ async function main(): Promise<void> {
   } finally {
     await stack.stop();
   }
+}
+
+/** Requests per second in each whole minute of the run, from Locust's per-second history (cumulative counts). */
+function throughputPerMinute(historyCsv: string): number[] {
+  const [header, ...rows] = readFileSync(historyCsv, 'utf8').trim().split('\n').map((line) => line.split(','));
+  if (!header) return [];
+  const at = (name: string) => header.indexOf(name);
+  const points = rows
+    .filter((row) => row[at('Name')] === 'Aggregated')
+    .map((row) => [Number(row[at('Timestamp')]), Number(row[at('Total Request Count')])] as const);
+  const start = points[0]?.[0];
+  if (start === undefined) return [];
+  const minutes: number[] = [];
+  for (let minute = 0; ; minute += 1) {
+    const from = points.findLast(([time]) => time <= start + minute * 60);
+    const to = points.findLast(([time]) => time <= start + (minute + 1) * 60);
+    if (!from || !to || to[0] < start + (minute + 1) * 60 - 2) break;
+    minutes.push((to[1] - from[1]) / (to[0] - from[0]));
+  }
+  return minutes;
+}
+
+/** Least-squares slope of (minute, MiB) samples: how fast memory grows, in MiB per minute. */
+function slope(samples: readonly (readonly [number, number])[]): number {
+  if (samples.length < 2) return 0;
+  const meanX = samples.reduce((sum, [x]) => sum + x, 0) / samples.length;
+  const meanY = samples.reduce((sum, [, y]) => sum + y, 0) / samples.length;
+  const covariance = samples.reduce((sum, [x, y]) => sum + (x - meanX) * (y - meanY), 0);
+  const variance = samples.reduce((sum, [x]) => sum + (x - meanX) ** 2, 0);
+  return variance === 0 ? 0 : covariance / variance;
 }
 
 function aggregate(statsCsv: string): { requests: number; failures: number; requestsPerSecond: number; p50Ms: number; p99Ms: number } {

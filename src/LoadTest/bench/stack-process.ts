@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, repositoryRoot, type StackStatus } from '@patient-tests/local-stack';
@@ -14,10 +14,13 @@ export interface StackProcess {
 
 /**
  * The stack exactly as `npm start` runs it, in a child process of its own so the gateway never shares
- * an event loop with the load generator; in a throw-away folder with its own FerretDB (or MONGODB_URI).
+ * an event loop with the load generator; in a throw-away folder with its own FerretDB and PostgreSQL
+ * cluster (or MONGODB_URI).
  */
 export async function startStackProcess(mongodbUri?: string, extraEnvironment: Record<string, string> = {}): Promise<StackProcess> {
   const stateDirectory = mkdtempSync(join(tmpdir(), 'patient-tests-bench-'));
+  // The embedded PostgreSQL runs as its own account when we are root: it must be able to enter the folder.
+  chmodSync(stateDirectory, 0o711);
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     LOCAL_STACK_DIR: stateDirectory,
@@ -25,6 +28,7 @@ export async function startStackProcess(mongodbUri?: string, extraEnvironment: R
     PATIENT_TESTS_PORT: '0',
     AUDIT_PORT: '0',
     FERRETDB_PORT: String(await freePort()),
+    POSTGRESQL_PORT: '0',
     // The benchmark measures throughput, not the policy's rate limit (6 000 calls a minute per key).
     GATEWAY_CALLS_PER_WINDOW: '1000000000',
     ...extraEnvironment,

@@ -18,10 +18,13 @@ describe('load tools (smoke runs)', () => {
 
   it('npm run bench measures the ceiling and the API and writes its JSON', async function () {
     this.timeout(120_000);
-    const { stdout } = await run(process.execPath, [join(root, 'src', 'LoadTest', 'dist', 'bench', 'main.js'), '--duration', '1', '--connections', '2', '--telemetry-rounds', '1', '--json-dir', scratch], {
+    const { stdout } = await run(process.execPath, [join(root, 'src', 'LoadTest', 'dist', 'bench', 'main.js'), '--duration', '1', '--connections', '2', '--telemetry-rounds', '1', '--read-sizes', '20,40', '--entry-runs', '1', '--skip-packages', '--overload-connections', '8', '--json-dir', scratch], {
       env: { PATH: process.env.PATH ?? '', MONGODB_URI: testMongoUri() },
     });
     assert.match(stdout, /ratio, create patient/);
+    assert.match(stdout, /stored patients: +\d+ per s/);
+    assert.match(stdout, /Overload: create patient with 8 concurrent clients/);
+    assert.match(stdout, /PatientTests API +\d+ ms +\d+ MiB +\(\d+\.\d × the bare app\)/);
     const [file] = readdirSync(scratch).filter((name) => name.startsWith('bench-'));
     assert.ok(file, 'a JSON report was written');
     const report = JSON.parse(readFileSync(join(scratch, file), 'utf8')) as {

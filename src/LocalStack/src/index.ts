@@ -9,10 +9,13 @@ export { startFerretDb, ferretDbBinary, stopProcess, type RunningFerretDb } from
 export { startFunctionHost, type FunctionHostProcess } from './stack/start-function-host';
 export { freePort, waitForPort } from './stack/wait-for-port';
 export { repositoryRoot } from './stack/repository-root';
-export { startStack, type RunningStack, type StackOptions } from './stack/start-stack';
+export { appRoles, startStack, type RunningStack, type StackOptions } from './stack/start-stack';
+export { startEmbeddedDatabase, type EmbeddedDatabase, type FerretDbBackend } from './database/embedded-database';
+export { SupervisedProcess, type SupervisionState } from './supervision/supervised-process';
+export { defaultRestartPolicy, type RestartPolicySettings } from './supervision/restart-policy';
 export type { StackStatus } from './stack/stack-status';
 export type { LocalKeys } from './stack/local-keys';
-export { testMongoUri, uniqueDatabaseName } from './testing/test-database';
+export { testMongoUri, testPostgresql, testRole, uniqueDatabaseName } from './testing/test-database';
 export { OtlpReceiver, type ReceivedSpan } from './testing/otlp-receiver';
 export type { StackTelemetry } from './stack/start-stack';
 export { recordQueryShapes, servingIndex, describeShape, indexCoverage, type QueryShape, type IndexKeys, type QueryRecorder } from './testing/query-shapes';

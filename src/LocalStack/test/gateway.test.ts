@@ -101,14 +101,15 @@ describe('gateway (API Management stand-in)', () => {
     assert.equal(received.length, 0);
   });
 
-  it('answers 502 with a problem document when the backend is down', async () => {
+  it('answers 503 with Retry-After and a problem document when nothing listens at the backend (restarting)', async () => {
     const lonely = gatewayTo('http://127.0.0.1:9', [subscriptionKey]);
     const url = await listenOnFreePort(lonely);
     try {
       const response = await fetch(`${url}/patient`, { headers: { 'ocp-apim-subscription-key': subscriptionKey } });
-      assert.equal(response.status, 502);
+      assert.equal(response.status, 503);
+      assert.ok(Number(response.headers.get('retry-after')) >= 1);
       const problem = (await response.json()) as { type: string; operationId: string };
-      assert.equal(problem.type, 'urn:patient-tests:problem:bad-gateway');
+      assert.equal(problem.type, 'urn:patient-tests:problem:service-unavailable');
       assert.match(problem.operationId, /^[0-9a-f]{32}$/);
     } finally {
       await closeServer(lonely);
@@ -145,6 +146,21 @@ describe('gateway (API Management stand-in)', () => {
         assert.equal(received.length, 4, 'the limited call never reached the backend');
       } finally {
         await closeServer(small);
+      }
+    });
+
+    it('answers 502 when the backend breaks the connection without an answer', async () => {
+      const rude = createServer((req) => { req.socket.destroy(); });
+      const rudeUrl = await listenOnFreePort(rude);
+      const gatewayToRude = gatewayTo(rudeUrl, [subscriptionKey]);
+      const url = await listenOnFreePort(gatewayToRude);
+      try {
+        const response = await fetch(`${url}/patient`, { headers: { 'ocp-apim-subscription-key': subscriptionKey } });
+        assert.equal(response.status, 502);
+        assert.equal(((await response.json()) as { type: string }).type, 'urn:patient-tests:problem:bad-gateway');
+      } finally {
+        await closeServer(gatewayToRude);
+        await closeServer(rude);
       }
     });
 

@@ -1,13 +1,21 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { MongoClient } from 'mongodb';
 import type { StackStatus } from '../src/stack/stack-status';
 import { freePort, waitForPort } from '../src/stack/wait-for-port';
 
 const upEntry = join(__dirname, '..', 'src', 'cli', 'up.js');
+
+/** A throw-away stack folder the embedded PostgreSQL (its own account, when we are root) can enter. */
+function stackFolder(): string {
+  const folder = mkdtempSync(join(tmpdir(), 'patient-tests-stack-'));
+  chmodSync(folder, 0o711);
+  return folder;
+}
 
 interface RunningStack { child: ChildProcess; status: StackStatus; output: () => string }
 
@@ -17,6 +25,7 @@ async function startStack(stateDirectory: string, ferretPort: number, extra: Rec
     PATH: process.env.PATH ?? '',
     LOCAL_STACK_DIR: stateDirectory,
     FERRETDB_PORT: String(ferretPort),
+    POSTGRESQL_PORT: '0',
     GATEWAY_PORT: '0',
     AUDIT_PORT: '0',
     PATIENT_TESTS_PORT: '0',
@@ -77,7 +86,7 @@ describe('local stack (npm start)', () => {
   let running: RunningStack | undefined;
 
   before(async () => {
-    stateDirectory = mkdtempSync(join(tmpdir(), 'patient-tests-stack-'));
+    stateDirectory = stackFolder();
     ferretPort = await freePort();
   });
   after(async () => {
@@ -129,12 +138,89 @@ describe('local stack (npm start)', () => {
     assert.equal(readBack.status, 200, 'data survived the restart');
   });
 
+  it('gives each app a database role of its own: the PatientTests credential can neither write nor read the audit register', async function () {
+    if (process.env.MONGODB_URI) this.skip(); // roles exist on the embedded PostgreSQL only
+    assert.ok(running);
+    const { status } = running;
+    assert.equal(status.embeddedDatabase, 'postgresql');
+    assert.notEqual(status.patientTests.mongodbUri, status.audit.mongodbUri);
+    const patientTests = new MongoClient(status.patientTests.mongodbUri, { serverSelectionTimeoutMS: 5_000 });
+    const audit = new MongoClient(status.audit.mongodbUri, { serverSelectionTimeoutMS: 5_000 });
+    const impostor = new MongoClient(status.audit.mongodbUri.replace(/:[^:@]+@/, ':wrong-password@'), { serverSelectionTimeoutMS: 5_000 });
+    try {
+      const register = patientTests.db(status.audit.database).collection<{ _id: string }>(status.audit.collection);
+      await assert.rejects(register.insertOne({ _id: `forged-${Date.now()}` }), /permission denied/);
+      await assert.rejects(register.findOne({}), /permission denied/);
+      await assert.rejects(register.deleteMany({}), /permission denied/);
+      await assert.rejects(patientTests.db(status.audit.database).dropDatabase(), /must be owner|permission denied/);
+      await assert.rejects(patientTests.db('another_database').collection<{ _id: string }>('x').insertOne({ _id: 'x' }), /permission denied/, 'no new databases either');
+      await assert.rejects(audit.db(status.patientTests.database).collection<{ _id: string }>('patients').insertOne({ _id: 'x' }), /permission denied/);
+      assert.equal((await audit.db(status.audit.database).collection(status.audit.collection).countDocuments()) >= 1, true, 'the Audit API still reads its own');
+      await assert.rejects(impostor.db(status.audit.database).collection(status.audit.collection).findOne({}), 'a wrong password is refused');
+    } finally {
+      await patientTests.close();
+      await audit.close();
+      // An open client keeps monitoring its server, and so keeps the test run alive after the last test.
+      await impostor.close();
+    }
+  });
+
+  it('stops with exit code 1 and says why when a process keeps failing, leaving nothing running', async function () {
+    if (process.env.MONGODB_URI) this.skip();
+    const directory = stackFolder();
+    const stack = await startStack(directory, await freePort(), { STACK_MAX_RESTARTS: '1' });
+    try {
+      const auditHost = () => childrenOf(stack.child.pid ?? -1).find((pid) => readFileSync(`/proc/${pid}/environ`, 'utf8').includes('FUNCTIONS_APP_DIR=') && readFileSync(`/proc/${pid}/environ`, 'utf8').includes('AuditApi'));
+      const first = auditHost();
+      assert.ok(first !== undefined, 'the Audit API host runs');
+      const children = childrenOf(stack.child.pid ?? -1);
+      process.kill(first, 'SIGKILL');
+      const deadline = Date.now() + 30_000;
+      while (!stack.output().includes('Audit API is running again')) {
+        assert.ok(Date.now() < deadline, stack.output());
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      const second = auditHost();
+      assert.ok(second !== undefined && second !== first, 'a new Audit API host runs');
+      assert.equal((await fetch(`${stack.status.audit.url}/api/auditrecords?resourceType=x`, { headers: { 'x-functions-key': stack.status.audit.functionKey } })).status, 200);
+      process.kill(second, 'SIGKILL');
+      const [code] = (await once(stack.child, 'exit')) as [number | null];
+      assert.equal(code, 1);
+      assert.match(stack.output(), /Audit API exited unexpectedly \(signal SIGKILL\); restarting in \d+ ms/);
+      assert.match(stack.output(), /The local stack stopped: Audit API exited unexpectedly \(signal SIGKILL\); it failed 2 times within 60 s, so it is not restarted again/);
+      assert.ok(await allGone(children, 15_000), 'every process of the stack stopped');
+      assert.ok(await refusesConnections(stack.status.gateway.url), 'the gateway stopped');
+    } finally {
+      if (stack.child.exitCode === null) stack.child.kill('SIGKILL');
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+
+  it('still runs on SQLite when asked (FERRETDB_BACKEND=sqlite, no PostgreSQL)', async function () {
+    if (process.env.MONGODB_URI) this.skip();
+    const directory = stackFolder();
+    const stack = await startStack(directory, await freePort(), { FERRETDB_BACKEND: 'sqlite' });
+    try {
+      assert.equal(stack.status.embeddedDatabase, 'sqlite');
+      const created = await fetch(`${stack.status.gateway.url}/patient`, {
+        method: 'POST',
+        headers: { 'ocp-apim-subscription-key': stack.status.gateway.subscriptionKey, 'content-type': 'application/json' },
+        body: JSON.stringify({ firstName: 'Ada', lastName: 'Lovelace', gender: 'female', dateOfBirth: '1815-12-10', postCode: '2000' }),
+      });
+      assert.equal(created.status, 201);
+    } finally {
+      stack.child.kill('SIGINT');
+      await once(stack.child, 'exit');
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+
   it('leaves nothing running when Ctrl-C arrives in the middle of start-up', async function () {
     if (process.env.MONGODB_URI) this.skip(); // the interesting window is while the embedded FerretDB is up
-    const directory = mkdtempSync(join(tmpdir(), 'patient-tests-stack-'));
+    const directory = stackFolder();
     const port = await freePort();
     const child = spawn(process.execPath, [upEntry], {
-      env: { PATH: process.env.PATH ?? '', LOCAL_STACK_DIR: directory, FERRETDB_PORT: String(port), GATEWAY_PORT: '0', AUDIT_PORT: '0', PATIENT_TESTS_PORT: '0' },
+      env: { PATH: process.env.PATH ?? '', LOCAL_STACK_DIR: directory, FERRETDB_PORT: String(port), POSTGRESQL_PORT: '0', GATEWAY_PORT: '0', AUDIT_PORT: '0', PATIENT_TESTS_PORT: '0' },
       stdio: 'ignore',
     });
     try {

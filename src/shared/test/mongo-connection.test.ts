@@ -47,8 +47,11 @@ describe('MongoConnection', () => {
   before(async () => {
     const target = new URL(process.env.TEST_MONGODB_URI ?? 'mongodb://missing/');
     relay = new Relay(target, await unusedPort());
+    // The test database's credentials, through the relay.
+    const throughRelay = new URL(target);
+    throughRelay.host = `127.0.0.1:${relay.port}`;
     connection = new MongoConnection(
-      { uri: `mongodb://127.0.0.1:${relay.port}/`, databaseName: 'connection_test', serverSelectionTimeoutMs: 300, appName: 'connection-test' },
+      { uri: throughRelay.toString(), databaseName: 'connection_test', serverSelectionTimeoutMs: 300, appName: 'connection-test' },
       () => { prepared++; return Promise.resolve(); },
     );
   });

@@ -50,6 +50,11 @@ describe('readJsonBody', () => {
     assert.deepEqual(fields, ['name.$ne', '__proto__', 'list.0.a.b', 'constructor']);
   });
 
+  it('refuses U+0000 in any string or member name, naming where it is', async () => {
+    const fields = await validationFields(post('{"name":"a\\u0000b","list":[{"ok":"yes","code":"\\u0000"}],"x\\u0000":1}'));
+    assert.deepEqual(fields, ['name', 'list.0.code', 'x\u0000']);
+  });
+
   it('rejects nesting deeper than any schema needs', async () => {
     const deep = '['.repeat(40) + ']'.repeat(40);
     assert.equal((await validationFields(post(deep))).length, 1);

@@ -2,12 +2,18 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { waitForPort } from '../stack/wait-for-port';
+import { deathSignalPrefix } from './run-as-server-user';
 
 export interface FerretDbOptions {
   readonly binary: string;
-  /** Folder for the SQLite files (one per database) and FerretDB's state. */
+  /** Folder for FerretDB's state (and, with the SQLite backend, its files: one per database). */
   readonly dataDirectory: string;
   readonly port: number;
+  /**
+   * Where the data lives: a PostgreSQL database (the URL carries no user: FerretDB then connects with
+   * each client's own credentials, so PostgreSQL's roles decide who may read and write what), or SQLite.
+   */
+  readonly backend?: { readonly postgresqlUrl: string } | 'sqlite';
   readonly log: (line: string) => void;
 }
 
@@ -18,20 +24,30 @@ export interface RunningFerretDb {
 }
 
 /**
- * Starts FerretDB with its SQLite backend on loopback. Telemetry is off because its default,
+ * Starts FerretDB on loopback, on PostgreSQL or SQLite. Telemetry is off because its default,
  * "undecided", reports to an outside beacon; the debug HTTP listener is off because nothing uses it.
  */
 export async function startFerretDb(options: FerretDbOptions): Promise<RunningFerretDb> {
   if (!existsSync(options.binary)) {
     throw new Error(`FerretDB is not installed at ${options.binary}; run scripts/install-ferretdb.sh, or set MONGODB_URI to use another MongoDB`);
   }
-  const data = resolve(options.dataDirectory, 'sqlite');
   const state = resolve(options.dataDirectory, 'state');
-  mkdirSync(data, { recursive: true });
   mkdirSync(state, { recursive: true });
-  const child = spawn(options.binary, [
-    '--handler=sqlite',
-    `--sqlite-url=file:${data}/`,
+  const backend = options.backend ?? 'sqlite';
+  let backendFlags: string[];
+  if (backend === 'sqlite') {
+    const data = resolve(options.dataDirectory, 'sqlite');
+    mkdirSync(data, { recursive: true });
+    backendFlags = ['--handler=sqlite', `--sqlite-url=file:${data}/`];
+  } else {
+    backendFlags = ['--handler=postgresql', `--postgresql-url=${backend.postgresqlUrl}`];
+  }
+  // The parent-death signal (Linux) ends FerretDB even when our process is killed with SIGKILL.
+  const [setpriv, ...setprivArguments] = deathSignalPrefix('TERM');
+  const child = spawn(setpriv ?? options.binary, [
+    ...setprivArguments,
+    ...(setpriv === undefined ? [] : [options.binary]),
+    ...backendFlags,
     `--listen-addr=127.0.0.1:${options.port}`,
     '--telemetry=disable',
     '--debug-addr=-',
@@ -56,7 +72,7 @@ export function ferretDbBinary(repositoryRoot: string): string {
   return join(repositoryRoot, '.local', 'bin', 'ferretdb');
 }
 
-export function stopProcess(child: ChildProcess, graceMs = 5_000): Promise<void> {
+export function stopProcess(child: ChildProcess, graceMs = 5_000, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((done) => {
     const force = setTimeout(() => child.kill('SIGKILL'), graceMs);
@@ -64,6 +80,6 @@ export function stopProcess(child: ChildProcess, graceMs = 5_000): Promise<void>
       clearTimeout(force);
       done();
     });
-    child.kill('SIGTERM');
+    child.kill(signal);
   });
 }

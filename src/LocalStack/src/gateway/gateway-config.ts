@@ -1,5 +1,6 @@
 import type { Tracer } from '@opentelemetry/api';
 import type { ApiPolicy } from './api-policy';
+import type { AdmissionLimits } from './admission-control';
 
 /** One API published through the gateway, as an APIM API with its backend. */
 export interface PublishedApi {
@@ -37,6 +38,8 @@ export interface GatewayConfig {
   readonly policy: ApiPolicy;
   /** APIM named values the policy refers to as `{{name}}`, e.g. the backend's function key. */
   readonly namedValues: Readonly<Record<string, string>>;
+  /** Requests in flight and queued at most; beyond them, 503 with Retry-After. Unbounded when absent. */
+  readonly admission?: AdmissionLimits;
   /** Where the gateway's request and backend spans go; without one, they are not recorded. */
   readonly tracer?: Tracer;
 }

@@ -4,6 +4,7 @@ import { SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import { KeyRing } from '../host/function-keys';
 import { readLimitedBody } from '../host/read-limited-body';
 import { RateLimiter } from './rate-limiter';
+import { AdmissionControl, type Release } from './admission-control';
 import { namedValuesOf } from './api-policy';
 import { clientAddressOf, type PolicyContext } from './policy-values';
 import { applyRequestTransforms } from './request-transforms';
@@ -36,6 +37,7 @@ export function createGateway(config: GatewayConfig): Server {
   const agent = new Agent({ keepAlive: true, maxSockets: 256 });
   const tracer = config.tracer ?? trace.getTracer('local-gateway');
   const nameOf = operationNamer(config.apis);
+  const admission = config.admission === undefined ? undefined : new AdmissionControl(config.admission);
   return createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://gateway.local');
     const document = req.method === 'GET' ? config.documents?.find((candidate) => candidate.path === url.pathname) : undefined;
@@ -81,11 +83,29 @@ export function createGateway(config: GatewayConfig): Server {
         sendProblem(res, { ...problemTypes.payloadTooLarge, detail: `Request bodies are limited to ${limits.maxBodyBytes} bytes.` }, { connection: 'close' });
         return;
       }
-      forward(req, res, url, api, body, { requestSpan, incoming, operation, context });
+      if (admission === undefined) {
+        forward(req, res, url, api, body, { requestSpan, incoming, operation, context }, () => undefined);
+        return;
+      }
+      const hungUp = new AbortController();
+      res.once('close', () => { hungUp.abort(); });
+      void admission.admit(hungUp.signal).then((release) => {
+        if (release === undefined) {
+          if (!res.destroyed) sendProblem(res, { ...problemTypes.serviceUnavailable, detail: 'The API is at capacity right now; retry after the time in Retry-After.', operationId: traceIdOf(requestSpan, incoming) }, { 'retry-after': '1' });
+          return;
+        }
+        if (res.destroyed) {
+          release();
+          return;
+        }
+        forward(req, res, url, api, body, { requestSpan, incoming, operation, context }, release);
+      });
     }, () => { res.destroy(); });
   });
 
-  function forward(req: IncomingMessage, res: ServerResponse, url: URL, api: PublishedApi, body: Buffer, trail: Trail): void {
+  function forward(req: IncomingMessage, res: ServerResponse, url: URL, api: PublishedApi, body: Buffer, trail: Trail, release: Release): void {
+    // The place in the chain is held until the answer has been passed on (or the exchange failed).
+    res.once('close', release);
     const passed = new Map<string, string | string[]>();
     for (const [name, value] of Object.entries(req.headers)) {
       if (value !== undefined && !hopByHop.has(name)) passed.set(name, value);
@@ -132,6 +152,12 @@ export function createGateway(config: GatewayConfig): Server {
     upstream.on('error', (error) => {
       endBackendSpan(undefined);
       if (res.headersSent) return void res.destroy();
+      if (isRefused(error)) {
+        // Nothing listens: the app is being restarted by the stack's supervisor (or is stopped). A 503
+        // with Retry-After tells clients to come back, as API Management's answer for an unhealthy backend does.
+        sendProblem(res, { ...problemTypes.serviceUnavailable, detail: 'The API is restarting; retry after the time in Retry-After.', operationId: traceParent.traceId }, { 'retry-after': '1' });
+        return;
+      }
       sendProblem(res, {
         ...(error instanceof GatewayTimeout ? problemTypes.gatewayTimeout : problemTypes.badGateway),
         detail: 'Retry later; quote the operationId when you contact support.',
@@ -143,6 +169,15 @@ export function createGateway(config: GatewayConfig): Server {
 }
 
 class GatewayTimeout extends Error {}
+
+function isRefused(error: Error): boolean {
+  return 'code' in error && error.code === 'ECONNREFUSED';
+}
+
+/** The operation id of a request that is answered before any backend call: its trace id. */
+function traceIdOf(span: Span, incoming: TraceParent | undefined): string {
+  return traceParentOf(span, incoming).traceId;
+}
 
 /** What the request span hands the backend call. */
 interface Trail {

@@ -4,15 +4,19 @@ import { dirname } from 'node:path';
 /** What clients, tests and load tests read to find the running stack (`.local/stack.json`, ignored). */
 export interface StackStatus {
   readonly gateway: { readonly url: string; readonly subscriptionKey: string; readonly secondSubscriptionKey: string; readonly openApi: string; readonly docs: string };
-  readonly patientTests: { readonly url: string; readonly functionKey: string; readonly database: string };
+  /** `mongodbUri`: the app's own credential (on the embedded PostgreSQL, a role that reaches its database only). */
+  readonly patientTests: { readonly url: string; readonly functionKey: string; readonly database: string; readonly mongodbUri: string };
   readonly audit: {
     readonly url: string;
     readonly functionKey: string;
     readonly database: string;
     readonly collection: string;
+    readonly mongodbUri: string;
   };
+  /** Full access: for tools, benchmarks and looking around (the embedded cluster's superuser). */
   readonly mongodbUri: string;
-  readonly embeddedDatabase: boolean;
+  /** The embedded FerretDB's backend, or false when MONGODB_URI names another database. */
+  readonly embeddedDatabase: 'postgresql' | 'sqlite' | false;
   readonly startedAt: string;
 }
 
@@ -36,7 +40,7 @@ export function formatBanner(status: StackStatus, statusPath: string): string {
     ['Audit API (internal)', `${status.audit.url}/api`],
     ['  function key', status.audit.functionKey],
     ['  database', `${status.audit.database}.${status.audit.collection}`],
-    ['database', `${redactPassword(status.mongodbUri)}${status.embeddedDatabase ? ' (embedded FerretDB)' : ''}`],
+    ['database', `${redactPassword(status.mongodbUri)}${status.embeddedDatabase === false ? '' : ` (embedded FerretDB on ${status.embeddedDatabase === 'postgresql' ? 'PostgreSQL; each app has a role of its own' : 'SQLite'})`}`],
     ['status file', statusPath],
   ];
   const width = Math.max(...rows.map(([label = '']) => label.length));

@@ -3,9 +3,12 @@ import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
-import { ferretDbBinary, startFerretDb, type RunningFerretDb } from '../database/ferretdb';
+import { startEmbeddedDatabase, type EmbeddedDatabase, type FerretDbBackend } from '../database/embedded-database';
+import { defaultRestartPolicy, type RestartPolicySettings } from '../supervision/restart-policy';
+import { SupervisedProcess } from '../supervision/supervised-process';
 import { patientApiPolicyFile, readApiPolicy, type ApiPolicy } from '../gateway/api-policy';
 import { createGateway } from '../gateway/gateway';
+import type { AdmissionLimits } from '../gateway/admission-control';
 import { apiDocsDocuments } from '../gateway/api-docs';
 import type { GatewaySubscription } from '../gateway/gateway-config';
 import type { LocalKeys } from './local-keys';
@@ -18,11 +21,19 @@ export interface StackOptions {
   readonly stateDirectory: string;
   /** Another MongoDB to use; when absent, an embedded FerretDB is started. */
   readonly mongodbUri?: string | undefined;
-  /** 0 lets the OS pick (the FerretDB port must be a real one). */
-  readonly ports: { readonly gateway: number; readonly patientTests: number; readonly audit: number; readonly ferretdb: number };
+  /** 0 lets the OS pick (the FerretDB port must be a real one); PostgreSQL's defaults to 0. */
+  readonly ports: { readonly gateway: number; readonly patientTests: number; readonly audit: number; readonly ferretdb: number; readonly postgresql?: number };
+  /** The embedded database: FerretDB on a private PostgreSQL cluster (default) or on SQLite. */
+  readonly database?: { readonly backend?: FerretDbBackend; readonly postgresqlBinDirectory?: string | undefined } | undefined;
+  /** How processes that stop unexpectedly are restarted, and when the stack gives up. */
+  readonly restartPolicy?: RestartPolicySettings | undefined;
+  /** Called when a process kept failing: the stack has stopped itself (npm start then exits with 1). */
+  readonly onGiveUp?: ((reason: string) => void) | undefined;
   readonly keys: LocalKeys;
   readonly names: { readonly auditDatabase: string; readonly auditCollection: string; readonly patientTestsDatabase: string };
   readonly log: (source: string) => (line: string) => void;
+  /** The gateway's admission control (requests in flight and queued); default `defaultAdmissionLimits`. */
+  readonly admission?: AdmissionLimits | undefined;
   /** Replaces the policy's calls per window; for benchmarks, which measure throughput, not the limit. */
   readonly callsPerWindow?: number | undefined;
   readonly telemetry?: StackTelemetry | undefined;
@@ -38,10 +49,23 @@ export interface StackTelemetry {
   readonly exportDelayMs?: number | undefined;
 }
 
+/**
+ * Enough requests in flight to keep a 2-core machine busy, few enough that each finishes well within
+ * the Audit API call's 2 s timeout; a second's queue absorbs bursts. `npm run bench` shows what they do
+ * under overload (its last row); GATEWAY_MAX_* override them.
+ */
+export const defaultAdmissionLimits: AdmissionLimits = { maxConcurrent: 32, maxQueued: 256, maxQueueWaitMs: 1_000 };
+
+/** Database role of each app on the embedded PostgreSQL cluster: each may use its own database only. */
+export const appRoles = { patientTests: 'patient_tests_api', audit: 'audit_api' } as const;
+
 export interface RunningStack {
   readonly status: StackStatus;
-  readonly audit: FunctionHostProcess;
-  readonly patientTests: FunctionHostProcess;
+  /** Each host is supervised: `.process` is the one running now, `.restarts` how often it came back. */
+  readonly audit: SupervisedProcess<FunctionHostProcess>;
+  readonly patientTests: SupervisedProcess<FunctionHostProcess>;
+  /** Absent when MONGODB_URI names another database. */
+  readonly database: EmbeddedDatabase | undefined;
   readonly gateway: Server;
   /** Stops everything this stack started, newest first. */
   stop(): Promise<void>;
@@ -49,60 +73,94 @@ export interface RunningStack {
 
 /**
  * Starts the database (unless one is given), each function app in its own host process, and the
- * gateway in front of the PatientTests API, then checks that each answers. On failure, whatever was
- * already started is stopped again.
+ * gateway in front of the PatientTests API, then checks that each answers. Every process it starts is
+ * supervised: restarted with backoff when it stops unexpectedly, and when one keeps failing the whole
+ * stack stops. On a failed start, whatever was already started is stopped again.
  */
 export async function startStack(options: StackOptions): Promise<RunningStack> {
   const stoppers: (() => Promise<void>)[] = [];
+  let stopped = false;
   const stop = async () => {
+    stopped = true;
     for (const stopOne of stoppers.splice(0).reverse()) await stopOne().catch(() => undefined);
   };
+  const log = options.log('supervisor');
+  const onGiveUp = (reason: string) => {
+    if (stopped) return;
+    log(`stopping the stack: ${reason}`);
+    void stop().then(() => options.onGiveUp?.(reason));
+  };
+  const policy = options.restartPolicy ?? defaultRestartPolicy;
   try {
-    let ferret: RunningFerretDb | undefined;
-    let mongodbUri = options.mongodbUri;
-    if (mongodbUri === undefined) {
-      ferret = await startFerretDb({
-        binary: ferretDbBinary(options.root),
-        dataDirectory: join(options.stateDirectory, 'ferretdb'),
-        port: options.ports.ferretdb,
-        log: options.log('ferretdb'),
+    let database: EmbeddedDatabase | undefined;
+    let uris: { admin: string; patientTests: string; audit: string };
+    if (options.mongodbUri === undefined) {
+      database = await startEmbeddedDatabase({
+        root: options.root,
+        directory: options.stateDirectory,
+        backend: options.database?.backend ?? 'postgresql',
+        ports: { ferretdb: options.ports.ferretdb, postgresql: options.ports.postgresql ?? 0 },
+        postgresqlBinDirectory: options.database?.postgresqlBinDirectory,
+        roles: [
+          { name: appRoles.patientTests, databases: [options.names.patientTestsDatabase] },
+          { name: appRoles.audit, databases: [options.names.auditDatabase] },
+        ],
+        restartPolicy: policy,
+        onGiveUp,
+        log: options.log,
       });
-      const started = ferret;
+      const started = database;
       stoppers.push(() => started.stop());
-      mongodbUri = ferret.uri;
+      uris = { admin: database.adminUri, patientTests: database.uriFor(appRoles.patientTests), audit: database.uriFor(appRoles.audit) };
+    } else {
+      uris = { admin: options.mongodbUri, patientTests: options.mongodbUri, audit: options.mongodbUri };
     }
-    await pingDatabase(mongodbUri);
+    await pingDatabase(uris.admin);
     const telemetrySettings = appTelemetrySettings(options.telemetry);
+    const supervise = (name: string, start: () => Promise<FunctionHostProcess>) => SupervisedProcess.start({ name, start, policy, log, onGiveUp });
 
-    const audit = await startFunctionHost({
-      appDirectory: join(options.root, 'src', 'AuditApi'),
-      port: options.ports.audit,
-      functionKeys: [options.keys.auditFunctionKey],
-      settings: { ...telemetrySettings, ...localIndexes, MONGODB_URI: mongodbUri, AUDIT_DATABASE_NAME: options.names.auditDatabase, AUDIT_COLLECTION_NAME: options.names.auditCollection },
-      log: options.log('audit'),
+    // A restarted host keeps its port: the gateway and the PatientTests app hold its address.
+    let auditPort = options.ports.audit;
+    const audit = await supervise('Audit API', async () => {
+      const host = await startFunctionHost({
+        appDirectory: join(options.root, 'src', 'AuditApi'),
+        port: auditPort,
+        functionKeys: [options.keys.auditFunctionKey],
+        settings: { ...telemetrySettings, ...localIndexes, MONGODB_URI: uris.audit, AUDIT_DATABASE_NAME: options.names.auditDatabase, AUDIT_COLLECTION_NAME: options.names.auditCollection },
+        log: options.log('audit'),
+      });
+      auditPort = host.port;
+      return host;
     });
     stoppers.push(() => audit.stop());
-    await expectStatus(`${audit.url}/api/auditrecords?resourceType=stack-check&limit=1`, options.keys.auditFunctionKey, 200);
+    const auditUrl = audit.running.url;
+    await expectStatus(`${auditUrl}/api/auditrecords?resourceType=stack-check&limit=1`, options.keys.auditFunctionKey, 200);
 
-    const patientTests = await startFunctionHost({
-      appDirectory: join(options.root, 'src', 'PatientTestsApi'),
-      port: options.ports.patientTests,
-      // Two keys, as in Azure: the one for direct calls, and the one only the gateway presents.
-      functionKeys: [options.keys.patientTestsFunctionKey, options.keys.gatewayFunctionKey],
-      settings: {
-        ...telemetrySettings,
-        ...localIndexes,
-        MONGODB_URI: mongodbUri,
-        PATIENT_TESTS_DATABASE_NAME: options.names.patientTestsDatabase,
-        AUDIT_API_URL: `${audit.url}/api`,
-        AUDIT_API_KEY: options.keys.auditFunctionKey,
-        GATEWAY_FUNCTION_KEY: options.keys.gatewayFunctionKey,
-      },
-      log: options.log('patient-tests'),
+    let patientTestsPort = options.ports.patientTests;
+    const patientTests = await supervise('PatientTests API', async () => {
+      const host = await startFunctionHost({
+        appDirectory: join(options.root, 'src', 'PatientTestsApi'),
+        port: patientTestsPort,
+        // Two keys, as in Azure: the one for direct calls, and the one only the gateway presents.
+        functionKeys: [options.keys.patientTestsFunctionKey, options.keys.gatewayFunctionKey],
+        settings: {
+          ...telemetrySettings,
+          ...localIndexes,
+          MONGODB_URI: uris.patientTests,
+          PATIENT_TESTS_DATABASE_NAME: options.names.patientTestsDatabase,
+          AUDIT_API_URL: `${auditUrl}/api`,
+          AUDIT_API_KEY: options.keys.auditFunctionKey,
+          GATEWAY_FUNCTION_KEY: options.keys.gatewayFunctionKey,
+        },
+        log: options.log('patient-tests'),
+      });
+      patientTestsPort = host.port;
+      return host;
     });
     stoppers.push(() => patientTests.stop());
+    const patientTestsUrl = patientTests.running.url;
     // The host listens only once the app has registered its functions; its home page has no side effects.
-    await expectStatus(`${patientTests.url}/`, options.keys.patientTestsFunctionKey, 200);
+    await expectStatus(`${patientTestsUrl}/`, options.keys.patientTestsFunctionKey, 200);
 
     const tracing = options.telemetry?.otlpEndpoint === undefined ? undefined : gatewayTracing(options.telemetry.otlpEndpoint, options.telemetry.exportDelayMs);
     if (tracing) stoppers.push(() => tracing.shutdown());
@@ -111,7 +169,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       subscriptions: localSubscriptions(options.keys),
       apis: [{
         path: 'patient',
-        backendUrl: `${patientTests.url}/api/patient`,
+        backendUrl: `${patientTestsUrl}/api/patient`,
         operations: Object.keys((JSON.parse(openApi) as { paths: Record<string, unknown> }).paths),
       }],
       documents: [
@@ -119,6 +177,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         ...apiDocsDocuments({ basePath: '/docs', openApiPath: '/openapi/patient.json', subscriptionKey: options.keys.gatewaySubscriptionKey }),
       ],
       tracer: tracing?.tracer,
+      admission: options.admission ?? defaultAdmissionLimits,
       policy: withCallsPerWindow(readApiPolicy(patientApiPolicyFile(options.root)), options.callsPerWindow),
       // APIM reads this named value from Key Vault (env/apim.tf); here it is the gateway's local key.
       namedValues: { 'patient-tests-function-key': options.keys.gatewayFunctionKey },
@@ -137,13 +196,13 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         openApi: `http://127.0.0.1:${gatewayPort}/openapi/patient.json`,
         docs: `http://127.0.0.1:${gatewayPort}/docs/`,
       },
-      patientTests: { url: patientTests.url, functionKey: options.keys.patientTestsFunctionKey, database: options.names.patientTestsDatabase },
-      audit: { url: audit.url, functionKey: options.keys.auditFunctionKey, database: options.names.auditDatabase, collection: options.names.auditCollection },
-      mongodbUri,
-      embeddedDatabase: ferret !== undefined,
+      patientTests: { url: patientTestsUrl, functionKey: options.keys.patientTestsFunctionKey, database: options.names.patientTestsDatabase, mongodbUri: uris.patientTests },
+      audit: { url: auditUrl, functionKey: options.keys.auditFunctionKey, database: options.names.auditDatabase, collection: options.names.auditCollection, mongodbUri: uris.audit },
+      mongodbUri: uris.admin,
+      embeddedDatabase: database === undefined ? false : database.backend,
       startedAt: new Date().toISOString(),
     };
-    return { status, audit, patientTests, gateway, stop };
+    return { status, audit, patientTests, database, gateway, stop };
   } catch (error: unknown) {
     await stop();
     throw error;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ferretDbBinary, freePort, repositoryRoot, startFerretDb, startFunctionHost, type FunctionHostProcess, type RunningFerretDb } from '@patient-tests/local-stack';
+import { ferretDbBinary, freePort, repositoryRoot, startFerretDb, startFunctionHost, testPostgresql, uniqueDatabaseName, type FunctionHostProcess, type RunningFerretDb } from '@patient-tests/local-stack';
 import { MongoClient } from 'mongodb';
 import { aPatientBody } from '../fixtures/builders';
 
@@ -10,20 +10,24 @@ interface Problem { type: string; status: number }
 
 /**
  * Both apps against a FerretDB of their own that is not running when they start, comes up, and is
- * killed in the middle of a burst of writes. The apps are never restarted.
+ * killed in the middle of a burst of writes. The apps are never restarted. This FerretDB keeps its data
+ * in the run's PostgreSQL cluster (on SQLite, in a folder of its own, when the run has no cluster).
  */
 describe('database outages (both apps, their own FerretDB)', function () {
   this.timeout(90_000);
   const root = repositoryRoot();
   const dataDirectory = mkdtempSync(join(tmpdir(), 'patient-tests-outage-'));
   const patientKey = 'outage-patient-key';
+  const names = { patientTests: uniqueDatabaseName('outage_patients'), audit: uniqueDatabaseName('outage_audit') };
   let port: number;
+  let uri: string;
   let database: RunningFerretDb | undefined;
   let audit: FunctionHostProcess;
   let patientTests: FunctionHostProcess;
 
   const startDatabase = async () => {
-    database = await startFerretDb({ binary: ferretDbBinary(root), dataDirectory, port, log: () => undefined });
+    const cluster = testPostgresql();
+    database = await startFerretDb({ binary: ferretDbBinary(root), dataDirectory, port, backend: cluster === undefined ? 'sqlite' : { postgresqlUrl: cluster.url }, log: () => undefined });
   };
   const createPatient = () =>
     fetch(`${patientTests.url}/api/patient`, {
@@ -34,8 +38,8 @@ describe('database outages (both apps, their own FerretDB)', function () {
 
   before(async () => {
     port = await freePort();
-    const uri = `mongodb://127.0.0.1:${port}/`;
-    const fast = { MONGODB_URI: uri, MONGODB_SERVER_SELECTION_TIMEOUT_MS: '500' };
+    uri = testPostgresql()?.uriOnPort(port) ?? `mongodb://127.0.0.1:${port}/`;
+    const fast = { MONGODB_URI: uri, MONGODB_SERVER_SELECTION_TIMEOUT_MS: '500', PATIENT_TESTS_DATABASE_NAME: names.patientTests, AUDIT_DATABASE_NAME: names.audit };
     audit = await startFunctionHost({ appDirectory: join(root, 'src', 'AuditApi'), port: 0, functionKeys: ['outage-audit-key'], settings: fast, log: () => undefined });
     patientTests = await startFunctionHost({
       appDirectory: join(root, 'src', 'PatientTestsApi'),
@@ -48,6 +52,10 @@ describe('database outages (both apps, their own FerretDB)', function () {
   after(async () => {
     await patientTests.stop();
     await audit.stop();
+    const client = new MongoClient(uri, { serverSelectionTimeoutMS: 2_000 });
+    await client.db(names.patientTests).dropDatabase().catch(() => undefined);
+    await client.db(names.audit).dropDatabase().catch(() => undefined);
+    await client.close();
     await database?.stop();
     rmSync(dataDirectory, { recursive: true, force: true });
   });
@@ -77,12 +85,12 @@ describe('database outages (both apps, their own FerretDB)', function () {
     const created = await Promise.all(answers.filter((answer) => answer.status === 201).map(async (answer) => ((await answer.json()) as { id: string }).id));
 
     await startDatabase();
-    const client = new MongoClient(`mongodb://127.0.0.1:${port}/`);
+    const client = new MongoClient(uri);
     try {
       // The versions are the record of truth: a stored patient has its version 1 (its searchable copy may lag).
-      const patients = await client.db('patienttests').collection<{ _id: string; _shardKey: string }>('patientversions').find({ _version: 1 }, { projection: { _shardKey: 1 } }).toArray();
+      const patients = await client.db(names.patientTests).collection<{ _id: string; _shardKey: string }>('patientversions').find({ _version: 1 }, { projection: { _shardKey: 1 } }).toArray();
       const audited = new Set(
-        (await client.db('audit').collection<{ resource: { id?: string; operation: string } }>('auditrecords').find({ 'resource.operation': 'create' }).toArray()).map((record) => record.resource.id),
+        (await client.db(names.audit).collection<{ resource: { id?: string; operation: string } }>('auditrecords').find({ 'resource.operation': 'create' }).toArray()).map((record) => record.resource.id),
       );
       const stored = new Set(patients.map((patient) => patient._shardKey));
       for (const id of stored) assert.ok(audited.has(id), `patient ${id} is stored without its audit record`);

@@ -112,21 +112,48 @@ describe('process faults under load (gateway → PatientTests → Audit)', funct
       const [code] = (await exited) as [number | null];
 
       assert.deepEqual(answers.map((answer) => answer.status), answers.map(() => 201), 'every request in flight at SIGTERM completed');
-      assert.equal(refused.status, 502, 'a request after the signal is not taken on');
+      assert.equal(refused.status, 503, 'a request after the signal is not taken on');
       assert.equal(code, 0, 'the host exits with 0 after draining');
       await assertNothingHalfWritten(api, answers);
       assert.equal(new Set(answers.map((answer) => answer.id)).size, inFlight);
     });
 
-    it('then answers at once with a problem document: the gateway does not wait for a stopped app', async () => {
+    it('then answers at once with a retryable problem document: the gateway does not wait for a stopped app', async () => {
       const response = await fetch(`${gatewayUrl}/`, {
         method: 'POST',
         headers: { 'ocp-apim-subscription-key': 'process-faults-subscription', 'content-type': 'application/json' },
         body: JSON.stringify(aPatientBody()),
         signal: AbortSignal.timeout(5_000),
       });
-      assert.equal(response.status, 502);
+      assert.equal(response.status, 503);
       assert.equal(response.headers.get('content-type'), 'application/problem+json');
+      assert.ok(Number(response.headers.get('retry-after')) >= 1);
+    });
+  });
+
+  describe('the PatientTests app stopping in the stack', () => {
+    let api: TestStack;
+    before(async () => { api = await TestStack.start(); });
+    after(() => api.stop());
+
+    it('is restarted by the stack: meanwhile 503 with Retry-After at once, then it serves again', async () => {
+      const host = api.stack.patientTests.process;
+      const exited = once(host, 'exit');
+      host.kill('SIGTERM');
+      await exited;
+      const statuses: number[] = [];
+      const deadline = Date.now() + 20_000;
+      for (;;) {
+        const response = await api.call('/', { method: 'POST', body: aPatientBody(), signal: AbortSignal.timeout(5_000) });
+        statuses.push(response.status);
+        if (response.status === 201) break;
+        assert.equal(response.status, 503, `statuses: ${statuses.join(',')}`);
+        assert.equal(response.headers.get('content-type'), 'application/problem+json');
+        assert.ok(Number(response.headers.get('retry-after')) >= 1, 'Retry-After says when to come back');
+        assert.ok(Date.now() < deadline, `not back within 20 s: ${statuses.join(',')}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      assert.equal(api.stack.patientTests.restarts, 1, 'the supervisor restarted the host once');
     });
   });
 

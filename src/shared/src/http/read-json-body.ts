@@ -4,8 +4,9 @@ import type { FieldError } from './problem-types';
 import { firstDuplicateMember } from './duplicate-members';
 import { isReadAsJson, type JsonBodyTypes } from './json-media-type';
 
-/** Keys that could reach a prototype or a MongoDB operator; they are never valid in our bodies. */
-const forbiddenKey = /^(__proto__|constructor|prototype)$|^\$|\./;
+/** Keys that could reach a prototype or a MongoDB operator (or hold U+0000); never valid in our bodies. */
+// eslint-disable-next-line no-control-regex -- U+0000 is exactly what this must find
+const forbiddenKey = /^(__proto__|constructor|prototype)$|^\$|\.|\u0000/;
 const maxDepth = 16;
 
 /**
@@ -46,8 +47,16 @@ function parseStrictJson(bytes: Buffer): unknown {
   return parsed;
 }
 
-/** Finds forbidden member names anywhere in the document, and nesting deeper than any schema of ours. */
+/**
+ * Finds forbidden member names anywhere in the document, nesting deeper than any schema of ours, and
+ * strings holding U+0000: no field of ours means it, C-string consumers and log pipelines cut at it, and
+ * PostgreSQL's jsonb cannot store it (FerretDB on PostgreSQL, the local stack's database, failed with 500).
+ */
 function inspect(value: unknown, path: string[], problems: FieldError[]): void {
+  if (typeof value === 'string' && value.includes('\u0000')) {
+    problems.push({ field: path.join('.'), message: 'Text may not contain the character U+0000.' });
+    return;
+  }
   if (value === null || typeof value !== 'object') return;
   if (path.length >= maxDepth) {
     problems.push({ field: path.join('.'), message: `The body is nested deeper than ${maxDepth} levels.` });

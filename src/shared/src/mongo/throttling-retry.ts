@@ -1,5 +1,15 @@
-import { MongoError, MongoNetworkError, MongoServerSelectionError } from 'mongodb';
+import type * as Mongo from 'mongodb';
+import type { MongoError } from 'mongodb';
 import { ServiceUnavailableError } from '../http/errors';
+
+/**
+ * The driver's error classes, loaded when first needed: an error from the driver means the driver is
+ * loaded already, and the entry file should not load it (see MongoConnection).
+ */
+function driver(): typeof Mongo {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a deferred, synchronous load
+  return require('mongodb') as typeof Mongo;
+}
 
 /** Cosmos DB answers a request over the provisioned RU/s with this code; the driver does not retry it. */
 export const cosmosThrottledCode = 16500;
@@ -62,7 +72,7 @@ export async function withThrottlingRetry<T>(
 }
 
 export function isThrottled(error: unknown): error is MongoError {
-  return error instanceof MongoError && error.code === cosmosThrottledCode;
+  return error instanceof driver().MongoError && error.code === cosmosThrottledCode;
 }
 
 /** Cosmos puts the wait into the message: `Error=16500, RetryAfterMs=34, Details=...`. */
@@ -75,6 +85,7 @@ export function retryAfterMs(error: MongoError): number | undefined {
 const socketErrorCodes = new Set(['EPIPE', 'ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'ERR_SOCKET_CLOSED', 'ERR_STREAM_DESTROYED', 'ERR_STREAM_WRITE_AFTER_END']);
 
 function isUnreachable(error: unknown): boolean {
+  const { MongoServerSelectionError, MongoNetworkError } = driver();
   if (error instanceof MongoServerSelectionError || error instanceof MongoNetworkError) return true;
   // mongodb 7.9 rethrows a write to a socket the server has closed as Node's own
   // "This socket has been ended by the other party" (EPIPE), not as a MongoNetworkError.
