@@ -151,6 +151,8 @@ function printTelemetry(telemetry: TelemetryOverhead): void {
     `  off: ${telemetry.off.requestsPerSecond.toFixed(0)} per s, p50 ${telemetry.off.p50Ms.toFixed(0)} ms`,
     `  on (OTLP, every span): ${telemetry.on.requestsPerSecond.toFixed(0)} per s, p50 ${telemetry.on.p50Ms.toFixed(0)} ms`,
     `  ratio on/off: ${telemetry.ratio.toFixed(2)}; ${telemetry.exportRequests} export requests, ${(telemetry.exportBytes / 1024).toFixed(0)} KiB of spans received`,
+    `  CPU per create, all processes: off ${telemetry.off.cpu.totalMs.toFixed(2)} ms, on ${telemetry.on.cpu.totalMs.toFixed(2)} ms; off/on ${telemetry.cpuRatio.toFixed(2)} (the throughput a saturated machine keeps)`,
+    ...Object.keys(telemetry.off.cpu.byProcess).map((role) => `    ${role.padEnd(28)} off ${(telemetry.off.cpu.byProcess[role] ?? 0).toFixed(2).padStart(6)} ms, on ${(telemetry.on.cpu.byProcess[role] ?? 0).toFixed(2).padStart(6)} ms`),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 }

@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { repositoryRoot } from '@patient-tests/local-stack';
-import { memberMiB, stackMembers } from './process-memory';
+import { memberMiB, stackMembers } from './stack-members';
 import { startStackProcess } from './stack-process';
 
 const { values } = parseArgs({ options: { minutes: { type: 'string', default: '10' }, users: { type: 'string', default: '10' } } });

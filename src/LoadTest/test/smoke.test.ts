@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { repositoryRoot, startStack, testMongoUri, uniqueDatabaseName, type RunningStack } from '@patient-tests/local-stack';
+import type { CpuPerRequest } from '../bench/telemetry-overhead';
 
 const run = promisify(execFile);
 
@@ -30,13 +31,19 @@ describe('load tools (smoke runs)', () => {
     const report = JSON.parse(readFileSync(join(scratch, file), 'utf8')) as {
       ceiling: { insertsPerSecond: number; findsPerSecond: number };
       api: { createPatient: { requestsPerSecond: number; unexpected: number }; loadPatient: { requestsPerSecond: number; unexpected: number } };
-      telemetry: { on: { requestsPerSecond: number }; off: { requestsPerSecond: number }; exportRequests: number };
+      telemetry: { on: { requestsPerSecond: number; cpu: CpuPerRequest }; off: { requestsPerSecond: number; cpu: CpuPerRequest }; exportRequests: number };
     };
     assert.ok(report.ceiling.insertsPerSecond > 0 && report.ceiling.findsPerSecond > 0);
     assert.ok(report.api.createPatient.requestsPerSecond > 0 && report.api.loadPatient.requestsPerSecond > 0);
     assert.equal(report.api.createPatient.unexpected + report.api.loadPatient.unexpected, 0);
     assert.ok(report.telemetry.on.requestsPerSecond > 0 && report.telemetry.off.requestsPerSecond > 0);
     assert.ok(report.telemetry.exportRequests > 0, 'the stack with telemetry on really exported spans');
+    for (const mode of [report.telemetry.on, report.telemetry.off]) {
+      // With MONGODB_URI (as here) the database is not the stack's own, so only its three processes count.
+      assert.deepEqual(Object.keys(mode.cpu.byProcess).sort(), ['Audit API host', 'PatientTests API host', 'gateway (npm start)']);
+      assert.ok(mode.cpu.totalMs > 0, 'the processes of each stack were found and their CPU time read');
+    }
+    assert.match(stdout, /CPU per create, all processes: off [\d.]+ ms, on [\d.]+ ms/);
   });
 
   describe('npm run loadtest against a running stack', () => {

@@ -78,3 +78,23 @@ export function residentMiB(pid: number): number | undefined {
     return undefined;
   }
 }
+
+/**
+ * CPU seconds (user + system) a member has used so far: for PostgreSQL the postmaster and its per-connection
+ * children. Linux counts them in USER_HZ ticks, which the kernel fixes at 100 per second for user space.
+ */
+export function memberCpuSeconds(member: StackMember): number {
+  const pids = member.role.startsWith('PostgreSQL') ? [member.pid, ...childrenOf(member.pid)] : [member.pid];
+  return pids.reduce((sum, pid) => sum + cpuTicks(pid), 0) / 100;
+}
+
+function cpuTicks(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // After the command name: field 3 is the state, so utime and stime (fields 14, 15) are at 11 and 12.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return 0;
+  }
+}
