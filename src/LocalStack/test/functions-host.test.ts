@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
-import type { Server } from 'node:http';
+import { once } from 'node:events';
+import { Agent, get as httpGet, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { HttpRequest, InvocationContext } from '@azure/functions';
+import { problemTypes } from '@patient-tests/shared';
 import { keyRingOf } from '../src/host/function-keys';
 import { createFunctionsHost } from '../src/host/functions-host';
 import { installFunctionsCoreShim, terminateApp, type RegisteredFunction } from '../src/host/functions-core-shim';
@@ -139,6 +141,58 @@ describe('functions host', () => {
       assert.match(String(line.invocationId), /^[0-9a-f-]{36}$/);
     } finally {
       await closeServer(host);
+    }
+  });
+
+  it('when drained, finishes the request in flight, refuses new ones on a kept-alive connection with 503 and Retry-After, then closes', async () => {
+    let release = (): void => undefined;
+    const held = new Promise<void>((resolve) => { release = resolve; });
+    const slow: RegisteredFunction = {
+      name: 'slow',
+      trigger: { type: 'httpTrigger', direction: 'in', authLevel: 'anonymous', methods: ['GET'], route: 'slow/{wait}' },
+      handler: async (request: unknown) => {
+        if ((request as HttpRequest).params.wait === 'yes') await held;
+        return { status: 200, body: 'done' };
+      },
+    };
+    const host = createFunctionsHost({ functions: [slow], routePrefix: 'api', keys: keyRingOf(['k']), maxRequestBodyBytes: 64, log: () => undefined });
+    const url = new URL(await listenOnFreePort(host));
+    const agent = new Agent({ keepAlive: true });
+    const get = (path: string, via: Agent | false = agent) => new Promise<{ status: number; headers: IncomingHttpHeaders; body: string; reused: boolean }>((resolve, reject) => {
+      const request = httpGet({ host: url.hostname, port: url.port, path, agent: via, headers: { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' } }, (answer) => {
+        let body = '';
+        answer.setEncoding('utf8').on('data', (chunk: string) => { body += chunk; }).on('end', () => {
+          resolve({ status: answer.statusCode ?? 0, headers: answer.headers, body, reused: request.reusedSocket });
+        });
+      });
+      request.on('error', reject);
+    });
+    try {
+      assert.equal((await get('/api/slow/no')).status, 200, 'leaves an idle kept-alive connection');
+      const inFlight = get('/api/slow/yes', false);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const closed = once(host, 'close');
+      const drained = host.drain();
+
+      const refused = await get('/api/slow/no');
+      assert.equal(refused.reused, true, 'sent on the connection kept alive before the drain');
+      assert.equal(refused.status, 503);
+      assert.equal(refused.headers['retry-after'], '1');
+      assert.equal(refused.headers.connection, 'close');
+      assert.deepEqual(JSON.parse(refused.body), {
+        ...problemTypes.serviceUnavailable,
+        detail: 'The API is stopping; retry after the time in Retry-After.',
+        operationId: '4bf92f3577b34da6a3ce929d0e0e4736',
+      });
+
+      release();
+      const finished = await inFlight;
+      assert.deepEqual([finished.status, finished.body], [200, 'done']);
+      await drained;
+      await closed;
+    } finally {
+      agent.destroy();
+      if (host.listening) await closeServer(host);
     }
   });
 

@@ -40,16 +40,11 @@ let stopping = false;
 function shutDown(): void {
   if (stopping) return;
   stopping = true;
-  // Finish in-flight requests, let the app flush (its appTerminate hooks), then leave. Keep-alive
-  // connections (the gateway's) are closed as soon as their request is answered; a hung request
-  // ends it after 10 s.
-  log(JSON.stringify({ event: 'stopping', message: 'no new connections; finishing the requests in flight' }));
-  const sweep = setInterval(() => { server.closeIdleConnections(); }, 50);
-  server.close(() => {
-    clearInterval(sweep);
-    void terminateApp().finally(() => process.exit(0));
-  });
-  server.closeIdleConnections();
+  // Finish in-flight requests, refusing new ones with 503 meanwhile (see drain), let the app flush (its
+  // appTerminate hooks), then leave. A hung request ends it after 10 s.
+  log(JSON.stringify({ event: 'stopping', message: 'refusing new requests; finishing the requests in flight' }));
+  server.once('close', () => { void terminateApp().finally(() => process.exit(0)); });
+  void server.drain();
   setTimeout(() => process.exit(1), 10_000).unref();
 }
 process.once('SIGTERM', shutDown);

@@ -1,8 +1,10 @@
+import { EventEmitter, once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { HttpRequest, HttpResponse, InvocationContext } from '@azure/functions';
 import { formatTraceParent, parseTraceParent } from '@patient-tests/shared/trace-context';
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { problemContentType, problemTypes } from '@patient-tests/shared';
 import type { KeyRing } from './function-keys';
 import { readLimitedBody } from './read-limited-body';
 import { invokeWithHooks, type RegisteredFunction } from './functions-core-shim';
@@ -15,6 +17,18 @@ export interface FunctionsHostOptions {
   readonly keys: KeyRing<unknown>;
   readonly maxRequestBodyBytes: number;
   readonly log: (line: string) => void;
+}
+
+export interface FunctionsHost extends Server {
+  /**
+   * Stops taking work, as the Functions host does when its instance is drained: every request from now
+   * on, on a new or a kept-alive connection, is answered 503 with Retry-After and `Connection: close`,
+   * while the requests taken before run to their end. Resolves once they have been answered; then the
+   * listener closes, and with it the idle connections. Closing idle keep-alive connections while a
+   * client may be sending on them loses that request (the client sees a reset, not an answer), so that
+   * happens once, at the end, not while the drain is under way.
+   */
+  drain(): Promise<void>;
 }
 
 interface Route {
@@ -30,7 +44,7 @@ interface Route {
  * methods (a wrong method is 404, as in Azure), function keys (header wins over `code`; 401 with an
  * empty body), a body-size limit, and the W3C trace context handed to the handler.
  */
-export function createFunctionsHost(options: FunctionsHostOptions): Server {
+export function createFunctionsHost(options: FunctionsHostOptions): FunctionsHost {
   const routes: Route[] = options.functions
     .map((fn) => ({
       fn,
@@ -43,13 +57,35 @@ export function createFunctionsHost(options: FunctionsHostOptions): Server {
   // Whatever provider the app registered (none: a no-op tracer), as the host and worker share telemetry in Azure.
   const tracer = trace.getTracer('local-functions-host');
 
-  return createServer((req, res) => {
+  let draining = false;
+  let inFlight = 0;
+  const idle = new EventEmitter();
+  const server = createServer((req, res) => {
+    if (draining) {
+      refuse(req, res);
+      return;
+    }
+    inFlight++;
+    res.once('close', () => { if (--inFlight === 0) idle.emit('idle'); });
     serve(req, res).catch((error: unknown) => {
       options.log(`host failure: ${error instanceof Error ? error.name : 'unknown'}`);
       if (!res.headersSent) res.writeHead(500);
       res.end();
     });
   });
+  return Object.assign(server, {
+    async drain(): Promise<void> {
+      draining = true;
+      if (inFlight > 0) await once(idle, 'idle');
+      server.close();
+    },
+  });
+
+  function refuse(req: IncomingMessage, res: ServerResponse): void {
+    const operationId = parseTraceParent(header(req, 'traceparent'))?.traceId;
+    const problem = { ...problemTypes.serviceUnavailable, detail: 'The API is stopping; retry after the time in Retry-After.', ...(operationId ? { operationId } : {}) };
+    res.writeHead(503, { 'content-type': problemContentType, 'retry-after': '1', connection: 'close' }).end(JSON.stringify(problem));
+  }
 
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`);

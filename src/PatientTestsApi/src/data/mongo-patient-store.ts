@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { insertIfAbsent, withThrottlingRetry, type MongoConnection, type ThrottlingRetryPolicy } from '@patient-tests/shared';
 import type { Collection, Filter } from 'mongodb';
 import { dateSpan } from '../domain/calendar-date';
@@ -13,8 +14,16 @@ export interface PatientCollectionNames {
   readonly versions: string;
 }
 
-/** Rounds of bringing the current-state document up to the newest version before giving up (logged; a later read repairs). */
-const maxPublishRounds = 10;
+/**
+ * Rounds of bringing the current-state document up to the newest version while the newest version stays
+ * the same, before giving up (logged; a later read repairs). A round in which a newer version appeared is
+ * progress by another writer, not a failure: it does not count against this bound, only against the
+ * overall one, so a burst of updates to one patient cannot exhaust an early writer.
+ */
+const maxStalledPublishRounds = 10;
+const maxPublishRounds = 100;
+/** Upper bound of the random pause after a round that lost a race, so colliding writers spread out. */
+const publishPauseMs = 20;
 const newestFirst = { _shardKey: -1, _version: -1 } as const;
 
 export class MongoPatientStore implements PatientStore {
@@ -104,12 +113,19 @@ export class MongoPatientStore implements PatientStore {
    */
   async publish(id: string): Promise<void> {
     const { current, versions } = await this.collections();
+    let stalled = 0;
+    let target: number | undefined;
     for (let round = 0; ; round++) {
       const newest = await this.retry(() => versions.find({ _shardKey: id }).sort(newestFirst).limit(1).next());
       if (!newest) return;
       const shown = await this.publishedVersion(id);
       if (shown !== undefined && shown >= newest._version) return;
-      if (round >= maxPublishRounds) throw new Error(`the searchable copy did not reach version ${newest._version} in ${maxPublishRounds} rounds`);
+      stalled = newest._version === target ? stalled + 1 : 0;
+      target = newest._version;
+      if (stalled >= maxStalledPublishRounds || round >= maxPublishRounds) {
+        throw new Error(`the searchable copy did not reach version ${newest._version} in ${round} rounds`);
+      }
+      if (round > 0) await delay(Math.random() * publishPauseMs);
       const document = toDocument(fromPatientVersionDocument(newest));
       if (shown === undefined) await insertIfAbsent(current, document, this.retryPolicy);
       else await this.retry(() => current.replaceOne({ _id: id, _shardKey: id, _version: { $lt: newest._version } }, document));

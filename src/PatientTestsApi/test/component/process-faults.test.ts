@@ -7,7 +7,7 @@ import { AuditFaultRelay } from '../fixtures/audit-fault-relay';
 import { aPatientBody } from '../fixtures/builders';
 import { TestStack } from '../fixtures/test-stack';
 
-interface Answer { status: number; at: number; id?: string }
+interface Answer { status: number; at: number; id?: string; detail?: string }
 
 /** A burst of creates through the gateway, spread over ~`count * gapMs`; nobody waits more than `limitMs`. */
 function burst(api: TestStack, count: number, gapMs: number, limitMs = 10_000): Promise<Answer[]> {
@@ -90,8 +90,8 @@ describe('process faults under load (gateway → PatientTests → Audit)', funct
         body: JSON.stringify(aPatientBody()),
         signal: AbortSignal.timeout(20_000),
       });
-      const body = (await response.json()) as { id?: string };
-      return { status: response.status, at: Date.now(), ...(response.status === 201 && body.id !== undefined ? { id: body.id } : {}) };
+      const body = (await response.json()) as { id?: string; detail?: string };
+      return { status: response.status, at: Date.now(), ...(response.status === 201 && body.id !== undefined ? { id: body.id } : { detail: body.detail }) };
     };
 
     const stopping = async (): Promise<void> => {
@@ -112,7 +112,7 @@ describe('process faults under load (gateway → PatientTests → Audit)', funct
       const [code] = (await exited) as [number | null];
 
       assert.deepEqual(answers.map((answer) => answer.status), answers.map(() => 201), 'every request in flight at SIGTERM completed');
-      assert.equal(refused.status, 503, 'a request after the signal is not taken on');
+      assert.equal(refused.status, 503, `a request after the signal is not taken on: ${refused.detail ?? ''}`);
       assert.equal(code, 0, 'the host exits with 0 after draining');
       await assertNothingHalfWritten(api, answers);
       assert.equal(new Set(answers.map((answer) => answer.id)).size, inFlight);
