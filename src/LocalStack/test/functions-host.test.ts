@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
 import { Agent, get as httpGet, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { HttpRequest, InvocationContext } from '@azure/functions';
@@ -194,6 +195,12 @@ describe('functions host', () => {
       agent.destroy();
       if (host.listening) await closeServer(host);
     }
+  });
+
+  it('loads no database driver: the app\'s telemetry must be the first to load it, to trace its calls', () => {
+    const probe = `require(${JSON.stringify(require.resolve('../src/host/functions-host'))});
+      process.stdout.write(String(Object.keys(require.cache).filter((file) => file.includes('/node_modules/mongodb/')).length));`;
+    assert.equal(execFileSync(process.execPath, ['-e', probe], { encoding: 'utf8' }), '0');
   });
 
   it('answers an exception with 500 and an empty body', async () => {

@@ -4,7 +4,8 @@ import { randomUUID } from 'node:crypto';
 import { HttpRequest, HttpResponse, InvocationContext } from '@azure/functions';
 import { formatTraceParent, parseTraceParent } from '@patient-tests/shared/trace-context';
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { problemContentType, problemTypes } from '@patient-tests/shared';
+// Not the package's main entry: that loads the driver, which the app's telemetry must load first to trace it.
+import { problemContentType, problemTypes } from '@patient-tests/shared/problem-types';
 import type { KeyRing } from './function-keys';
 import { readLimitedBody } from './read-limited-body';
 import { invokeWithHooks, type RegisteredFunction } from './functions-core-shim';
