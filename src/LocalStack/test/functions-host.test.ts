@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { Server } from 'node:http';
 import type { HttpRequest, InvocationContext } from '@azure/functions';
-import { keyRingOf } from '../src/host/function-keys';
+import { keyRingOf } from '../src/http/key-ring';
 import { createFunctionsHost } from '../src/host/functions-host';
 import { installFunctionsCoreShim, terminateApp, type RegisteredFunction } from '../src/host/functions-core-shim';
 import { closeServer, listenOnFreePort } from './fixtures/http-server';

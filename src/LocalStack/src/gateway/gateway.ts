@@ -1,8 +1,8 @@
 import { createServer, request as httpRequest, Agent, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { formatTraceParent, parseTraceParent, problemContentType, problemTypes, type ProblemDocument, type TraceParent } from '@patient-tests/shared';
 import { SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
-import { KeyRing } from '../host/function-keys';
-import { readLimitedBody } from '../host/read-limited-body';
+import { KeyRing } from '../http/key-ring';
+import { readLimitedBody } from '../http/read-limited-body';
 import { RateLimiter } from './rate-limiter';
 import { AdmissionControl, type Release } from './admission-control';
 import { namedValuesOf } from './api-policy';
