@@ -1,4 +1,5 @@
-import { MongoConnection, healthCheck, type HttpFunctionDefinition } from '@patient-tests/shared';
+import { MongoConnection } from '@patient-tests/shared/mongo';
+import { healthCheck, type HttpFunctionDefinition } from '@patient-tests/shared/functions';
 import type { AuditConfig } from './config';
 import { ensureAuditIndexes } from './data/audit-indexes';
 import type { AuditRecordDocument } from './data/audit-record-document';

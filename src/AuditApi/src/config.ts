@@ -1,4 +1,4 @@
-import { decodeEnvironment, setting } from '@patient-tests/shared';
+import { decodeEnvironment, setting } from '@patient-tests/shared/config';
 
 /** Every setting of the Audit API, decoded once at start-up. */
 export function loadAuditConfig(environment: Readonly<Record<string, string | undefined>>) {

@@ -1,4 +1,5 @@
-import { MongoConnection, ensureIndexes, healthCheck, type HttpFunctionDefinition } from '@patient-tests/shared';
+import { MongoConnection, ensureIndexes } from '@patient-tests/shared/mongo';
+import { healthCheck, type HttpFunctionDefinition } from '@patient-tests/shared/functions';
 import { AuditClient } from './clients/audit-client';
 import type { PatientTestsConfig } from './config';
 import type { MedicalTestDocument } from './data/medical-test-document';

@@ -1,4 +1,4 @@
-import { decodeEnvironment, setting } from '@patient-tests/shared';
+import { decodeEnvironment, setting } from '@patient-tests/shared/config';
 
 /** Every setting of the PatientTests API, decoded once at start-up. */
 export function loadPatientTestsConfig(environment: Readonly<Record<string, string | undefined>>) {

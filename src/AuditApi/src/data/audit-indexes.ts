@@ -1,4 +1,4 @@
-import { declaredCollection, ensureIndexes, indexDescriptions } from '@patient-tests/shared';
+import { declaredCollection, ensureIndexes, indexDescriptions } from '@patient-tests/shared/mongo';
 import type { Collection } from 'mongodb';
 import { z } from 'zod';
 import type { AuditRecordDocument } from './audit-record-document';

@@ -1,4 +1,4 @@
-import { withThrottlingRetry, type MongoConnection, type ThrottlingRetryPolicy } from '@patient-tests/shared';
+import { withThrottlingRetry, type MongoConnection, type ThrottlingRetryPolicy } from '@patient-tests/shared/mongo';
 import type { Collection } from 'mongodb';
 import type { AuditRecord, AuditRecordQuery, AuditRecordStore } from '../domain/audit-record';
 import { fromDocument, toDocument, type AuditRecordDocument } from './audit-record-document';

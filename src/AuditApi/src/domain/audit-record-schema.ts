@@ -1,4 +1,4 @@
-import { pageLimit } from '@patient-tests/shared';
+import { pageLimit } from '@patient-tests/shared/schema';
 import { z } from 'zod';
 
 export const limits = {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { NotFoundError, ValidationError } from '@patient-tests/shared';
+import { NotFoundError, ValidationError } from '@patient-tests/shared/errors';
 import type { AuditRecord, AuditRecordInput, AuditRecordQuery, AuditRecordStore } from './audit-record';
 import { decodeContinuationToken, encodeContinuationToken } from './continuation-token';
 

@@ -1,5 +1,5 @@
 import type { HttpHandler } from '@azure/functions';
-import { decode, parseTraceParent, readJsonBody, withProblemHandling } from '@patient-tests/shared';
+import { decode, parseTraceParent, readJsonBody, withProblemHandling } from '@patient-tests/shared/http';
 import type { AuditRegister } from '../domain/audit-register';
 import { auditRecordInputSchema } from '../domain/audit-record-schema';
 import { toAuditRecordJson } from './audit-record-json';

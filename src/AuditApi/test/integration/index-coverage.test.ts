@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { defaultThrottlingRetryPolicy } from '@patient-tests/shared';
+import { defaultThrottlingRetryPolicy } from '@patient-tests/shared/mongo';
 import { indexCoverage, recordQueryShapes, testMongoUri, uniqueDatabaseName, type QueryRecorder } from '@patient-tests/local-stack';
 import { auditCollections } from '../../src/data/audit-indexes';
 import { MongoAuditRecordStore } from '../../src/data/mongo-audit-record-store';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { MongoConnection, defaultThrottlingRetryPolicy } from '@patient-tests/shared';
+import { MongoConnection, defaultThrottlingRetryPolicy } from '@patient-tests/shared/mongo';
 import { MongoClient } from 'mongodb';
 import { auditIndexes, ensureAuditIndexes } from '../../src/data/audit-indexes';
 import type { AuditRecordDocument } from '../../src/data/audit-record-document';

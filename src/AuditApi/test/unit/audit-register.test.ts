@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { NotFoundError, ValidationError } from '@patient-tests/shared';
+import { NotFoundError, ValidationError } from '@patient-tests/shared/errors';
 import type { AuditRecord, AuditRecordQuery, AuditRecordStore } from '../../src/domain/audit-record';
 import { AuditRegister } from '../../src/domain/audit-register';
 import { anAuditRecord } from '../fixtures/audit-record-builder';

@@ -1,5 +1,5 @@
 import { createServer, request as httpRequest, Agent, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { formatTraceParent, parseTraceParent, problemContentType, problemTypes, type ProblemDocument, type TraceParent } from '@patient-tests/shared';
+import { formatTraceParent, parseTraceParent, problemContentType, problemTypes, type ProblemDocument, type TraceParent } from '@patient-tests/shared/http';
 import { SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import { KeyRing } from '../http/key-ring';
 import { readLimitedBody } from '../http/read-limited-body';

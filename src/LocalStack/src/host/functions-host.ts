@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { HttpRequest, HttpResponse, InvocationContext } from '@azure/functions';
-import { formatTraceParent, parseTraceParent } from '@patient-tests/shared/trace-context';
+import { formatTraceParent, parseTraceParent } from '@patient-tests/shared/http';
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { KeyRing } from '../http/key-ring';
 import { readLimitedBody } from '../http/read-limited-body';

@@ -1,4 +1,4 @@
-import { MongoConnection } from '@patient-tests/shared';
+import { MongoConnection } from '@patient-tests/shared/mongo';
 import { MongoClient, type CommandStartedEvent, type Db, type Document } from 'mongodb';
 
 /** What a query needs from an index: the fields it filters on (exactly or by range) and its sort. */

@@ -1,4 +1,5 @@
-import { ServiceUnavailableError, childTraceParent, formatTraceParent, newTraceParent, parseTraceParent } from '@patient-tests/shared';
+import { ServiceUnavailableError } from '@patient-tests/shared/errors';
+import { childTraceParent, formatTraceParent, newTraceParent, parseTraceParent } from '@patient-tests/shared/http';
 import { SpanKind, SpanStatusCode, context, propagation, trace, type Span } from '@opentelemetry/api';
 import type * as Undici from 'undici';
 import { actorIdOf, type Actor, type AuditEntry, type AuditTrail, type RequestScope } from '../domain/audit-trail';

@@ -1,4 +1,6 @@
-import { Backoff, ServiceUnavailableError, insertIfAbsent, readBackPolicy, withThrottlingRetry, type MongoConnection, type ThrottlingRetryPolicy } from '@patient-tests/shared';
+import { ServiceUnavailableError } from '@patient-tests/shared/errors';
+import { insertIfAbsent, withThrottlingRetry, type MongoConnection, type ThrottlingRetryPolicy } from '@patient-tests/shared/mongo';
+import { Backoff, readBackPolicy } from '@patient-tests/shared/retry';
 import type { Collection } from 'mongodb';
 import type { KeyClaim, KeyClaimStore } from '../domain/idempotent-creations';
 

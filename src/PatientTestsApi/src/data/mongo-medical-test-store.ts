@@ -1,4 +1,4 @@
-import { insertIfAbsent, withThrottlingRetry, type MongoConnection, type ThrottlingRetryPolicy } from '@patient-tests/shared';
+import { insertIfAbsent, withThrottlingRetry, type MongoConnection, type ThrottlingRetryPolicy } from '@patient-tests/shared/mongo';
 import type { Collection } from 'mongodb';
 import type { MedicalTest, MedicalTestStore } from '../domain/medical-test';
 import { fromMedicalTestDocument, toMedicalTestDocument, type MedicalTestDocument } from './medical-test-document';

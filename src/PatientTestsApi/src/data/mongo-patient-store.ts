@@ -1,4 +1,4 @@
-import { insertIfAbsent, withThrottlingRetry, type MongoConnection, type ThrottlingRetryPolicy } from '@patient-tests/shared';
+import { insertIfAbsent, withThrottlingRetry, type MongoConnection, type ThrottlingRetryPolicy } from '@patient-tests/shared/mongo';
 import type { Collection, Filter } from 'mongodb';
 import { dateSpan } from '../domain/calendar-date';
 import type { AppendOutcome, PageRequest, Patient, PatientCriteria, PatientStore, VersionPageRequest } from '../domain/patient';

@@ -1,4 +1,4 @@
-import { declaredCollection, indexDescriptions } from '@patient-tests/shared';
+import { declaredCollection, indexDescriptions } from '@patient-tests/shared/mongo';
 import { z } from 'zod';
 import declarations from './mongo-collections.json';
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Backoff, NotFoundError, readBackPolicy } from '@patient-tests/shared';
+import { NotFoundError } from '@patient-tests/shared/errors';
+import { Backoff, readBackPolicy } from '@patient-tests/shared/retry';
 import { actorIdOf, type AuditTrail, type RequestScope } from './audit-trail';
 import type { Creation, IdempotentCreations } from './idempotent-creations';
 import type { MedicalTest, MedicalTestFields, MedicalTestStore } from './medical-test';

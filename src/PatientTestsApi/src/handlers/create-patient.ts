@@ -1,5 +1,5 @@
 import type { HttpHandler } from '@azure/functions';
-import { decode, decodeTogether, readJsonBody, withProblemHandling } from '@patient-tests/shared';
+import { decode, decodeTogether, readJsonBody, withProblemHandling } from '@patient-tests/shared/http';
 import type { PatientService } from '../domain/patient-service';
 import { createPatientSchema } from '../domain/patient-schema';
 import { etagOf, locationOf, thirdPartyBodies } from './http-helpers';

@@ -1,5 +1,6 @@
 import type { HttpHandler } from '@azure/functions';
-import { ValidationError, decode, decodeTogether, readJsonBody, withProblemHandling } from '@patient-tests/shared';
+import { ValidationError } from '@patient-tests/shared/errors';
+import { decode, decodeTogether, readJsonBody, withProblemHandling } from '@patient-tests/shared/http';
 import type { MedicalTestService } from '../domain/medical-test-service';
 import { createTestSchema } from '../domain/medical-test-schema';
 import { locationOf, requireGuidParameter, thirdPartyBodies } from './http-helpers';

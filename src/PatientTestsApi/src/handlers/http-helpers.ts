@@ -1,5 +1,6 @@
 import type { HttpRequest } from '@azure/functions';
-import { PreconditionFailedError, ValidationError, type JsonBodyTypes } from '@patient-tests/shared';
+import { PreconditionFailedError, ValidationError } from '@patient-tests/shared/errors';
+import type { JsonBodyTypes } from '@patient-tests/shared/http';
 
 const guidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

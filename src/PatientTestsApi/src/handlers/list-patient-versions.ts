@@ -1,5 +1,5 @@
 import type { HttpHandler } from '@azure/functions';
-import { decode, decodeTogether, queryParameters, withProblemHandling } from '@patient-tests/shared';
+import { decode, decodeTogether, queryParameters, withProblemHandling } from '@patient-tests/shared/http';
 import type { PatientService } from '../domain/patient-service';
 import { versionPageSchema } from '../domain/patient-schema';
 import { continuationHeader, etagOf, requireGuidParameter } from './http-helpers';

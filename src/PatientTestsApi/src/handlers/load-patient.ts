@@ -1,5 +1,6 @@
 import type { HttpHandler } from '@azure/functions';
-import { NotFoundError, withProblemHandling } from '@patient-tests/shared';
+import { NotFoundError } from '@patient-tests/shared/errors';
+import { withProblemHandling } from '@patient-tests/shared/http';
 import type { PatientService } from '../domain/patient-service';
 import { etagOf, isGuid } from './http-helpers';
 import { toPatientJson } from './patient-json';

@@ -1,5 +1,5 @@
 import type { HttpHandler } from '@azure/functions';
-import { decodeTogether, withProblemHandling } from '@patient-tests/shared';
+import { decodeTogether, withProblemHandling } from '@patient-tests/shared/http';
 import type { MedicalTestService } from '../domain/medical-test-service';
 import { requireGuidParameter } from './http-helpers';
 import { toMedicalTestJson } from './medical-test-json';

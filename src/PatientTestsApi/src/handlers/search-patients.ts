@@ -1,5 +1,6 @@
 import type { HttpHandler } from '@azure/functions';
-import { ValidationError, decode, decodeTogether, queryParameters, readJsonBody, withProblemHandling } from '@patient-tests/shared';
+import { ValidationError } from '@patient-tests/shared/errors';
+import { decode, decodeTogether, queryParameters, readJsonBody, withProblemHandling } from '@patient-tests/shared/http';
 import type { PatientService } from '../domain/patient-service';
 import { patientSearchSchema, searchPageSchema } from '../domain/patient-schema';
 import { toPatientCriteria } from '../domain/search-criteria';

@@ -1,5 +1,6 @@
 import type { HttpHandler } from '@azure/functions';
-import { ValidationError, decode, decodeTogether, readJsonBody, withProblemHandling } from '@patient-tests/shared';
+import { ValidationError } from '@patient-tests/shared/errors';
+import { decode, decodeTogether, readJsonBody, withProblemHandling } from '@patient-tests/shared/http';
 import type { PatientService } from '../domain/patient-service';
 import { updatePatientSchema } from '../domain/patient-schema';
 import { etagOf, expectedVersionOf, requireGuidParameter, thirdPartyBodies } from './http-helpers';

@@ -1,4 +1,4 @@
-import { problemTypes } from '@patient-tests/shared';
+import { problemTypes } from '@patient-tests/shared/http';
 import { z } from 'zod';
 import { createTestSchema, observationSchema } from '../domain/medical-test-schema';
 import { createPatientSchema, patientSearchSchema, searchPaging, updatePatientSchema, versionPaging, versionTokenPattern } from '../domain/patient-schema';

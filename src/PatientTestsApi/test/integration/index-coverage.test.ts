@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { defaultThrottlingRetryPolicy } from '@patient-tests/shared';
+import { defaultThrottlingRetryPolicy } from '@patient-tests/shared/mongo';
 import { indexCoverage, recordQueryShapes, testMongoUri, uniqueDatabaseName, type QueryRecorder, type QueryShape } from '@patient-tests/local-stack';
 import { MongoKeyClaimStore } from '../../src/data/mongo-key-claim-store';
 import { MongoMedicalTestStore } from '../../src/data/mongo-medical-test-store';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { MongoConnection, defaultThrottlingRetryPolicy } from '@patient-tests/shared';
+import { MongoConnection, defaultThrottlingRetryPolicy } from '@patient-tests/shared/mongo';
 import { MongoClient } from 'mongodb';
 import { MongoKeyClaimStore } from '../../src/data/mongo-key-claim-store';
 import type { KeyClaim } from '../../src/domain/idempotent-creations';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { MongoConnection, defaultThrottlingRetryPolicy, ensureIndexes } from '@patient-tests/shared';
+import { MongoConnection, defaultThrottlingRetryPolicy, ensureIndexes } from '@patient-tests/shared/mongo';
 import { MongoClient } from 'mongodb';
 import { MongoMedicalTestStore } from '../../src/data/mongo-medical-test-store';
 import { MongoPatientStore } from '../../src/data/mongo-patient-store';

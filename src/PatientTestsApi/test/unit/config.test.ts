@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { ConfigurationError } from '@patient-tests/shared';
+import { ConfigurationError } from '@patient-tests/shared/config';
 import { loadPatientTestsConfig } from '../../src/config';
 import { patientTestsCollections } from '../../src/data/patient-tests-indexes';
 

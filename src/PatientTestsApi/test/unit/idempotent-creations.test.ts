@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { IdempotencyKeyReusedError, NotFoundError, ServiceUnavailableError, readBackPolicy } from '@patient-tests/shared';
+import { IdempotencyKeyReusedError, NotFoundError, ServiceUnavailableError } from '@patient-tests/shared/errors';
+import { readBackPolicy } from '@patient-tests/shared/retry';
 import type { RequestScope } from '../../src/domain/audit-trail';
 import { IdempotentCreations, fingerprintOf } from '../../src/domain/idempotent-creations';
 import { MedicalTestService } from '../../src/domain/medical-test-service';

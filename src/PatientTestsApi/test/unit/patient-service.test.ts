@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { NotFoundError, PreconditionFailedError, ServiceUnavailableError } from '@patient-tests/shared';
+import { NotFoundError, PreconditionFailedError, ServiceUnavailableError } from '@patient-tests/shared/errors';
 import type { Patient, PatientFields } from '../../src/domain/patient';
 import { PatientService } from '../../src/domain/patient-service';
 import { MedicalTestService } from '../../src/domain/medical-test-service';

@@ -1,6 +1,7 @@
 import type * as Mongo from 'mongodb';
 import type { MongoError } from 'mongodb';
-import { ServiceUnavailableError } from '../http/errors';
+import { ServiceUnavailableError } from '../errors/api-errors';
+import { realRetryTools, type RetryTools } from '../retry/retry-tools';
 
 /**
  * The driver's error classes, loaded when first needed: an error from the driver means the driver is
@@ -27,16 +28,6 @@ export const defaultThrottlingRetryPolicy: ThrottlingRetryPolicy = {
   maxTotalWaitMs: 5_000,
   fallbackWaitMs: 100,
   jitterRatio: 0.2,
-};
-
-export interface RetryTools {
-  readonly sleep: (ms: number) => Promise<void>;
-  readonly random: () => number;
-}
-
-export const realRetryTools: RetryTools = {
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-  random: Math.random,
 };
 
 /**

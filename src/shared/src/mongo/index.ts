@@ -1,0 +1,6 @@
+// The data layers' entry: the connection, the Cosmos throttling retry, unique inserts and declared indexes.
+export { MongoConnection, type MongoConnectionSettings } from './mongo-connection';
+export * from './throttling-retry';
+export { ensureIndexes } from './ensure-indexes';
+export { declaredCollection, indexDescriptions, type DeclaredCollection } from './collection-declarations';
+export { insertIfAbsent, isDuplicateKey } from './insert-if-absent';

@@ -1,0 +1,2 @@
+// Building blocks of request schemas both apps share (zod only): what the domain validates with.
+export { pageLimit } from './page-limit';
