@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { defaultThrottlingRetryPolicy } from '@patient-tests/shared/mongo';
+import { RetryingCollection, defaultThrottlingRetryPolicy } from '@patient-tests/shared/mongo';
 import { indexCoverage, recordQueryShapes, testMongoUri, uniqueDatabaseName, type QueryRecorder } from '@patient-tests/local-stack';
 import { auditCollections } from '../../src/data/audit-indexes';
 import { MongoAuditRecordStore } from '../../src/data/mongo-audit-record-store';
@@ -41,7 +41,7 @@ describe('indexes: every query of the Audit store is served by an index Terrafor
   after(() => recorder.close());
 
   it('finds an index for each query shape and sort, and no declared index that no query uses', async () => {
-    const store = new MongoAuditRecordStore(recorder.connection, 'auditrecords', defaultThrottlingRetryPolicy);
+    const store = new MongoAuditRecordStore(new RetryingCollection(recorder.connection, 'auditrecords', defaultThrottlingRetryPolicy));
     for (const call of Object.values(storeCalls)) await Promise.all(call(store));
 
     const declared = { auditrecords: auditCollections.audit_records.indexes };

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { MongoConnection, defaultThrottlingRetryPolicy } from '@patient-tests/shared/mongo';
+import { MongoConnection, RetryingCollection, defaultThrottlingRetryPolicy } from '@patient-tests/shared/mongo';
 import { MongoClient } from 'mongodb';
 import { auditIndexes, ensureAuditIndexes } from '../../src/data/audit-indexes';
 import type { AuditRecordDocument } from '../../src/data/audit-record-document';
@@ -18,9 +18,9 @@ describe('MongoAuditRecordStore on FerretDB', () => {
   before(() => {
     connection = new MongoConnection(
       { uri: testMongoUri(), databaseName, serverSelectionTimeoutMs: 5_000, appName: 'audit-store-test' },
-      (db) => ensureAuditIndexes(db.collection<AuditRecordDocument>(collectionName)),
+      (db) => ensureAuditIndexes(db, { auditRecords: collectionName }),
     );
-    store = new MongoAuditRecordStore(connection, collectionName, defaultThrottlingRetryPolicy);
+    store = new MongoAuditRecordStore(new RetryingCollection(connection, collectionName, defaultThrottlingRetryPolicy));
     client = new MongoClient(testMongoUri());
   });
 
@@ -99,7 +99,7 @@ describe('MongoAuditRecordStore on FerretDB', () => {
   it('has created its indexes, and creating them again changes nothing', async () => {
     await connection.database();
     const collection = client.db(databaseName).collection<AuditRecordDocument>(collectionName);
-    await ensureAuditIndexes(collection);
+    await ensureAuditIndexes(client.db(databaseName), { auditRecords: collectionName });
     const names = (await collection.listIndexes().toArray()).map((index) => String((index as { name?: unknown }).name)).sort();
     assert.deepEqual(names, ['_id_', ...auditIndexes.map((index) => String(index.name))].sort());
   });

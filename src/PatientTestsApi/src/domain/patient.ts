@@ -1,3 +1,5 @@
+import type { CalendarDate } from './calendar-date';
+
 export const genders = ['male', 'female', 'other', 'unknown'] as const;
 export type Gender = (typeof genders)[number];
 
@@ -7,8 +9,8 @@ export interface PatientFields {
   readonly lastName?: string | undefined;
   readonly fullName?: string | undefined;
   readonly gender: Gender;
-  /** `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, as the client sent it. */
-  readonly dateOfBirth: string;
+  /** `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, as the client sent it, validated (calendar-date.ts). */
+  readonly dateOfBirth: CalendarDate;
   readonly postCode: string;
   readonly insuranceNumber?: string | undefined;
   readonly preferredContactNumber?: string | undefined;

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { defaultThrottlingRetryPolicy } from '@patient-tests/shared/mongo';
+import { RetryingCollection, defaultThrottlingRetryPolicy } from '@patient-tests/shared/mongo';
+import type { Document } from 'mongodb';
 import { indexCoverage, recordQueryShapes, testMongoUri, uniqueDatabaseName, type QueryRecorder, type QueryShape } from '@patient-tests/local-stack';
 import { MongoKeyClaimStore } from '../../src/data/mongo-key-claim-store';
 import { MongoMedicalTestStore } from '../../src/data/mongo-medical-test-store';
@@ -9,6 +10,7 @@ import { patientTestsCollections } from '../../src/data/patient-tests-indexes';
 import type { KeyClaimStore } from '../../src/domain/idempotent-creations';
 import type { MedicalTestStore } from '../../src/domain/medical-test';
 import type { Patient, PatientCriteria, PatientStore } from '../../src/domain/patient';
+import { aDateOfBirth } from '../fixtures/builders';
 
 function aPatient(overrides: Partial<Patient> = {}): Patient {
   return {
@@ -17,7 +19,7 @@ function aPatient(overrides: Partial<Patient> = {}): Patient {
     lastName: 'Lovelace',
     fullName: 'Ada Lovelace',
     gender: 'female',
-    dateOfBirth: '1815-12-10',
+    dateOfBirth: aDateOfBirth('1815-12-10'),
     postCode: '2000',
     insuranceNumber: '1234567890',
     preferredContactNumber: '0400000000',
@@ -83,9 +85,10 @@ describe('indexes: every query of the PatientTests stores is served by an index 
 
   it('finds an index for each query shape and sort, and no declared index that no query uses', async () => {
     const { connection } = recorder;
-    const patients = new MongoPatientStore(connection, { patients: 'patients', versions: 'patientversions' }, defaultThrottlingRetryPolicy);
-    const tests = new MongoMedicalTestStore(connection, 'tests', defaultThrottlingRetryPolicy);
-    const claims = new MongoKeyClaimStore(connection, 'idempotencykeys', defaultThrottlingRetryPolicy);
+    const collection = <T extends Document>(name: string) => new RetryingCollection<T>(connection, name, defaultThrottlingRetryPolicy);
+    const patients = new MongoPatientStore({ current: collection('patients'), versions: collection('patientversions') });
+    const tests = new MongoMedicalTestStore(collection('tests'));
+    const claims = new MongoKeyClaimStore(collection('idempotencykeys'));
     const patient = aPatient();
     await patients.insert(patient);
     for (const call of Object.values(patientStoreCalls)) for (const operation of call(patients, patient)) await operation;

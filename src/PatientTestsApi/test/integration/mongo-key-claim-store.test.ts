@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { MongoConnection, defaultThrottlingRetryPolicy } from '@patient-tests/shared/mongo';
+import { MongoConnection, RetryingCollection, defaultThrottlingRetryPolicy } from '@patient-tests/shared/mongo';
 import { MongoClient } from 'mongodb';
 import { MongoKeyClaimStore } from '../../src/data/mongo-key-claim-store';
 import type { KeyClaim } from '../../src/domain/idempotent-creations';
@@ -20,7 +20,7 @@ describe('MongoKeyClaimStore on FerretDB', () => {
 
   before(() => {
     connection = new MongoConnection({ uri: testMongoUri(), databaseName, serverSelectionTimeoutMs: 5_000, appName: 'key-claims-test' });
-    store = new MongoKeyClaimStore(connection, 'idempotencykeys', defaultThrottlingRetryPolicy);
+    store = new MongoKeyClaimStore(new RetryingCollection(connection, 'idempotencykeys', defaultThrottlingRetryPolicy));
     client = new MongoClient(testMongoUri());
   });
   after(async () => {

@@ -1,14 +1,15 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { MongoConnection, defaultThrottlingRetryPolicy, ensureIndexes } from '@patient-tests/shared/mongo';
-import { MongoClient } from 'mongodb';
+import { MongoConnection, RetryingCollection, defaultThrottlingRetryPolicy, ensureIndexes } from '@patient-tests/shared/mongo';
+import { MongoClient, type Document } from 'mongodb';
 import { MongoMedicalTestStore } from '../../src/data/mongo-medical-test-store';
 import { MongoPatientStore } from '../../src/data/mongo-patient-store';
 import type { PatientDocument } from '../../src/data/patient-document';
-import { medicalTestIndexes, patientIndexes, patientVersionIndexes } from '../../src/data/patient-tests-indexes';
+import { ensurePatientTestsIndexes, patientIndexes } from '../../src/data/patient-tests-indexes';
 import type { MedicalTest } from '../../src/domain/medical-test';
 import type { Patient } from '../../src/domain/patient';
 import { testMongoUri, uniqueDatabaseName as uniqueName } from '@patient-tests/local-stack';
+import { aDateOfBirth } from '../fixtures/builders';
 
 function aPatient(overrides: Partial<Patient> = {}): Patient {
   return {
@@ -16,7 +17,7 @@ function aPatient(overrides: Partial<Patient> = {}): Patient {
     firstName: 'Ada',
     lastName: 'Lovelace',
     gender: 'female',
-    dateOfBirth: '1815-12-10',
+    dateOfBirth: aDateOfBirth('1815-12-10'),
     postCode: '2000',
     lastUpdated: new Date('2026-01-01T00:00:00.000Z'),
     version: 1,
@@ -32,13 +33,11 @@ describe('Mongo stores on FerretDB', () => {
   let client: MongoClient;
 
   before(() => {
-    connection = new MongoConnection({ uri: testMongoUri(), databaseName, serverSelectionTimeoutMs: 5_000, appName: 'stores-test' }, async (db) => {
-      await ensureIndexes(db.collection('patients'), patientIndexes);
-      await ensureIndexes(db.collection('patientversions'), patientVersionIndexes);
-      await ensureIndexes(db.collection('tests'), medicalTestIndexes);
-    });
-    patients = new MongoPatientStore(connection, { patients: 'patients', versions: 'patientversions' }, defaultThrottlingRetryPolicy);
-    tests = new MongoMedicalTestStore(connection, 'tests', defaultThrottlingRetryPolicy);
+    connection = new MongoConnection({ uri: testMongoUri(), databaseName, serverSelectionTimeoutMs: 5_000, appName: 'stores-test' }, (db) =>
+      ensurePatientTestsIndexes(db, { patients: 'patients', patientVersions: 'patientversions', tests: 'tests', idempotencyKeys: 'idempotencykeys' }));
+    const collection = <T extends Document>(name: string) => new RetryingCollection<T>(connection, name, defaultThrottlingRetryPolicy);
+    patients = new MongoPatientStore({ current: collection('patients'), versions: collection('patientversions') });
+    tests = new MongoMedicalTestStore(collection('tests'));
     client = new MongoClient(testMongoUri());
   });
   after(async () => {
@@ -188,7 +187,7 @@ describe('Mongo stores on FerretDB', () => {
     it('searches by exact fields and an inclusive birth-date range, ordered by id and paged after an id', async () => {
       const lastName = `STORE_${randomUUID().slice(0, 8)}`;
       const born = ['1970-01-01', '1970-12-31', '1971-01-01', '1969-12-31'];
-      for (const dateOfBirth of born) await insertAndPublish(aPatient({ lastName, dateOfBirth }));
+      for (const dateOfBirth of born) await insertAndPublish(aPatient({ lastName, dateOfBirth: aDateOfBirth(dateOfBirth) }));
       const in1970 = await patients.search(
         { lastName, bornFrom: new Date('1970-01-01T00:00:00.000Z'), bornTo: new Date('1970-12-31T23:59:59.999Z') },
         { limit: 10 },

@@ -6,9 +6,10 @@ import { IdempotentCreations, fingerprintOf } from '../../src/domain/idempotent-
 import { MedicalTestService } from '../../src/domain/medical-test-service';
 import type { PatientFields } from '../../src/domain/patient';
 import { PatientService } from '../../src/domain/patient-service';
+import { aDateOfBirth } from '../fixtures/builders';
 import { FakeAuditTrail, FakeKeyClaimStore, FakeMedicalTestStore, FakePatientStore, Journal, RecordingLog, recordingBackoff } from '../fixtures/fakes';
 
-const fields: PatientFields = { firstName: 'Ada', gender: 'female', dateOfBirth: '1815-12-10', postCode: '2000' };
+const fields: PatientFields = { firstName: 'Ada', gender: 'female', dateOfBirth: aDateOfBirth('1815-12-10'), postCode: '2000' };
 const first: RequestScope = { actor: { kind: 'subscription', subscriptionId: 'first-client' }, log: new RecordingLog() };
 const second: RequestScope = { actor: { kind: 'subscription', subscriptionId: 'second-client' }, log: new RecordingLog() };
 const lifetimeMs = 24 * 3600_000;

@@ -3,4 +3,5 @@ export { MongoConnection, type MongoConnectionSettings } from './mongo-connectio
 export * from './throttling-retry';
 export { ensureIndexes } from './ensure-indexes';
 export { declaredCollection, indexDescriptions, type DeclaredCollection } from './collection-declarations';
-export { insertIfAbsent, isDuplicateKey } from './insert-if-absent';
+export { duplicateKeyCode, isDuplicateKey } from './duplicate-key';
+export { RetryingCollection, type FindShape } from './retrying-collection';

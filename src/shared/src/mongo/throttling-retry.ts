@@ -1,16 +1,7 @@
-import type * as Mongo from 'mongodb';
 import type { MongoError } from 'mongodb';
 import { ServiceUnavailableError } from '../errors/api-errors';
+import { driver } from './driver';
 import { realRetryTools, type RetryTools } from '../retry/retry-tools';
-
-/**
- * The driver's error classes, loaded when first needed: an error from the driver means the driver is
- * loaded already, and the entry file should not load it (see MongoConnection).
- */
-function driver(): typeof Mongo {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a deferred, synchronous load
-  return require('mongodb') as typeof Mongo;
-}
 
 /** Cosmos DB answers a request over the provisioned RU/s with this code; the driver does not retry it. */
 export const cosmosThrottledCode = 16500;
