@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { dependencyFindings, workspaceFindings, type Manifest } from './declared-dependencies';
+import { dependencyFindings, readManifest, typeScriptFiles, workspaceFindings, type Manifest } from './declared-dependencies';
 import { repositoryRoot } from './repository-root';
 
 const workspaces = (JSON.parse(readFileSync(join(repositoryRoot, 'package.json'), 'utf8')) as { workspaces: string[] }).workspaces;
@@ -16,6 +16,11 @@ describe('declared dependencies', () => {
       assert.deepEqual(workspaceFindings(repositoryRoot, workspace), { undeclared: [], undeclaredInTests: [], unused: [] });
     });
   }
+
+  it('the repository-wide tests (test/) import only what the root declares', () => {
+    const root = readManifest(repositoryRoot);
+    assert.deepEqual(dependencyFindings(root, { src: new Map(), test: typeScriptFiles(join(repositoryRoot, 'test')) }, root), { undeclared: [], undeclaredInTests: [], unused: [] });
+  });
 
   describe('and the check can fail', () => {
     const root: Manifest = { devDependencies: { mocha: '^12.0.0' } };

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { join } from 'node:path';
+import ts from 'typescript';
 
 /** What a workspace's package.json declares, as far as this check reads it. */
 export interface Manifest {
@@ -27,15 +28,38 @@ export interface DependencyFindings {
 /** The Functions host provides this module to the app at run time (the local stack's shim stands in for it); no registry has it. */
 const providedByTheHost = new Set(['@azure/functions-core']);
 
-// `require.resolve(name, { paths })` finds another folder's package (the bench resolves the apps'), not this one's.
-const importPattern = /(?:\bfrom\s+|\bimport\s*\(\s*|\bimport\s+|\brequire(?:\.resolve)?\(\s*)'([^'.][^']*)'(?!\s*,\s*\{\s*paths)/g;
+/**
+ * The module names a file loads, read from its syntax (not its text, so an import inside a string, as in
+ * a test's fixture, is not one): import and export declarations, `import x = require()`, `require()`,
+ * `import()`, and `require.resolve(name)`. `require.resolve(name, { paths })` finds another folder's
+ * package (the bench resolves the apps'), not this one's, and does not count.
+ */
+function moduleNames(text: string): string[] {
+  const names: string[] = [];
+  const file = ts.createSourceFile('file.ts', text, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
+  const visit = (node: ts.Node): void => {
+    if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
+      names.push(node.moduleSpecifier.text);
+    } else if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference) && ts.isStringLiteral(node.moduleReference.expression)) {
+      names.push(node.moduleReference.expression.text);
+    } else if (ts.isCallExpression(node) && node.arguments.length > 0 && ts.isStringLiteral(node.arguments[0] as ts.Expression)) {
+      const callee = node.expression;
+      const loads = callee.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(callee) && callee.text === 'require');
+      const resolvesHere = ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression.text === 'require' && callee.name.text === 'resolve' && node.arguments.length === 1;
+      if (loads || resolvesHere) names.push((node.arguments[0] as ts.StringLiteral).text);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(file);
+  return names;
+}
 
 /** The packages a set of files imports: bare specifiers, reduced to the package name; node's own modules left out. */
 export function importedPackages(files: Iterable<string>): Set<string> {
   const packages = new Set<string>();
   for (const text of files) {
-    for (const match of text.matchAll(importPattern)) {
-      const specifier = match[1] ?? '';
+    for (const specifier of moduleNames(text)) {
+      if (specifier.startsWith('.') || specifier.startsWith('/')) continue;
       if (specifier.startsWith('node:') || builtinModules.includes(specifier.split('/')[0] ?? '')) continue;
       const parts = specifier.split('/');
       const name = specifier.startsWith('@') ? `${parts[0] ?? ''}/${parts[1] ?? ''}` : (parts[0] ?? '');
@@ -65,7 +89,7 @@ export function dependencyFindings(manifest: Manifest, sources: WorkspaceSources
   };
 }
 
-function typeScriptFiles(folder: string): Map<string, string> {
+export function typeScriptFiles(folder: string): Map<string, string> {
   const files = new Map<string, string>();
   if (!existsSync(folder)) return files;
   for (const name of readdirSync(folder)) {
