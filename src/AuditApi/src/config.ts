@@ -1,17 +1,15 @@
-import { decodeEnvironment, mongoConfigOf, mongoSettings, setting } from '@patient-tests/shared/config';
+import { decodeAppSettings, setting } from '@patient-tests/shared/config';
 
 /** Every setting of the Audit API, decoded once at start-up; the database ones are the shared fragment's. */
 export function loadAuditConfig(environment: Readonly<Record<string, string | undefined>>) {
-  const values = decodeEnvironment(
+  const { values, mongo, throttling } = decodeAppSettings(
     {
-      ...mongoSettings,
       AUDIT_DATABASE_NAME: setting.databaseName('audit'),
       AUDIT_COLLECTION_NAME: setting.databaseName('auditrecords'),
       AUDIT_MAX_BODY_BYTES: setting.integer(256, 1_048_576, 4_096),
     },
     environment,
   );
-  const { mongo, throttling } = mongoConfigOf(values);
   return {
     mongo: {
       ...mongo,

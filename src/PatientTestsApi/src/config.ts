@@ -1,10 +1,9 @@
-import { decodeEnvironment, mongoConfigOf, mongoSettings, setting } from '@patient-tests/shared/config';
+import { decodeAppSettings, setting } from '@patient-tests/shared/config';
 
 /** Every setting of the PatientTests API, decoded once at start-up; the database ones are the shared fragment's. */
 export function loadPatientTestsConfig(environment: Readonly<Record<string, string | undefined>>) {
-  const values = decodeEnvironment(
+  const { values, mongo, throttling } = decodeAppSettings(
     {
-      ...mongoSettings,
       PATIENT_TESTS_DATABASE_NAME: setting.databaseName('patienttests'),
       PATIENTS_COLLECTION_NAME: setting.databaseName('patients'),
       PATIENT_VERSIONS_COLLECTION_NAME: setting.databaseName('patientversions'),
@@ -21,7 +20,6 @@ export function loadPatientTestsConfig(environment: Readonly<Record<string, stri
     },
     environment,
   );
-  const { mongo, throttling } = mongoConfigOf(values);
   return {
     mongo: {
       ...mongo,

@@ -1,5 +1,6 @@
-import { MongoConnection } from '@patient-tests/shared/mongo';
+import { MongoConnection, RetryingCollection, defaultThrottlingRetryPolicy } from '@patient-tests/shared/mongo';
 import { MongoClient, type CommandStartedEvent, type Db, type Document } from 'mongodb';
+import { testMongoUri, uniqueDatabaseName } from './test-database';
 
 /** What a query needs from an index: the fields it filters on (exactly or by range) and its sort. */
 export interface QueryShape {
@@ -23,6 +24,8 @@ export interface QueryRecorder {
   readonly connection: MongoConnection;
   readonly db: Db;
   readonly shapes: QueryShape[];
+  /** A collection as every store reaches it (RetryingCollection, the default policy), recorded. */
+  readonly collection: <T extends Document>(name: string) => RetryingCollection<T>;
   /** Drops the database and closes the client. */
   close(): Promise<void>;
 }
@@ -40,15 +43,31 @@ export async function recordQueryShapes(uri: string, databaseName: string): Prom
   });
   await client.connect();
   const db = client.db(databaseName);
+  const connection = new RecordedConnection(db);
   return {
-    connection: new RecordedConnection(db),
+    connection,
     db,
     shapes,
+    collection: <T extends Document>(name: string) => new RetryingCollection<T>(connection, name, defaultThrottlingRetryPolicy),
     close: async () => {
       await db.dropDatabase();
       await client.close();
     },
   };
+}
+
+/**
+ * The queries `exercise` sends through a recorder on a database of its own on the run's server (dropped
+ * afterwards): what every app's index test checks against its declared indexes. Call it in a test.
+ */
+export async function recordQueriesOf(purpose: string, exercise: (recorder: QueryRecorder) => Promise<void>): Promise<QueryShape[]> {
+  const recorder = await recordQueryShapes(testMongoUri(), uniqueDatabaseName(purpose));
+  try {
+    await exercise(recorder);
+    return recorder.shapes;
+  } finally {
+    await recorder.close();
+  }
 }
 
 class RecordedConnection extends MongoConnection {

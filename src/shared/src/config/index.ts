@@ -2,4 +2,4 @@
 export { ConfigurationError } from './configuration-error';
 export { decodeEnvironment } from './decode-environment';
 export { setting } from './settings';
-export { mongoConfigOf, mongoSettings, type MongoConfig } from './mongo-settings';
+export { decodeAppSettings, mongoConfigOf, mongoSettings, type MongoConfig } from './mongo-settings';
