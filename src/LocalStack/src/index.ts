@@ -17,7 +17,7 @@ export { defaultRestartPolicy, type RestartPolicySettings } from './supervision/
 export type { StackStatus } from './stack/stack-status';
 export type { LocalKeys } from './stack/local-keys';
 export { testMongoUri, testPostgresql, testRole, uniqueDatabaseName } from './testing/test-database';
-export { openSuiteDatabase, type SuiteDatabase } from './testing/suite-database';
+export { openSuiteDatabase, recordQueriesOf, type SuiteDatabase } from './testing/suite-database';
 export { OtlpReceiver, type ReceivedSpan } from './testing/otlp-receiver';
 export type { StackTelemetry } from './stack/start-stack';
-export { recordQueryShapes, recordQueriesOf, servingIndex, describeShape, indexCoverage, type QueryShape, type IndexKeys, type QueryRecorder } from './testing/query-shapes';
+export { recordQueryShapes, servingIndex, describeShape, indexCoverage, type QueryShape, type IndexKeys, type QueryRecorder } from './testing/query-shapes';

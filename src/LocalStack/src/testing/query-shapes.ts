@@ -1,6 +1,5 @@
 import { MongoConnection, RetryingCollection, defaultThrottlingRetryPolicy } from '@patient-tests/shared/mongo';
 import { MongoClient, type CommandStartedEvent, type Db, type Document } from 'mongodb';
-import { testMongoUri, uniqueDatabaseName } from './test-database';
 
 /** What a query needs from an index: the fields it filters on (exactly or by range) and its sort. */
 export interface QueryShape {
@@ -54,20 +53,6 @@ export async function recordQueryShapes(uri: string, databaseName: string): Prom
       await client.close();
     },
   };
-}
-
-/**
- * The queries `exercise` sends through a recorder on a database of its own on the run's server (dropped
- * afterwards): what every app's index test checks against its declared indexes. Call it in a test.
- */
-export async function recordQueriesOf(purpose: string, exercise: (recorder: QueryRecorder) => Promise<void>): Promise<QueryShape[]> {
-  const recorder = await recordQueryShapes(testMongoUri(), uniqueDatabaseName(purpose));
-  try {
-    await exercise(recorder);
-    return recorder.shapes;
-  } finally {
-    await recorder.close();
-  }
 }
 
 class RecordedConnection extends MongoConnection {

@@ -1,5 +1,6 @@
 import { MongoConnection, RetryingCollection, defaultThrottlingRetryPolicy } from '@patient-tests/shared/mongo';
 import { MongoClient, type Db, type Document } from 'mongodb';
+import { recordQueryShapes, type QueryRecorder, type QueryShape } from './query-shapes';
 import { testMongoUri, uniqueDatabaseName } from './test-database';
 
 /**
@@ -34,4 +35,18 @@ export function openSuiteDatabase(purpose: string, appName: string, prepare?: (d
       await connection.close();
     },
   };
+}
+
+/**
+ * The queries `exercise` sends through a recorder on a database of its own on the run's server (dropped
+ * afterwards): what every app's index test checks against its declared indexes. Call it in a test.
+ */
+export async function recordQueriesOf(purpose: string, exercise: (recorder: QueryRecorder) => Promise<void>): Promise<QueryShape[]> {
+  const recorder = await recordQueryShapes(testMongoUri(), uniqueDatabaseName(purpose));
+  try {
+    await exercise(recorder);
+    return recorder.shapes;
+  } finally {
+    await recorder.close();
+  }
 }
