@@ -5,6 +5,33 @@ import jest from 'eslint-plugin-jest';
 import mocha from 'eslint-plugin-mocha';
 import tseslint from 'typescript-eslint';
 
+// The layers of both apps (docs/architecture.md): functions → handlers → domain ← data, clients. An import
+// may only point down or into the domain; the domain imports no adapter and no driver, so it stays what a
+// newcomer reads first and what unit tests load without mongodb or @azure/functions. test/layer-rules.test.ts
+// shows each rule failing on a deliberate violation.
+const appSource = (folder) => [`src/AuditApi/src/${folder}/**/*.ts`, `src/PatientTestsApi/src/${folder}/**/*.ts`];
+/** A relative import of one of the app's own folders, from any depth (`../data/x`, `../../handlers/y`). */
+const appFolder = (...folders) => ({
+  regex: `^\\.\\.?/(?:\\.\\./)*(?:${folders.join('|')})(?:/|$)`,
+  message: `crosses the layers: functions → handlers → domain ← data, clients (docs/architecture.md)`,
+});
+const layerRule = (...patterns) => ({ '@typescript-eslint/no-restricted-imports': ['error', { patterns }] });
+const layerRules = [
+  {
+    files: appSource('domain'),
+    rules: layerRule(
+      appFolder('data', 'clients', 'handlers', 'functions', 'openapi'),
+      { group: ['mongodb', 'mongodb/*', '@azure/functions', '@azure/functions/*'], message: 'the domain loads no driver and no host: an adapter does (data/, clients/, handlers/)' },
+      {
+        group: ['@patient-tests/shared/mongo', '@patient-tests/shared/http', '@patient-tests/shared/functions', '@patient-tests/shared/telemetry'],
+        message: 'this shared entry point loads mongodb or @azure/functions; the domain takes errors, schema, retry and config only',
+      },
+    ),
+  },
+  { files: appSource('handlers'), rules: layerRule(appFolder('functions', 'data', 'clients'), { group: ['mongodb', 'mongodb/*'], message: 'handlers reach the database through the domain' }) },
+  { files: [...appSource('data'), ...appSource('clients')], rules: layerRule(appFolder('functions', 'handlers')) },
+];
+
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', '.local/**', 'coverage/**'] },
   js.configs.recommended,
@@ -22,6 +49,7 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
+  ...layerRules,
   {
     files: ['**/test/**/*.ts'],
     plugins: { jest, mocha },

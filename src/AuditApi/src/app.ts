@@ -1,4 +1,5 @@
-import { MongoConnection, healthCheck, type HttpFunctionDefinition } from '@patient-tests/shared';
+import { healthCheck, type HttpFunctionDefinition } from '@patient-tests/shared/functions';
+import { MongoConnection, RetryingCollection } from '@patient-tests/shared/mongo';
 import type { AuditConfig } from './config';
 import { ensureAuditIndexes } from './data/audit-indexes';
 import type { AuditRecordDocument } from './data/audit-record-document';
@@ -11,14 +12,13 @@ import { createAuditRecordHandler } from './handlers/create-audit-record';
 import { getAuditRecordHandler } from './handlers/get-audit-record';
 import { listAuditRecordsHandler } from './handlers/list-audit-records';
 
-/** Composition root: builds the connection and the register once and hands them to the handlers. */
+/** Composition root: builds the connection, its collection and the register once and hands them to the handlers. */
 export function composeAuditApp(config: AuditConfig): { functions: HttpFunctionDefinition[]; connection: MongoConnection } {
+  const { mongo } = config;
   // Terraform owns the collection and its indexes in Azure; only the local stack asks the app to create them.
-  const connection = new MongoConnection(
-    { ...config.mongo, appName: 'audit-api' },
-    config.mongo.createIndexes ? (db) => ensureAuditIndexes(db.collection<AuditRecordDocument>(config.mongo.collectionName)) : undefined,
-  );
-  const register = new AuditRegister(new MongoAuditRecordStore(connection, config.mongo.collectionName, config.throttling));
+  const connection = new MongoConnection({ ...mongo, appName: 'audit-api' }, mongo.createIndexes ? (db) => ensureAuditIndexes(db, mongo.collections) : undefined);
+  const records = new RetryingCollection<AuditRecordDocument>(connection, mongo.collections.auditRecords, config.throttling);
+  const register = new AuditRegister(new MongoAuditRecordStore(records));
   return {
     connection,
     functions: [

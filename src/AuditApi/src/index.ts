@@ -1,7 +1,7 @@
 // Entry file Azure loads (package.json "main"). The local host loads this same file unchanged.
 import './telemetry';
 import { app } from '@azure/functions';
-import { registerHttpFunctions } from '@patient-tests/shared';
+import { registerHttpFunctions } from '@patient-tests/shared/functions';
 import { composeAuditApp } from './app';
 import { loadAuditConfig } from './config';
 

@@ -1,13 +1,14 @@
 export { installFunctionsCoreShim, registeredFunctions, type RegisteredFunction } from './host/functions-core-shim';
 export { compileRoute, matchRoute } from './host/route-template';
-export { KeyRing, keyRingOf } from './host/function-keys';
+export { KeyRing, keyRingOf } from './http/key-ring';
 export { createFunctionsHost } from './host/functions-host';
 export { createGateway } from './gateway/gateway';
 export type { GatewayConfig, GatewaySubscription, PublishedApi } from './gateway/gateway-config';
 export { patientApiPolicyFile, readApiPolicy, type ApiPolicy } from './gateway/api-policy';
-export { startFerretDb, ferretDbBinary, stopProcess, type RunningFerretDb } from './database/ferretdb';
+export { startFerretDb, ferretDbBinary, type RunningFerretDb } from './database/ferretdb';
+export { stopProcess } from './process/stop-process';
 export { startFunctionHost, type FunctionHostProcess } from './stack/start-function-host';
-export { freePort, waitForPort } from './stack/wait-for-port';
+export { freePort, waitForPort } from './process/wait-for-port';
 export { repositoryRoot } from './stack/repository-root';
 export { appRoles, startStack, type RunningStack, type StackOptions } from './stack/start-stack';
 export { startEmbeddedDatabase, type EmbeddedDatabase, type FerretDbBackend } from './database/embedded-database';
@@ -16,6 +17,7 @@ export { defaultRestartPolicy, type RestartPolicySettings } from './supervision/
 export type { StackStatus } from './stack/stack-status';
 export type { LocalKeys } from './stack/local-keys';
 export { testMongoUri, testPostgresql, testRole, uniqueDatabaseName } from './testing/test-database';
+export { openSuiteDatabase, recordQueriesOf, type SuiteDatabase } from './testing/suite-database';
 export { OtlpReceiver, type ReceivedSpan } from './testing/otlp-receiver';
 export type { StackTelemetry } from './stack/start-stack';
 export { recordQueryShapes, servingIndex, describeShape, indexCoverage, type QueryShape, type IndexKeys, type QueryRecorder } from './testing/query-shapes';

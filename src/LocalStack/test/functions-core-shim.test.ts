@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { installFunctionsCoreShim, registeredFunctions } from '../src/host/functions-core-shim';
+import { installFunctionsCoreShim, invokeWithHooks, registeredFunctions } from '../src/host/functions-core-shim';
 
 // Contract test: pins what @azure/functions hands the worker, which the local host depends on.
 describe('functions-core shim', () => {
@@ -18,5 +18,44 @@ describe('functions-core shim', () => {
     assert.equal(get?.trigger.route, 'things/{id:guid}');
     assert.equal(get.trigger.authLevel, 'function');
     assert.deepEqual(get.trigger.methods, ['GET']);
+  });
+
+  it('refuses an appStart hook loudly, naming it: it would never run locally', async () => {
+    const { app } = await import('@azure/functions');
+    assert.throws(() => app.hook.appStart(() => undefined), /hook "appStart" is refused by the local host/);
+  });
+
+  it('runs postInvocation hooks as the worker does: they see the result or the error, share hookData with preInvocation, and may replace either', async () => {
+    const { app } = await import('@azure/functions');
+    const seen: unknown[] = [];
+    const pre = app.hook.preInvocation((context) => { context.hookData.started = 'yes'; });
+    const post = app.hook.postInvocation((context) => {
+      seen.push({ result: context.result, error: context.error instanceof Error ? context.error.message : context.error, started: context.hookData.started });
+      if (context.result === 'replace me') context.result = 'replaced';
+      if (context.error instanceof Error && context.error.message === 'forgive me') context.error = null;
+    });
+    try {
+      assert.equal(await invokeWithHooks(() => 'plain', {}, []), 'plain');
+      assert.equal(await invokeWithHooks(() => 'replace me', {}, []), 'replaced');
+      await assert.rejects(invokeWithHooks(() => { throw new Error('boom'); }, {}, []), /boom/);
+      assert.equal(await invokeWithHooks(() => Promise.reject(new Error('forgive me')), {}, []), null);
+      assert.deepEqual(seen, [
+        { result: 'plain', error: null, started: 'yes' },
+        { result: 'replace me', error: null, started: 'yes' },
+        { result: null, error: 'boom', started: 'yes' },
+        { result: null, error: 'forgive me', started: 'yes' },
+      ]);
+    } finally {
+      pre.dispose();
+      post.dispose();
+    }
+  });
+
+  it('makes a failing postInvocation hook the invocation\'s error, and runs none once disposed', async () => {
+    const { app } = await import('@azure/functions');
+    const post = app.hook.postInvocation(() => { throw new Error('hook failed'); });
+    await assert.rejects(invokeWithHooks(() => 'fine', {}, []), /hook failed/);
+    post.dispose();
+    assert.equal(await invokeWithHooks(() => 'fine', {}, []), 'fine');
   });
 });

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
 import type { StackStatus } from '../src/stack/stack-status';
-import { freePort, waitForPort } from '../src/stack/wait-for-port';
+import { freePort, waitForPort } from '../src/process/wait-for-port';
 
 const upEntry = join(__dirname, '..', 'src', 'cli', 'up.js');
 

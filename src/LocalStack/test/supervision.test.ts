@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { MongoClient } from 'mongodb';
 import { startStack, type RunningStack } from '../src/stack/start-stack';
-import { freePort } from '../src/stack/wait-for-port';
+import { freePort } from '../src/process/wait-for-port';
 import { repositoryRoot } from '../src/stack/repository-root';
 import type { SupervisedProcess, Started } from '../src/supervision/supervised-process';
 

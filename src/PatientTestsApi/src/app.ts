@@ -1,12 +1,14 @@
-import { MongoConnection, ensureIndexes, healthCheck, type HttpFunctionDefinition } from '@patient-tests/shared';
+import { MongoConnection, RetryingCollection } from '@patient-tests/shared/mongo';
+import type { Document } from 'mongodb';
+import { healthCheck, type HttpFunctionDefinition } from '@patient-tests/shared/functions';
 import { AuditClient } from './clients/audit-client';
 import type { PatientTestsConfig } from './config';
 import type { MedicalTestDocument } from './data/medical-test-document';
-import { MongoKeyClaimStore } from './data/mongo-key-claim-store';
+import { MongoKeyClaimStore, type KeyClaimDocument } from './data/mongo-key-claim-store';
 import { MongoMedicalTestStore } from './data/mongo-medical-test-store';
 import { MongoPatientStore } from './data/mongo-patient-store';
 import type { PatientDocument } from './data/patient-document';
-import { medicalTestIndexes, patientIndexes, patientVersionIndexes } from './data/patient-tests-indexes';
+import { ensurePatientTestsIndexes } from './data/patient-tests-indexes';
 import type { PatientVersionDocument } from './data/patient-version-document';
 import { IdempotentCreations } from './domain/idempotent-creations';
 import { MedicalTestService } from './domain/medical-test-service';
@@ -29,24 +31,19 @@ import { RequestScopes } from './handlers/request-scopes';
 import { searchPatientsHandler } from './handlers/search-patients';
 import { updatePatientHandler } from './handlers/update-patient';
 
-/** Composition root: one connection, one audit client and the services, built once per process. */
+/** Composition root: one connection, its collections, one audit client and the services, built once per process. */
 export function composePatientTestsApp(config: PatientTestsConfig): { functions: HttpFunctionDefinition[]; connection: MongoConnection } {
   const { mongo } = config;
   // Terraform owns collections and indexes in Azure; only the local stack asks the app to create them.
-  const connection = new MongoConnection(
-    { ...mongo, appName: 'patient-tests-api' },
-    mongo.createIndexes
-      ? async (db) => {
-          await ensureIndexes(db.collection<PatientDocument>(mongo.patientsCollection), patientIndexes);
-          await ensureIndexes(db.collection<PatientVersionDocument>(mongo.patientVersionsCollection), patientVersionIndexes);
-          await ensureIndexes(db.collection<MedicalTestDocument>(mongo.testsCollection), medicalTestIndexes);
-        }
-      : undefined,
-  );
-  const patientStore = new MongoPatientStore(connection, { patients: mongo.patientsCollection, versions: mongo.patientVersionsCollection }, config.throttling);
-  const testStore = new MongoMedicalTestStore(connection, mongo.testsCollection, config.throttling);
+  const connection = new MongoConnection({ ...mongo, appName: 'patient-tests-api' }, mongo.createIndexes ? (db) => ensurePatientTestsIndexes(db, mongo.collections) : undefined);
+  const collection = <T extends Document>(name: string) => new RetryingCollection<T>(connection, name, config.throttling);
+  const patientStore = new MongoPatientStore({
+    current: collection<PatientDocument>(mongo.collections.patients),
+    versions: collection<PatientVersionDocument>(mongo.collections.patientVersions),
+  });
+  const testStore = new MongoMedicalTestStore(collection<MedicalTestDocument>(mongo.collections.tests));
   const audit = new AuditClient(config.audit);
-  const creations = new IdempotentCreations(new MongoKeyClaimStore(connection, mongo.idempotencyKeysCollection, config.throttling), config.idempotencyKeyLifetimeMs);
+  const creations = new IdempotentCreations(new MongoKeyClaimStore(collection<KeyClaimDocument>(mongo.collections.idempotencyKeys)), config.idempotencyKeyLifetimeMs);
   const patients = new PatientService(patientStore, audit, creations);
   const tests = new MedicalTestService(testStore, patientStore, audit, creations);
   const scopes = new RequestScopes(config.gatewayFunctionKey);

@@ -1,10 +1,9 @@
-import { decodeEnvironment, setting } from '@patient-tests/shared';
+import { decodeAppSettings, setting } from '@patient-tests/shared/config';
 
-/** Every setting of the PatientTests API, decoded once at start-up. */
+/** Every setting of the PatientTests API, decoded once at start-up; the database ones are the shared fragment's. */
 export function loadPatientTestsConfig(environment: Readonly<Record<string, string | undefined>>) {
-  const values = decodeEnvironment(
+  const { values, mongo, throttling } = decodeAppSettings(
     {
-      MONGODB_URI: setting.mongodbUri(),
       PATIENT_TESTS_DATABASE_NAME: setting.databaseName('patienttests'),
       PATIENTS_COLLECTION_NAME: setting.databaseName('patients'),
       PATIENT_VERSIONS_COLLECTION_NAME: setting.databaseName('patientversions'),
@@ -17,26 +16,23 @@ export function loadPatientTestsConfig(environment: Readonly<Record<string, stri
       // API Management's function key (`apim`): only requests presenting it may name their caller.
       GATEWAY_FUNCTION_KEY: setting.string(512),
       AUDIT_TIMEOUT_MS: setting.integer(50, 30_000, 2_000),
-      MONGODB_SERVER_SELECTION_TIMEOUT_MS: setting.integer(100, 60_000, 5_000),
-      MONGODB_CREATE_INDEXES: setting.flag(false),
-      COSMOS_THROTTLE_MAX_WAIT_MS: setting.integer(0, 30_000, 5_000),
       PATIENT_TESTS_MAX_BODY_BYTES: setting.integer(1_024, 1_048_576, 32_768),
     },
     environment,
   );
   return {
     mongo: {
-      uri: values.MONGODB_URI,
+      ...mongo,
       databaseName: values.PATIENT_TESTS_DATABASE_NAME,
-      serverSelectionTimeoutMs: values.MONGODB_SERVER_SELECTION_TIMEOUT_MS,
-      createIndexes: values.MONGODB_CREATE_INDEXES,
-      patientsCollection: values.PATIENTS_COLLECTION_NAME,
-      patientVersionsCollection: values.PATIENT_VERSIONS_COLLECTION_NAME,
-      testsCollection: values.TESTS_COLLECTION_NAME,
-      idempotencyKeysCollection: values.IDEMPOTENCY_KEYS_COLLECTION_NAME,
+      collections: {
+        patients: values.PATIENTS_COLLECTION_NAME,
+        patientVersions: values.PATIENT_VERSIONS_COLLECTION_NAME,
+        tests: values.TESTS_COLLECTION_NAME,
+        idempotencyKeys: values.IDEMPOTENCY_KEYS_COLLECTION_NAME,
+      },
     },
     audit: { baseUrl: values.AUDIT_API_URL, functionKey: values.AUDIT_API_KEY, timeoutMs: values.AUDIT_TIMEOUT_MS },
-    throttling: { maxTotalWaitMs: values.COSMOS_THROTTLE_MAX_WAIT_MS, fallbackWaitMs: 100, jitterRatio: 0.2 },
+    throttling,
     maxBodyBytes: values.PATIENT_TESTS_MAX_BODY_BYTES,
     gatewayFunctionKey: values.GATEWAY_FUNCTION_KEY,
     idempotencyKeyLifetimeMs: values.IDEMPOTENCY_TTL_SECONDS * 1000,

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { Backoff } from '../src';
+import { Backoff } from '../src/retry';
 
 /** Sleeps recorded, not slept: no test here waits on a clock. */
 function tools(random = 1) {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { ConfigurationError, decodeEnvironment, setting } from '../src';
+import { ConfigurationError, decodeEnvironment, setting } from '../src/config';
 
 const shape = {
   MONGODB_URI: setting.mongodbUri(),

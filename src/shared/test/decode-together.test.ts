@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { UnsupportedMediaTypeError, ValidationError, decodeTogether } from '../src';
+import { UnsupportedMediaTypeError, ValidationError } from '../src/errors';
+import { decodeTogether } from '../src/http';
 
 const invalid = (field: string) => () => {
   throw new ValidationError([{ field, message: 'is wrong' }]);

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { connect, createServer, type Server, type Socket } from 'node:net';
-import { MongoConnection, ServiceUnavailableError } from '../src';
+import { ServiceUnavailableError } from '../src/errors';
+import { MongoConnection } from '../src/mongo';
 
 /** A TCP relay to the test database that can be switched off and on, to play an outage. */
 class Relay {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { problemTypes } from '../src';
+import { problemTypes } from '../src/http';
 
 describe('problem type catalogue', () => {
   it('is documented in docs/problems.md, type by type with its status', () => {

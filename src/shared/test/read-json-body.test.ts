@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { HttpRequest } from '@azure/functions';
-import { PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError, readJsonBody } from '../src';
+import { PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '../src/errors';
+import { readJsonBody } from '../src/http';
 
 /**
  * The body as bytes, as the Functions host hands it to a worker that declares RawHttpBodyBytes (the Node

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { MongoNetworkError, MongoServerError } from 'mongodb';
-import { ServiceUnavailableError, withThrottlingRetry, type RetryTools, type ThrottlingRetryPolicy } from '../src';
+import { ServiceUnavailableError } from '../src/errors';
+import { withThrottlingRetry, type ThrottlingRetryPolicy } from '../src/mongo';
+import type { RetryTools } from '../src/retry';
 
 const policy: ThrottlingRetryPolicy = { maxTotalWaitMs: 1_000, fallbackWaitMs: 100, jitterRatio: 0.2 };
 

@@ -1,14 +1,6 @@
 import assert from 'node:assert/strict';
-import {
-  NotFoundError,
-  PayloadTooLargeError,
-  ServiceUnavailableError,
-  ValidationError,
-  problemContentType,
-  problemTypes,
-  toProblemResponse,
-  type ProblemDocument,
-} from '../src';
+import { NotFoundError, PayloadTooLargeError, ServiceUnavailableError, ValidationError } from '../src/errors';
+import { problemContentType, problemTypes, toProblemResponse, type ProblemDocument } from '../src/http';
 
 function bodyOf(response: { body?: unknown }): ProblemDocument {
   assert.equal(typeof response.body, 'string');

@@ -1,7 +1,6 @@
-import { declaredCollection, ensureIndexes, indexDescriptions } from '@patient-tests/shared';
-import type { Collection } from 'mongodb';
+import { declaredCollection, ensureIndexes, indexDescriptions } from '@patient-tests/shared/mongo';
+import type { Db } from 'mongodb';
 import { z } from 'zod';
-import type { AuditRecordDocument } from './audit-record-document';
 import declarations from './mongo-collections.json';
 
 /** The collection Terraform creates from the same file (env/cosmos.tf), with its indexes. */
@@ -15,6 +14,12 @@ export const auditCollections = z.object({ collections: z.object({ audit_records
  */
 export const auditIndexes = indexDescriptions(auditCollections.audit_records);
 
-export async function ensureAuditIndexes(collection: Collection<AuditRecordDocument>): Promise<void> {
-  await ensureIndexes(collection, auditIndexes);
+/** The app's collection names (settings; the defaults are the names Terraform gives them). */
+export interface AuditCollectionNames {
+  readonly auditRecords: string;
+}
+
+/** Creates the declared indexes, where the app is told to (the local stack); in Azure Terraform does. */
+export async function ensureAuditIndexes(db: Db, names: AuditCollectionNames): Promise<void> {
+  await ensureIndexes(db.collection(names.auditRecords), auditIndexes);
 }

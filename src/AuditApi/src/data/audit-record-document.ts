@@ -23,7 +23,7 @@ interface AuditActorDocument {
 
 const optionalActorMembers = ['name', 'product', 'clientAddress'] as const;
 
-export function toDocument(record: AuditRecord): AuditRecordDocument {
+export function toAuditRecordDocument(record: AuditRecord): AuditRecordDocument {
   const { id: resourceId, type, operation } = record.resource;
   return {
     _id: record.id,
@@ -36,7 +36,7 @@ export function toDocument(record: AuditRecord): AuditRecordDocument {
 }
 
 /** Builds the domain object member by member, so nothing the database adds can leak into a response. */
-export function fromDocument(document: AuditRecordDocument): AuditRecord {
+export function fromAuditRecordDocument(document: AuditRecordDocument): AuditRecord {
   const { type, id: resourceId, operation } = document.resource;
   return {
     id: document._id,

@@ -1,4 +1,4 @@
-import { pageLimit } from '@patient-tests/shared';
+import { dateTime, pageLimit, text, withServerAssigned } from '@patient-tests/shared/schema';
 import { z } from 'zod';
 
 export const limits = {
@@ -15,36 +15,30 @@ export const limits = {
   pageSizeMax: 100,
 } as const;
 
-const text = (max: number) => z.string().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
-const assignedByServer = (name: string) => z.never({ error: `${name} is assigned by the server` }).optional();
-
-export const auditRecordInputSchema = z
-  .strictObject({
-    id: assignedByServer('id'),
-    createdDate: assignedByServer('createdDate'),
-    correlationId: assignedByServer('correlationId'),
-    sourceSystemName: text(limits.sourceSystemName),
-    // Optional for one release, so that neither app depends on the other being deployed (or rolled back)
-    // first: a PatientTests API of the release before sends no actor, and its records are stored with
-    // `actor: null`, as records from before actors existed read. Make it required once every caller sends it.
-    actor: z
-      .strictObject({
-        id: text(limits.actorId),
-        kind: text(limits.actorKind),
-        name: text(limits.actorName).optional(),
-        product: text(limits.actorProduct).optional(),
-        clientAddress: text(limits.clientAddress).optional(),
-      })
-      .optional(),
-    resource: z.strictObject({
-      type: text(limits.resourceType),
-      id: text(limits.resourceId).optional(),
-      operation: text(limits.operation),
-    }),
-  })
+/** What a caller sends; the record's id, date and correlation id are the register's (sending one is a 400). */
+export const auditRecordInputSchema = withServerAssigned(['id', 'createdDate', 'correlationId'], {
+  sourceSystemName: text(limits.sourceSystemName),
+  // Optional for one release, so that neither app depends on the other being deployed (or rolled back)
+  // first: a PatientTests API of the release before sends no actor, and its records are stored with
+  // `actor: null`, as records from before actors existed read. Make it required once every caller sends it.
+  actor: z
+    .strictObject({
+      id: text(limits.actorId),
+      kind: text(limits.actorKind),
+      name: text(limits.actorName).optional(),
+      product: text(limits.actorProduct).optional(),
+      clientAddress: text(limits.clientAddress).optional(),
+    })
+    .optional(),
+  resource: z.strictObject({
+    type: text(limits.resourceType),
+    id: text(limits.resourceId).optional(),
+    operation: text(limits.operation),
+  }),
+})
   .transform(({ sourceSystemName, actor, resource }) => ({ sourceSystemName, actor: actor ?? null, resource }));
 
-const instant = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time' }).transform((value) => new Date(value));
+const instant = dateTime().transform((value) => new Date(value));
 
 /**
  * List by resource, by actor, or by time alone, each optionally within `[from, to)`. Resource and actor
@@ -71,5 +65,3 @@ export const auditRecordQuerySchema = z
       context.addIssue({ code: 'custom', path: ['from'], message: 'must be before to' });
     }
   });
-
-export const auditRecordIdSchema = z.uuid('must be a UUID');

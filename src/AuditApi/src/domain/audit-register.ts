@@ -1,15 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { NotFoundError, ValidationError } from '@patient-tests/shared';
-import type { AuditRecord, AuditRecordInput, AuditRecordQuery, AuditRecordStore } from './audit-record';
-import { decodeContinuationToken, encodeContinuationToken } from './continuation-token';
+import { NotFoundError } from '@patient-tests/shared/errors';
+import type { AuditRecord, AuditRecordInput, AuditRecordQuery, AuditRecordStore, PageCursor } from './audit-record';
 
 export interface AuditPage {
   readonly items: AuditRecord[];
-  readonly continuationToken: string | null;
-}
-
-export interface ListRequest extends Omit<AuditRecordQuery, 'after'> {
-  readonly continuationToken?: string | undefined;
+  /** Where the next page starts, when there is one. */
+  readonly next: PageCursor | null;
 }
 
 /** The use cases of the register: append, read one, and page through records by resource, actor or time. */
@@ -32,17 +28,12 @@ export class AuditRegister {
     return record;
   }
 
-  async list(request: ListRequest): Promise<AuditPage> {
-    const after = request.continuationToken === undefined ? undefined : decodeContinuationToken(request.continuationToken);
-    if (request.continuationToken !== undefined && after === undefined) {
-      throw new ValidationError([{ field: 'continuationToken', message: 'is not a token this API issued' }]);
-    }
+  async list(query: AuditRecordQuery): Promise<AuditPage> {
     // One extra record tells whether another page exists without a count query.
-    const { continuationToken: _token, ...query } = request;
-    const found = await this.store.find({ ...query, limit: request.limit + 1, after });
-    const items = found.slice(0, request.limit);
+    const found = await this.store.find({ ...query, limit: query.limit + 1 });
+    const items = found.slice(0, query.limit);
     const last = items.at(-1);
-    const hasMore = found.length > request.limit && last !== undefined;
-    return { items, continuationToken: hasMore ? encodeContinuationToken(last) : null };
+    const hasMore = found.length > query.limit && last !== undefined;
+    return { items, next: hasMore ? { createdDate: last.createdDate, id: last.id } : null };
   }
 }

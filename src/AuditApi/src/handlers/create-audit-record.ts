@@ -1,5 +1,5 @@
 import type { HttpHandler } from '@azure/functions';
-import { decode, parseTraceParent, readJsonBody, withProblemHandling } from '@patient-tests/shared';
+import { decode, locationOf, parseTraceParent, readJsonBody, withProblemHandling } from '@patient-tests/shared/http';
 import type { AuditRegister } from '../domain/audit-register';
 import { auditRecordInputSchema } from '../domain/audit-record-schema';
 import { toAuditRecordJson } from './audit-record-json';
@@ -9,7 +9,6 @@ export function createAuditRecordHandler(register: AuditRegister, maxBodyBytes: 
     const input = decode(auditRecordInputSchema, await readJsonBody(request, maxBodyBytes));
     const correlationId = parseTraceParent(context.traceContext?.traceParent)?.traceId ?? null;
     const record = await register.record(input, correlationId);
-    const location = `${new URL(request.url).pathname.replace(/\/$/, '')}/${record.id}`;
-    return { status: 201, headers: { location }, jsonBody: toAuditRecordJson(record) };
+    return { status: 201, headers: { location: locationOf(request, record.id) }, jsonBody: toAuditRecordJson(record) };
   });
 }

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { defaultThrottlingRetryPolicy } from '@patient-tests/shared';
-import { indexCoverage, recordQueryShapes, testMongoUri, uniqueDatabaseName, type QueryRecorder } from '@patient-tests/local-stack';
+import { indexCoverage, recordQueriesOf } from '@patient-tests/local-stack';
 import { auditCollections } from '../../src/data/audit-indexes';
 import { MongoAuditRecordStore } from '../../src/data/mongo-audit-record-store';
 import type { AuditRecordStore } from '../../src/domain/audit-record';
@@ -32,23 +31,17 @@ const storeCalls: { [Method in keyof AuditRecordStore]: (store: AuditRecordStore
 };
 
 describe('indexes: every query of the Audit store is served by an index Terraform declares', () => {
-  const databaseName = uniqueDatabaseName('audit_index_coverage');
-  let recorder: QueryRecorder;
-
-  before(async () => {
-    recorder = await recordQueryShapes(testMongoUri(), databaseName);
-  });
-  after(() => recorder.close());
-
   it('finds an index for each query shape and sort, and no declared index that no query uses', async () => {
-    const store = new MongoAuditRecordStore(recorder.connection, 'auditrecords', defaultThrottlingRetryPolicy);
-    for (const call of Object.values(storeCalls)) await Promise.all(call(store));
+    const queries = await recordQueriesOf('audit_index_coverage', async ({ collection }) => {
+      const store = new MongoAuditRecordStore(collection('auditrecords'));
+      for (const call of Object.values(storeCalls)) await Promise.all(call(store));
+    });
 
     const declared = { auditrecords: auditCollections.audit_records.indexes };
-    const { unserved, unused } = indexCoverage(recorder.shapes, declared);
+    const { unserved, unused } = indexCoverage(queries, declared);
     assert.deepEqual(unserved, [], 'queries without an index (declare one in src/AuditApi/src/data/mongo-collections.json)');
     assert.deepEqual(unused, [], 'declared indexes no query uses');
     // The check can fail: with nothing declared, every newest-first query goes unserved.
-    assert.ok(indexCoverage(recorder.shapes, { auditrecords: [] }).unserved.length >= 8);
+    assert.ok(indexCoverage(queries, { auditrecords: [] }).unserved.length >= 8);
   });
 });

@@ -1,40 +1,27 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { MongoConnection, defaultThrottlingRetryPolicy } from '@patient-tests/shared';
-import { MongoClient } from 'mongodb';
 import { auditIndexes, ensureAuditIndexes } from '../../src/data/audit-indexes';
 import type { AuditRecordDocument } from '../../src/data/audit-record-document';
 import { MongoAuditRecordStore } from '../../src/data/mongo-audit-record-store';
 import { anAuditRecord } from '../fixtures/audit-record-builder';
-import { testMongoUri, uniqueDatabaseName } from '@patient-tests/local-stack';
+import { openSuiteDatabase, type SuiteDatabase } from '@patient-tests/local-stack';
 
 describe('MongoAuditRecordStore on FerretDB', () => {
-  const databaseName = uniqueDatabaseName('audit_store');
   const collectionName = 'auditrecords';
-  let connection: MongoConnection;
+  let database: SuiteDatabase;
   let store: MongoAuditRecordStore;
-  let client: MongoClient;
 
   before(() => {
-    connection = new MongoConnection(
-      { uri: testMongoUri(), databaseName, serverSelectionTimeoutMs: 5_000, appName: 'audit-store-test' },
-      (db) => ensureAuditIndexes(db.collection<AuditRecordDocument>(collectionName)),
-    );
-    store = new MongoAuditRecordStore(connection, collectionName, defaultThrottlingRetryPolicy);
-    client = new MongoClient(testMongoUri());
+    database = openSuiteDatabase('audit_store', 'audit-store-test', (db) => ensureAuditIndexes(db, { auditRecords: collectionName }));
+    store = new MongoAuditRecordStore(database.collection(collectionName));
   });
-
-  after(async () => {
-    await client.db(databaseName).dropDatabase();
-    await client.close();
-    await connection.close();
-  });
+  after(() => database.close());
 
   it('writes a record and reads the same record back', async () => {
     const record = anAuditRecord();
     await store.insert(record);
     assert.deepEqual(await store.findById(record.id), record);
-    const raw = await client.db(databaseName).collection<AuditRecordDocument>(collectionName).findOne({ _id: record.id });
+    const raw = await database.db.collection<AuditRecordDocument>(collectionName).findOne({ _id: record.id });
     assert.ok(raw?.createdDate instanceof Date, 'createdDate is stored as a BSON date');
     assert.equal(raw.resource.id, record.resource.id);
   });
@@ -71,7 +58,7 @@ describe('MongoAuditRecordStore on FerretDB', () => {
     const record = anAuditRecord();
     const { actor: _actor, ...legacy } = { ...record, _id: record.id };
     const { id: _id, ...stored } = legacy;
-    await client.db(databaseName).collection<AuditRecordDocument>(collectionName).insertOne(stored);
+    await database.db.collection<AuditRecordDocument>(collectionName).insertOne(stored);
     assert.deepEqual(await store.findById(record.id), { ...record, actor: null });
   });
 
@@ -97,9 +84,9 @@ describe('MongoAuditRecordStore on FerretDB', () => {
   });
 
   it('has created its indexes, and creating them again changes nothing', async () => {
-    await connection.database();
-    const collection = client.db(databaseName).collection<AuditRecordDocument>(collectionName);
-    await ensureAuditIndexes(collection);
+    await database.connection.database();
+    const collection = database.db.collection<AuditRecordDocument>(collectionName);
+    await ensureAuditIndexes(database.db, { auditRecords: collectionName });
     const names = (await collection.listIndexes().toArray()).map((index) => String((index as { name?: unknown }).name)).sort();
     assert.deepEqual(names, ['_id_', ...auditIndexes.map((index) => String(index.name))].sort());
   });

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
-import { NotFoundError, ValidationError } from '@patient-tests/shared';
-import type { AuditRecord, AuditRecordQuery, AuditRecordStore } from '../../src/domain/audit-record';
-import { AuditRegister } from '../../src/domain/audit-register';
+import { NotFoundError, ValidationError } from '@patient-tests/shared/errors';
+import type { AuditRecord, AuditRecordQuery, AuditRecordStore, PageCursor } from '../../src/domain/audit-record';
+import { AuditRegister, type AuditPage } from '../../src/domain/audit-register';
+import { auditPageTokens } from '../../src/handlers/audit-page-tokens';
 import { anAuditRecord } from '../fixtures/audit-record-builder';
 
 /** A typed in-memory store that orders like the real one: newest first, then id descending. */
@@ -30,6 +31,12 @@ class InMemoryAuditRecordStore implements AuditRecordStore {
   }
 }
 
+/** The next page's position as a client sends it back: through the token the handler hands out. */
+function throughToken(page: AuditPage): PageCursor {
+  assert.ok(page.next, 'another page');
+  return auditPageTokens.decode(auditPageTokens.encode(page.next));
+}
+
 describe('AuditRegister', () => {
   it('assigns the id, the date and the correlation id', async () => {
     const store = new InMemoryAuditRecordStore();
@@ -48,11 +55,11 @@ describe('AuditRegister', () => {
     }
     const register = new AuditRegister(store);
     const first = await register.list({ resourceType: 'patient', resourceId: 'p', limit: 2 });
-    const second = await register.list({ resourceType: 'patient', resourceId: 'p', limit: 2, continuationToken: first.continuationToken ?? '' });
-    const third = await register.list({ resourceType: 'patient', resourceId: 'p', limit: 2, continuationToken: second.continuationToken ?? '' });
+    const second = await register.list({ resourceType: 'patient', resourceId: 'p', limit: 2, after: throughToken(first) });
+    const third = await register.list({ resourceType: 'patient', resourceId: 'p', limit: 2, after: throughToken(second) });
     const minutes = [first, second, third].flatMap((page) => page.items.map((record) => record.createdDate.getUTCMinutes()));
     assert.deepEqual(minutes, [4, 3, 2, 1, 0]);
-    assert.equal(third.continuationToken, null);
+    assert.equal(third.next, null);
   });
 
   it('pages one actor\'s records within a time range, newest first', async () => {
@@ -66,19 +73,25 @@ describe('AuditRegister', () => {
     const register = new AuditRegister(store);
     const range = { actorId: 'a', from: new Date(Date.UTC(2026, 0, 1, 10, 1)), to: new Date(Date.UTC(2026, 0, 1, 10, 5)) };
     const first = await register.list({ ...range, limit: 3 });
-    const second = await register.list({ ...range, limit: 3, continuationToken: first.continuationToken ?? '' });
+    const second = await register.list({ ...range, limit: 3, after: throughToken(first) });
     assert.deepEqual([...first.items, ...second.items].map((record) => [record.actor?.id, record.createdDate.getUTCMinutes()]), [['a', 4], ['a', 3], ['a', 2], ['a', 1]]);
-    assert.equal(second.continuationToken, null);
-  });
-
-  it('rejects a continuation token it did not issue', async () => {
-    const register = new AuditRegister(new InMemoryAuditRecordStore());
-    for (const token of ['garbage', Buffer.from('{"d":"x","i":"y"}').toString('base64url')]) {
-      await assert.rejects(register.list({ resourceType: 'patient', limit: 1, continuationToken: token }), ValidationError);
-    }
+    assert.equal(second.next, null);
   });
 
   it('reports an unknown id as not found', async () => {
     await assert.rejects(new AuditRegister(new InMemoryAuditRecordStore()).get('nope'), NotFoundError);
+  });
+});
+
+describe('Audit page tokens (continuationToken)', () => {
+  it('rejects a continuation token it did not issue', () => {
+    for (const token of ['garbage', Buffer.from('{"d":"x","i":"y"}').toString('base64url')]) {
+      assert.throws(() => auditPageTokens.decode(token), ValidationError);
+    }
+  });
+
+  it('hand back the position they were made from', () => {
+    const position = { createdDate: new Date('2026-01-01T10:04:00.000Z'), id: '39bff14c-5674-4a51-9033-3dbb17c37c39' };
+    assert.deepEqual(auditPageTokens.decode(auditPageTokens.encode(position)), position);
   });
 });

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { ConfigurationError } from '@patient-tests/shared';
+import { ConfigurationError } from '@patient-tests/shared/config';
 import { loadAuditConfig } from '../../src/config';
 
 describe('Audit API configuration', () => {
   it('needs only MONGODB_URI and defaults the rest', () => {
     const config = loadAuditConfig({ MONGODB_URI: 'mongodb://127.0.0.1:27017/' });
     assert.equal(config.mongo.databaseName, 'audit');
-    assert.equal(config.mongo.collectionName, 'auditrecords');
+    assert.equal(config.mongo.collections.auditRecords, 'auditrecords');
     assert.equal(config.maxBodyBytes, 4096);
     assert.equal(config.mongo.createIndexes, false, 'in Azure, Terraform owns the indexes');
   });

@@ -1,6 +1,6 @@
 // Serves one function app on loopback, as `func start` would: FUNCTIONS_APP_DIR names the app.
 import { decodeEnvironment, setting } from '@patient-tests/shared/config';
-import { keyRingOf } from '../host/function-keys';
+import { keyRingOf } from '../http/key-ring';
 import { createFunctionsHost } from '../host/functions-host';
 import { loadFunctionApp } from '../host/load-function-app';
 import { terminateApp } from '../host/functions-core-shim';

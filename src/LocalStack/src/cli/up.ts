@@ -1,6 +1,6 @@
 // `npm start`: brings the local stack up on loopback and keeps it running until Ctrl-C.
 import { join } from 'node:path';
-import { decodeEnvironment, setting } from '@patient-tests/shared';
+import { decodeEnvironment, setting } from '@patient-tests/shared/config';
 import { z } from 'zod';
 import { defaultRestartPolicy } from '../supervision/restart-policy';
 import { loadOrCreateKeys } from '../stack/local-keys';

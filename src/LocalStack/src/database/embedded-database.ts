@@ -2,11 +2,12 @@ import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
 import { SupervisedProcess, type Started } from '../supervision/supervised-process';
 import type { RestartPolicySettings } from '../supervision/restart-policy';
-import { freePort } from '../stack/wait-for-port';
+import { freePort } from '../process/wait-for-port';
 import { installAccelerator } from './ferretdb-accelerator';
 import { claimDatabases, ensureClientRoles, type ClientRole } from './database-roles';
 import { loadOrCreateDatabaseCredentials } from './database-credentials';
-import { ferretDbBinary, startFerretDb, stopProcess } from './ferretdb';
+import { stopProcess } from '../process/stop-process';
+import { ferretDbBinary, startFerretDb } from './ferretdb';
 import { ferretDbUri } from './mongodb-uri';
 import { PostgresqlCluster, superuser } from './postgresql-cluster';
 

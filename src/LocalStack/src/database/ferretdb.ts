@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { waitForPort } from '../stack/wait-for-port';
+import { stopProcess } from '../process/stop-process';
+import { waitForPort } from '../process/wait-for-port';
 import { deathSignalPrefix } from './run-as-server-user';
 
 export interface FerretDbOptions {
@@ -70,16 +71,4 @@ export async function startFerretDb(options: FerretDbOptions): Promise<RunningFe
 
 export function ferretDbBinary(repositoryRoot: string): string {
   return join(repositoryRoot, '.local', 'bin', 'ferretdb');
-}
-
-export function stopProcess(child: ChildProcess, graceMs = 5_000, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((done) => {
-    const force = setTimeout(() => child.kill('SIGKILL'), graceMs);
-    child.once('exit', () => {
-      clearTimeout(force);
-      done();
-    });
-    child.kill(signal);
-  });
 }

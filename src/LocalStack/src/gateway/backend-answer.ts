@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { problemTypes, type ProblemDocument } from '@patient-tests/shared';
+import { problemTypes, type ProblemDocument } from '@patient-tests/shared/http';
 import type { PublishedApi } from './gateway-config';
 
 /**

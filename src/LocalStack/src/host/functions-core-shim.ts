@@ -29,13 +29,27 @@ interface CoreHookContext {
   invocationContext?: unknown;
   inputs?: unknown[];
   functionCallback?: (...args: unknown[]) => unknown;
+  /** postInvocation: what the function returned, or null; a hook may replace it. */
+  result?: unknown;
+  /** postInvocation: what the function (or an earlier hook) threw, or null; a hook may set or clear it. */
+  error?: unknown;
 }
 type CoreHookCallback = (context: CoreHookContext) => unknown;
 
-const hookNames = ['preInvocation', 'postInvocation', 'appStart', 'appTerminate'] as const;
+/** The hooks the local host runs, each where the Azure worker runs it (invokeWithHooks, terminateApp). */
+const hookNames = ['preInvocation', 'postInvocation', 'appTerminate'] as const;
 type HookName = (typeof hookNames)[number];
 const hooks = new Map<HookName, CoreHookCallback[]>(hookNames.map((name) => [name, []]));
 const appHookData: Record<string, unknown> = {};
+
+/**
+ * Hooks the worker contract has and the local host refuses at registration, loudly: accepting one and
+ * never running it would let an app work locally and differ in Azure. `appStart` runs in Azure once the
+ * entry file is loaded; here the host serves right after loading it, with no start-up phase to run it in.
+ */
+const refusedHooks: Readonly<Record<string, string>> = {
+  appStart: 'the local host has no start-up phase to run it in; run the work in the entry file, or teach functions-host.ts to run appStart hooks after loading it',
+};
 
 /**
  * Outside the Functions worker, @azure/functions switches to a "test mode" that registers nothing.
@@ -62,6 +76,8 @@ const functionsCore = {
   },
   // Telemetry relies on this: Azure Monitor's preInvocation hook binds each invocation to its trace.
   registerHook(name: string, callback: CoreHookCallback) {
+    const refusal = refusedHooks[name];
+    if (refusal !== undefined) throw new Error(`hook "${name}" is refused by the local host: ${refusal}`);
     const list = hooks.get(name as HookName);
     if (!list) throw new RangeError(`hook "${name}" is not supported by the local host`);
     list.push(callback);
@@ -97,7 +113,9 @@ export function registeredFunctions(): readonly RegisteredFunction[] {
 
 /**
  * Runs one invocation as the worker does: preInvocation hooks may replace the callback (to bind it to a
- * trace context, for example), then the callback runs with the inputs and the invocation context last.
+ * trace context, for example), then the callback runs with the inputs and the invocation context last;
+ * then the postInvocation hooks see its result or its error (sharing `hookData` with the pre hooks) and
+ * may replace either; a hook that throws makes that the error. An error left standing is thrown.
  */
 export async function invokeWithHooks(
   handler: (...args: unknown[]) => unknown,
@@ -107,7 +125,24 @@ export async function invokeWithHooks(
   const hookContext: CoreHookContext = { hookData: {}, appHookData, invocationContext, inputs, functionCallback: handler };
   for (const hook of hooks.get('preInvocation') ?? []) await hook(hookContext);
   const callback = hookContext.functionCallback ?? handler;
-  return callback(...(hookContext.inputs ?? inputs), invocationContext);
+  const postHooks = hooks.get('postInvocation') ?? [];
+  // Without postInvocation hooks the invocation is exactly the callback, its result or its rejection.
+  if (postHooks.length === 0) return callback(...(hookContext.inputs ?? inputs), invocationContext);
+  const after: CoreHookContext = { hookData: hookContext.hookData, appHookData, invocationContext, inputs: hookContext.inputs ?? inputs, result: null, error: null };
+  try {
+    after.result = await callback(...(hookContext.inputs ?? inputs), invocationContext);
+  } catch (error: unknown) {
+    after.error = error;
+  }
+  try {
+    for (const hook of postHooks) await hook(after);
+  } catch (error: unknown) {
+    after.error = error;
+  }
+  // What the function threw, passed on as it was (the worker does the same), Error or not.
+  // eslint-disable-next-line @typescript-eslint/only-throw-error -- rethrowing the app's own value
+  if (after.error !== null && after.error !== undefined) throw after.error;
+  return after.result;
 }
 
 /** Runs the app's appTerminate hooks (telemetry flushes its buffers there); failures are the app's own. */

@@ -2,12 +2,11 @@ import { EventEmitter, once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { HttpRequest, HttpResponse, InvocationContext } from '@azure/functions';
-import { formatTraceParent, parseTraceParent } from '@patient-tests/shared/trace-context';
+// The http entry, not the package's main one: that loads the driver, which the app's telemetry must load first to trace it.
+import { formatTraceParent, parseTraceParent, problemContentType, problemTypes } from '@patient-tests/shared/http';
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-// Not the package's main entry: that loads the driver, which the app's telemetry must load first to trace it.
-import { problemContentType, problemTypes } from '@patient-tests/shared/problem-types';
-import type { KeyRing } from './function-keys';
-import { readLimitedBody } from './read-limited-body';
+import type { KeyRing } from '../http/key-ring';
+import { readLimitedBody } from '../http/read-limited-body';
 import { invokeWithHooks, type RegisteredFunction } from './functions-core-shim';
 import { compileRoute, matchRoute, type CompiledRoute } from './route-template';
 import { startSpanFromTraceParent, traceParentOf } from '../telemetry/spans';

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { stopProcess } from '../database/ferretdb';
+import { stopProcess } from '../process/stop-process';
 
 export interface FunctionHostProcess {
   readonly port: number;

@@ -1,53 +1,17 @@
-import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
-import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
-import { startEmbeddedDatabase, type EmbeddedDatabase, type FerretDbBackend } from '../database/embedded-database';
-import { defaultRestartPolicy, type RestartPolicySettings } from '../supervision/restart-policy';
+import { startEmbeddedDatabase, type EmbeddedDatabase } from '../database/embedded-database';
+import { defaultRestartPolicy } from '../supervision/restart-policy';
 import { SupervisedProcess } from '../supervision/supervised-process';
-import { patientApiPolicyFile, readApiPolicy, type ApiPolicy } from '../gateway/api-policy';
-import { createGateway } from '../gateway/gateway';
 import type { AdmissionLimits } from '../gateway/admission-control';
-import { apiDocsDocuments } from '../gateway/api-docs';
-import type { GatewaySubscription } from '../gateway/gateway-config';
-import type { LocalKeys } from './local-keys';
 import { gatewayTracing } from '../telemetry/gateway-tracing';
+import { auditAppSettings, patientTestsAppSettings } from './app-settings';
+import { publishPatientApi } from './publish-patient-api';
 import { startFunctionHost, type FunctionHostProcess } from './start-function-host';
 import type { StackStatus } from './stack-status';
+import type { RunningStack, StackOptions } from './stack-options';
 
-export interface StackOptions {
-  readonly root: string;
-  readonly stateDirectory: string;
-  /** Another MongoDB to use; when absent, an embedded FerretDB is started. */
-  readonly mongodbUri?: string | undefined;
-  /** 0 lets the OS pick (the FerretDB port must be a real one); PostgreSQL's defaults to 0. */
-  readonly ports: { readonly gateway: number; readonly patientTests: number; readonly audit: number; readonly ferretdb: number; readonly postgresql?: number };
-  /** The embedded database: FerretDB on a private PostgreSQL cluster (default) or on SQLite. */
-  readonly database?: { readonly backend?: FerretDbBackend; readonly postgresqlBinDirectory?: string | undefined } | undefined;
-  /** How processes that stop unexpectedly are restarted, and when the stack gives up. */
-  readonly restartPolicy?: RestartPolicySettings | undefined;
-  /** Called when a process kept failing: the stack has stopped itself (npm start then exits with 1). */
-  readonly onGiveUp?: ((reason: string) => void) | undefined;
-  readonly keys: LocalKeys;
-  readonly names: { readonly auditDatabase: string; readonly auditCollection: string; readonly patientTestsDatabase: string };
-  readonly log: (source: string) => (line: string) => void;
-  /** The gateway's admission control (requests in flight and queued); default `defaultAdmissionLimits`. */
-  readonly admission?: AdmissionLimits | undefined;
-  /** Replaces the policy's calls per window; for benchmarks, which measure throughput, not the limit. */
-  readonly callsPerWindow?: number | undefined;
-  readonly telemetry?: StackTelemetry | undefined;
-}
-
-/** Where the stack's spans go. Without it, nothing is recorded and nothing is sent. */
-export interface StackTelemetry {
-  /** An OTLP/HTTP receiver (a collector, Jaeger), e.g. `http://127.0.0.1:4318`; every process sends there. */
-  readonly otlpEndpoint?: string | undefined;
-  /** Handed to both apps, which then also send to App Insights (the gateway stays on OTLP only). */
-  readonly applicationInsightsConnectionString?: string | undefined;
-  /** How long spans wait in a batch before they are sent (tests shorten it). */
-  readonly exportDelayMs?: number | undefined;
-}
+export type { RunningStack, StackOptions, StackTelemetry } from './stack-options';
 
 /**
  * Enough requests in flight to keep a 2-core machine busy, few enough that each finishes well within
@@ -58,18 +22,6 @@ export const defaultAdmissionLimits: AdmissionLimits = { maxConcurrent: 32, maxQ
 
 /** Database role of each app on the embedded PostgreSQL cluster: each may use its own database only. */
 export const appRoles = { patientTests: 'patient_tests_api', audit: 'audit_api' } as const;
-
-export interface RunningStack {
-  readonly status: StackStatus;
-  /** Each host is supervised: `.process` is the one running now, `.restarts` how often it came back. */
-  readonly audit: SupervisedProcess<FunctionHostProcess>;
-  readonly patientTests: SupervisedProcess<FunctionHostProcess>;
-  /** Absent when MONGODB_URI names another database. */
-  readonly database: EmbeddedDatabase | undefined;
-  readonly gateway: Server;
-  /** Stops everything this stack started, newest first. */
-  stop(): Promise<void>;
-}
 
 /**
  * Starts the database (unless one is given), each function app in its own host process, and the
@@ -116,7 +68,6 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       uris = { admin: options.mongodbUri, patientTests: options.mongodbUri, audit: options.mongodbUri };
     }
     await pingDatabase(uris.admin);
-    const telemetrySettings = appTelemetrySettings(options.telemetry);
     const supervise = (name: string, start: () => Promise<FunctionHostProcess>) => SupervisedProcess.start({ name, start, policy, log, onGiveUp });
 
     // A restarted host keeps its port: the gateway and the PatientTests app hold its address.
@@ -126,7 +77,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         appDirectory: join(options.root, 'src', 'AuditApi'),
         port: auditPort,
         functionKeys: [options.keys.auditFunctionKey],
-        settings: { ...telemetrySettings, ...localIndexes, MONGODB_URI: uris.audit, AUDIT_DATABASE_NAME: options.names.auditDatabase, AUDIT_COLLECTION_NAME: options.names.auditCollection },
+        settings: auditAppSettings({ mongodbUri: uris.audit, databaseName: options.names.auditDatabase, collectionName: options.names.auditCollection, telemetry: options.telemetry }),
         log: options.log('audit'),
       });
       auditPort = host.port;
@@ -143,15 +94,13 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         port: patientTestsPort,
         // Two keys, as in Azure: the one for direct calls, and the one only the gateway presents.
         functionKeys: [options.keys.patientTestsFunctionKey, options.keys.gatewayFunctionKey],
-        settings: {
-          ...telemetrySettings,
-          ...localIndexes,
-          MONGODB_URI: uris.patientTests,
-          PATIENT_TESTS_DATABASE_NAME: options.names.patientTestsDatabase,
-          AUDIT_API_URL: `${auditUrl}/api`,
-          AUDIT_API_KEY: options.keys.auditFunctionKey,
-          GATEWAY_FUNCTION_KEY: options.keys.gatewayFunctionKey,
-        },
+        settings: patientTestsAppSettings({
+          mongodbUri: uris.patientTests,
+          databaseName: options.names.patientTestsDatabase,
+          auditApiUrl: `${auditUrl}/api`,
+          keys: options.keys,
+          telemetry: options.telemetry,
+        }),
         log: options.log('patient-tests'),
       });
       patientTestsPort = host.port;
@@ -164,29 +113,17 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
 
     const tracing = options.telemetry?.otlpEndpoint === undefined ? undefined : gatewayTracing(options.telemetry.otlpEndpoint, options.telemetry.exportDelayMs);
     if (tracing) stoppers.push(() => tracing.shutdown());
-    const openApi = readFileSync(join(options.root, 'src', 'PatientTestsApi', 'openapi.json'), 'utf8');
-    const gateway = createGateway({
-      subscriptions: localSubscriptions(options.keys),
-      apis: [{
-        path: 'patient',
-        backendUrl: `${patientTestsUrl}/api/patient`,
-        operations: Object.keys((JSON.parse(openApi) as { paths: Record<string, unknown> }).paths),
-      }],
-      documents: [
-        { path: '/openapi/patient.json', contentType: 'application/json', body: openApi },
-        ...apiDocsDocuments({ basePath: '/docs', openApiPath: '/openapi/patient.json', subscriptionKey: options.keys.gatewaySubscriptionKey }),
-      ],
-      tracer: tracing?.tracer,
+    const published = await publishPatientApi({
+      root: options.root,
+      keys: options.keys,
+      patientTestsUrl,
+      port: options.ports.gateway,
       admission: options.admission ?? defaultAdmissionLimits,
-      policy: withCallsPerWindow(readApiPolicy(patientApiPolicyFile(options.root)), options.callsPerWindow),
-      // APIM reads this named value from Key Vault (env/apim.tf); here it is the gateway's local key.
-      namedValues: { 'patient-tests-function-key': options.keys.gatewayFunctionKey },
+      callsPerWindow: options.callsPerWindow,
+      tracer: tracing?.tracer,
     });
-    gateway.listen(options.ports.gateway, '127.0.0.1');
-    await once(gateway, 'listening');
-    stoppers.push(() => new Promise((done) => { gateway.close(() => { done(); }); gateway.closeAllConnections(); }));
-    const address = gateway.address();
-    const gatewayPort = typeof address === 'object' && address ? address.port : options.ports.gateway;
+    stoppers.push(() => published.stop());
+    const { gateway, port: gatewayPort } = published;
 
     const status: StackStatus = {
       gateway: {
@@ -207,38 +144,6 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     await stop();
     throw error;
   }
-}
-
-/** In Azure, Terraform creates collections and indexes (env/cosmos.tf); here each app creates its own. */
-const localIndexes = { MONGODB_CREATE_INDEXES: 'true' };
-
-/**
- * The local clients: two subscriptions of the product, as API Management would hold them, so that two
- * callers are two actors in the audit register.
- */
-function localSubscriptions(keys: LocalKeys): GatewaySubscription[] {
-  return [
-    { id: 'local-client', name: 'Local client', productId: localProductId, key: keys.gatewaySubscriptionKey },
-    // A display name beyond Latin-1, as a developer portal user may choose one: the policy sends it
-    // percent-encoded and the app decodes it (docs/patient-tests-api.md, "Who: the actor").
-    { id: 'local-second-client', name: 'Second local client, Zürich 東京', productId: localProductId, key: keys.secondSubscriptionKey },
-  ];
-}
-
-/** The product our subscriptions belong to (`azurerm_api_management_product.clients` in env/apim.tf). */
-const localProductId = 'patient-tests-clients';
-
-/** What a function app receives about telemetry: nothing unless the stack was told where to send it. */
-function appTelemetrySettings(telemetry: StackTelemetry | undefined): Record<string, string> {
-  const settings: Record<string, string> = {};
-  if (telemetry?.otlpEndpoint !== undefined) settings.OTEL_EXPORTER_OTLP_ENDPOINT = telemetry.otlpEndpoint;
-  if (telemetry?.applicationInsightsConnectionString !== undefined) settings.APPLICATIONINSIGHTS_CONNECTION_STRING = telemetry.applicationInsightsConnectionString;
-  if (telemetry?.exportDelayMs !== undefined) settings.OTEL_BSP_SCHEDULE_DELAY = String(telemetry.exportDelayMs);
-  return settings;
-}
-
-function withCallsPerWindow(policy: ApiPolicy, callsPerWindow: number | undefined): ApiPolicy {
-  return callsPerWindow === undefined ? policy : { ...policy, limits: { ...policy.limits, callsPerWindow } };
 }
 
 async function pingDatabase(uri: string): Promise<void> {

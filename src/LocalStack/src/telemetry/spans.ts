@@ -1,5 +1,5 @@
 import { ROOT_CONTEXT, TraceFlags, isSpanContextValid, trace, type Attributes, type Context, type Span, type SpanKind, type Tracer } from '@opentelemetry/api';
-import { childTraceParent, newTraceParent, type TraceParent } from '@patient-tests/shared/trace-context';
+import { childTraceParent, newTraceParent, type TraceParent } from '@patient-tests/shared/http';
 
 /** The caller's trace as a parent context; a new trace when there is none. */
 export function contextOf(incoming: TraceParent | undefined): Context {

@@ -1,4 +1,4 @@
-import { MongoConnection } from '@patient-tests/shared';
+import { MongoConnection, RetryingCollection, defaultThrottlingRetryPolicy } from '@patient-tests/shared/mongo';
 import { MongoClient, type CommandStartedEvent, type Db, type Document } from 'mongodb';
 
 /** What a query needs from an index: the fields it filters on (exactly or by range) and its sort. */
@@ -23,6 +23,8 @@ export interface QueryRecorder {
   readonly connection: MongoConnection;
   readonly db: Db;
   readonly shapes: QueryShape[];
+  /** A collection as every store reaches it (RetryingCollection, the default policy), recorded. */
+  readonly collection: <T extends Document>(name: string) => RetryingCollection<T>;
   /** Drops the database and closes the client. */
   close(): Promise<void>;
 }
@@ -40,10 +42,12 @@ export async function recordQueryShapes(uri: string, databaseName: string): Prom
   });
   await client.connect();
   const db = client.db(databaseName);
+  const connection = new RecordedConnection(db);
   return {
-    connection: new RecordedConnection(db),
+    connection,
     db,
     shapes,
+    collection: <T extends Document>(name: string) => new RetryingCollection<T>(connection, name, defaultThrottlingRetryPolicy),
     close: async () => {
       await db.dropDatabase();
       await client.close();

@@ -1,4 +1,5 @@
-import { ServiceUnavailableError, childTraceParent, formatTraceParent, newTraceParent, parseTraceParent } from '@patient-tests/shared';
+import { ServiceUnavailableError } from '@patient-tests/shared/errors';
+import { childTraceParent, formatTraceParent, newTraceParent, parseTraceParent } from '@patient-tests/shared/http';
 import { SpanKind, SpanStatusCode, context, propagation, trace, type Span } from '@opentelemetry/api';
 import type * as Undici from 'undici';
 import { actorIdOf, type Actor, type AuditEntry, type AuditTrail, type RequestScope } from '../domain/audit-trail';
@@ -15,11 +16,7 @@ const sourceSystemName = 'PatientTestsApi';
 const unavailable = 'The audit register could not record this request, so nothing was done. Retry shortly.';
 const tracer = trace.getTracer('patient-tests-api');
 
-/**
- * Records audit entries through the Audit API. Anything but a 201 within the timeout (a refused
- * connection, a 5xx, a 4xx, a slow answer) is a 503 for our caller: the 2020 sample skipped auditing
- * silently when misconfigured and waited forever for a slow Audit API.
- */
+/** Records audit entries through the Audit API; whether one counts as recorded is requireRecordedInTime's decision. */
 export class AuditClient implements AuditTrail {
   private readonly endpoint: URL;
 
@@ -48,7 +45,11 @@ export class AuditClient implements AuditTrail {
   }
 
   private async send(entry: AuditEntry, scope: RequestScope, span: Span): Promise<void> {
-    let status: number;
+    requireRecordedInTime(await this.post(entry, scope, span), this.settings.timeoutMs);
+  }
+
+  /** One POST of the entry, bounded by the timeout; what happened, never thrown. */
+  private async post(entry: AuditEntry, scope: RequestScope, span: Span): Promise<AuditCallOutcome> {
     try {
       // undici is loaded on the first call, not with the entry file (about 85 ms of a cold start).
       // eslint-disable-next-line @typescript-eslint/no-require-imports -- a deferred, synchronous load
@@ -63,19 +64,33 @@ export class AuditClient implements AuditTrail {
         body: JSON.stringify({ sourceSystemName, actor: toAuditActor(scope.actor), resource: entry }),
         signal: AbortSignal.timeout(this.settings.timeoutMs),
       });
-      status = response.statusCode;
-      span.setAttribute('http.response.status_code', status);
+      span.setAttribute('http.response.status_code', response.statusCode);
       // Read the body either way so the keep-alive connection goes back to the pool.
       await response.body.dump();
+      return { status: response.statusCode };
     } catch (error: unknown) {
       const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
-      const reason = timedOut ? `no answer within ${this.settings.timeoutMs} ms` : 'not reachable';
-      throw new ServiceUnavailableError(unavailable, 5, { cause: error, diagnostic: `audit ${reason}` });
-    }
-    if (status !== 201) {
-      throw new ServiceUnavailableError(unavailable, 5, { diagnostic: `audit answered ${status}` });
+      return { failure: timedOut ? 'timeout' : 'unreachable', cause: error };
     }
   }
+}
+
+/** How one call to the Audit API ended: an answer with its status, or none (too slow, not reachable). */
+export type AuditCallOutcome = { readonly status: number } | { readonly failure: 'timeout' | 'unreachable'; readonly cause: unknown };
+
+/**
+ * The fail-closed decision: an entry counts as recorded when the Audit API answered 201 within the
+ * timeout, and only then. Anything else (a refused connection, a 5xx, a 4xx, a slow answer) is a 503 for
+ * our caller, and the use case does nothing: the 2020 sample skipped auditing silently when misconfigured
+ * and waited forever for a slow Audit API.
+ */
+export function requireRecordedInTime(outcome: AuditCallOutcome, timeoutMs: number): void {
+  if ('status' in outcome) {
+    if (outcome.status === 201) return;
+    throw new ServiceUnavailableError(unavailable, 5, { diagnostic: `audit answered ${outcome.status}` });
+  }
+  const reason = outcome.failure === 'timeout' ? `no answer within ${timeoutMs} ms` : 'not reachable';
+  throw new ServiceUnavailableError(unavailable, 5, { cause: outcome.cause, diagnostic: `audit ${reason}` });
 }
 
 /** The actor as the Audit API records it; `id` (actorIdOf) is what reviewers list by. */

@@ -1,5 +1,6 @@
-import { Backoff, ServiceUnavailableError, insertIfAbsent, readBackPolicy, withThrottlingRetry, type MongoConnection, type ThrottlingRetryPolicy } from '@patient-tests/shared';
-import type { Collection } from 'mongodb';
+import { ServiceUnavailableError } from '@patient-tests/shared/errors';
+import type { RetryingCollection } from '@patient-tests/shared/mongo';
+import { Backoff, readBackPolicy } from '@patient-tests/shared/retry';
 import type { KeyClaim, KeyClaimStore } from '../domain/idempotent-creations';
 
 /**
@@ -8,7 +9,7 @@ import type { KeyClaim, KeyClaimStore } from '../domain/idempotent-creations';
  * in env/cosmos.tf, counted from `_ts`, the last write). FerretDB 1.24 has no TTL index ("expireAfterSeconds
  * is not implemented yet"), so locally expired claims stay; here they count as absent and are replaced.
  */
-interface KeyClaimDocument {
+export interface KeyClaimDocument {
   _id: string;
   fingerprint: string;
   resourceId: string;
@@ -26,27 +27,23 @@ export interface ClaimDocuments {
 
 export class MongoKeyClaimStore implements KeyClaimStore {
   constructor(
-    private readonly connection: MongoConnection,
-    private readonly collectionName: string,
-    private readonly retryPolicy: ThrottlingRetryPolicy,
+    private readonly claims: RetryingCollection<KeyClaimDocument>,
     private readonly readBack: Backoff = new Backoff(readBackPolicy),
   ) {}
 
   async claim(claim: KeyClaim, expiredBefore: Date): Promise<KeyClaim> {
-    const collection = (await this.connection.database()).collection<KeyClaimDocument>(this.collectionName);
-    return claimKey(this.documents(collection), claim, expiredBefore, this.readBack);
+    return claimKey(this.documents(), claim, expiredBefore, this.readBack);
   }
 
-  private documents(collection: Collection<KeyClaimDocument>): ClaimDocuments {
-    const retry = <T>(operation: () => Promise<T>) => withThrottlingRetry(operation, this.retryPolicy);
+  private documents(): ClaimDocuments {
     return {
-      insert: (claim) => insertIfAbsent(collection, toDocument(claim), this.retryPolicy),
+      insert: (claim) => this.claims.insertIfAbsent(toKeyClaimDocument(claim)),
       find: async (id) => {
-        const document = await retry(() => collection.findOne({ _id: id }));
-        return document ? fromDocument(document) : undefined;
+        const document = await this.claims.findOne({ _id: id });
+        return document ? fromKeyClaimDocument(document) : undefined;
       },
       replaceExpired: async (expired, claim) => {
-        await retry(() => collection.replaceOne({ _id: expired.id, createdAt: expired.createdAt }, toDocument(claim)));
+        await this.claims.replaceOne({ _id: expired.id, createdAt: expired.createdAt }, toKeyClaimDocument(claim));
       },
     };
   }
@@ -78,10 +75,10 @@ export async function claimKey(documents: ClaimDocuments, claim: KeyClaim, expir
   }
 }
 
-function toDocument(claim: KeyClaim): KeyClaimDocument {
+function toKeyClaimDocument(claim: KeyClaim): KeyClaimDocument {
   return { _id: claim.id, fingerprint: claim.fingerprint, resourceId: claim.resourceId, createdAt: claim.createdAt };
 }
 
-function fromDocument(document: KeyClaimDocument): KeyClaim {
+function fromKeyClaimDocument(document: KeyClaimDocument): KeyClaim {
   return { id: document._id, fingerprint: document.fingerprint, resourceId: document.resourceId, createdAt: document.createdAt };
 }

@@ -1,17 +1,17 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { insertIfAbsent, withThrottlingRetry, type MongoConnection, type ThrottlingRetryPolicy } from '@patient-tests/shared';
-import type { Collection, Filter } from 'mongodb';
-import { dateSpan } from '../domain/calendar-date';
+import type { RetryingCollection } from '@patient-tests/shared/mongo';
+import type { Filter } from 'mongodb';
 import type { AppendOutcome, PageRequest, Patient, PatientCriteria, PatientStore, VersionPageRequest } from '../domain/patient';
 import { fromPatientDocument, toPatientDocument, type PatientDocument } from './patient-document';
 import { toSearchFilter } from './patient-search-filter';
 import { fromPatientVersionDocument, toPatientVersionDocument, versionDocumentId, type PatientVersionDocument } from './patient-version-document';
 
-export interface PatientCollectionNames {
+/** The two collections of patients, each reached through the throttling retry (RetryingCollection). */
+export interface PatientCollections {
   /** Each patient's current state: what search reads. */
-  readonly patients: string;
+  readonly current: RetryingCollection<PatientDocument>;
   /** Every version of every patient, immutable: the record of truth for reads and updates. */
-  readonly versions: string;
+  readonly versions: RetryingCollection<PatientVersionDocument>;
 }
 
 /**
@@ -27,66 +27,60 @@ const publishPauseMs = 20;
 const newestFirst = { _shardKey: -1, _version: -1 } as const;
 
 export class MongoPatientStore implements PatientStore {
-  constructor(
-    private readonly connection: MongoConnection,
-    private readonly names: PatientCollectionNames,
-    private readonly retryPolicy: ThrottlingRetryPolicy,
-  ) {}
+  private readonly current: RetryingCollection<PatientDocument>;
+  private readonly versionsOf: RetryingCollection<PatientVersionDocument>;
+
+  constructor(collections: PatientCollections) {
+    this.current = collections.current;
+    this.versionsOf = collections.versions;
+  }
 
   /**
    * The record of truth only: version 1, whose unique insert creates the patient. Its searchable copy
    * follows with `publish`, which the use case calls as a follow-up.
    */
   async insert(patient: Patient): Promise<boolean> {
-    const { versions } = await this.collections();
-    return insertIfAbsent(versions, toPatientVersionDocument(patient), this.retryPolicy);
+    return this.versionsOf.insertIfAbsent(toPatientVersionDocument(patient));
   }
 
   async findById(id: string): Promise<Patient | undefined> {
-    const { versions } = await this.collections();
-    const newest = await this.retry(() => versions.find({ _shardKey: id }).sort(newestFirst).limit(1).next());
+    const newest = await this.versionsOf.findFirst({ _shardKey: id }, newestFirst);
     return newest ? fromPatientVersionDocument(newest) : this.recordUnversioned(id);
   }
 
   /** A patient stored before versions existed has its current state only: that is its version then. */
   async findVersion(id: string, version: number): Promise<Patient | undefined> {
-    const { current, versions } = await this.collections();
-    const stored = await this.retry(() => versions.findOne({ _id: versionDocumentId(id, version), _shardKey: id }));
+    const stored = await this.versionsOf.findOne({ _id: versionDocumentId(id, version), _shardKey: id });
     if (stored) return fromPatientVersionDocument(stored);
-    const shown = await this.retry(() => current.findOne({ _id: id, _shardKey: id, _version: version }));
+    const shown = await this.current.findOne({ _id: id, _shardKey: id, _version: version });
     return shown ? fromPatientDocument(shown) : undefined;
   }
 
   /** The searchable copy answers for almost every patient; a version answers for one not yet published. */
   async exists(id: string): Promise<boolean> {
-    const { current, versions } = await this.collections();
-    if ((await this.retry(() => current.findOne({ _id: id, _shardKey: id }, { projection: { _id: 1 } }))) !== null) return true;
-    return (await this.retry(() => versions.findOne({ _shardKey: id }, { projection: { _id: 1 } }))) !== null;
+    if ((await this.current.findOne({ _id: id, _shardKey: id }, { projection: { _id: 1 } })) !== null) return true;
+    return (await this.versionsOf.findOne({ _shardKey: id }, { projection: { _id: 1 } })) !== null;
   }
 
   async appendVersion(patient: Patient): Promise<AppendOutcome> {
-    const { versions } = await this.collections();
-    return (await insertIfAbsent(versions, toPatientVersionDocument(patient), this.retryPolicy)) ? 'appended' : 'taken';
+    return (await this.versionsOf.insertIfAbsent(toPatientVersionDocument(patient))) ? 'appended' : 'taken';
   }
 
   async publishedVersion(id: string): Promise<number | undefined> {
-    const { current } = await this.collections();
-    return (await this.retry(() => current.findOne({ _id: id, _shardKey: id }, { projection: { _version: 1 } })))?._version;
+    return (await this.current.findOne({ _id: id, _shardKey: id }, { projection: { _version: 1 } }))?._version;
   }
 
   async versions(id: string, page: VersionPageRequest): Promise<Patient[]> {
-    const { versions } = await this.collections();
     const filter: Filter<PatientVersionDocument> = { _shardKey: id };
     if (page.beforeVersion !== undefined) filter._version = { $lt: page.beforeVersion };
-    const found = await this.retry(() => versions.find(filter).sort(newestFirst).limit(page.limit).toArray());
+    const found = await this.versionsOf.find(filter, { sort: newestFirst, limit: page.limit });
     if (found.length > 0 || page.beforeVersion !== undefined) return found.map(fromPatientVersionDocument);
     const unversioned = await this.recordUnversioned(id);
     return unversioned ? [unversioned] : [];
   }
 
   async search(criteria: PatientCriteria, page: PageRequest): Promise<Patient[]> {
-    const { current } = await this.collections();
-    const documents = await this.retry(() => current.find(toSearchFilter(criteria, page.afterId)).sort({ _id: 1 }).limit(page.limit).toArray());
+    const documents = await this.current.find(toSearchFilter(criteria, page.afterId), { sort: { _id: 1 }, limit: page.limit });
     return documents.map(fromPatientDocument);
   }
 
@@ -96,11 +90,10 @@ export class MongoPatientStore implements PatientStore {
    * insert is unique), so history and updates start from it.
    */
   private async recordUnversioned(id: string): Promise<Patient | undefined> {
-    const { current, versions } = await this.collections();
-    const document = await this.retry(() => current.findOne({ _id: id, _shardKey: id }));
+    const document = await this.current.findOne({ _id: id, _shardKey: id });
     if (!document) return undefined;
     const patient = fromPatientDocument(document);
-    await insertIfAbsent(versions, toPatientVersionDocument(patient), this.retryPolicy);
+    await this.versionsOf.insertIfAbsent(toPatientVersionDocument(patient));
     return patient;
   }
 
@@ -112,11 +105,10 @@ export class MongoPatientStore implements PatientStore {
    * finish leaves it current. Reads and updates never depend on it, they read the versions.
    */
   async publish(id: string): Promise<void> {
-    const { current, versions } = await this.collections();
     let stalled = 0;
     let target: number | undefined;
     for (let round = 0; ; round++) {
-      const newest = await this.retry(() => versions.find({ _shardKey: id }).sort(newestFirst).limit(1).next());
+      const newest = await this.versionsOf.findFirst({ _shardKey: id }, newestFirst);
       if (!newest) return;
       const shown = await this.publishedVersion(id);
       if (shown !== undefined && shown >= newest._version) return;
@@ -126,24 +118,9 @@ export class MongoPatientStore implements PatientStore {
         throw new Error(`the searchable copy did not reach version ${newest._version} in ${round} rounds`);
       }
       if (round > 0) await delay(Math.random() * publishPauseMs);
-      const document = toDocument(fromPatientVersionDocument(newest));
-      if (shown === undefined) await insertIfAbsent(current, document, this.retryPolicy);
-      else await this.retry(() => current.replaceOne({ _id: id, _shardKey: id, _version: { $lt: newest._version } }, document));
+      const document = toPatientDocument(fromPatientVersionDocument(newest));
+      if (shown === undefined) await this.current.insertIfAbsent(document);
+      else await this.current.replaceOne({ _id: id, _shardKey: id, _version: { $lt: newest._version } }, document);
     }
   }
-
-  private retry<T>(operation: () => Promise<T>): Promise<T> {
-    return withThrottlingRetry(operation, this.retryPolicy);
-  }
-
-  private async collections(): Promise<{ current: Collection<PatientDocument>; versions: Collection<PatientVersionDocument> }> {
-    const db = await this.connection.database();
-    return { current: db.collection<PatientDocument>(this.names.patients), versions: db.collection<PatientVersionDocument>(this.names.versions) };
-  }
-}
-
-function toDocument(patient: Patient): PatientDocument {
-  const span = dateSpan(patient.dateOfBirth);
-  if (!span) throw new Error('dateOfBirth passed validation but is not a calendar date');
-  return toPatientDocument(patient, span.start);
 }

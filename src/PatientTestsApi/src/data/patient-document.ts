@@ -1,3 +1,4 @@
+import { spanOf, type CalendarDate } from '../domain/calendar-date';
 import type { Gender, Patient } from '../domain/patient';
 
 /**
@@ -14,7 +15,8 @@ export interface PatientDocument {
   lastName?: string;
   fullName?: string;
   gender: Gender;
-  dateOfBirth: string;
+  /** Stored only after validation: a calendar date (the domain's type). */
+  dateOfBirth: CalendarDate;
   postCode: string;
   insuranceNumber?: string;
   preferredContactNumber?: string;
@@ -23,12 +25,13 @@ export interface PatientDocument {
 
 const optionalMembers = ['lastName', 'fullName', 'insuranceNumber', 'preferredContactNumber'] as const;
 
-export function toPatientDocument(patient: Patient, dateOfBirthStart: Date): PatientDocument {
+/** What search reads of a patient: `_dateOfBirthDate` is the first instant of the (validated) date of birth. */
+export function toPatientDocument(patient: Patient): PatientDocument {
   const document: PatientDocument = {
     _id: patient.id,
     _shardKey: patient.id,
     _version: patient.version,
-    _dateOfBirthDate: dateOfBirthStart,
+    _dateOfBirthDate: spanOf(patient.dateOfBirth).start,
     firstName: patient.firstName,
     gender: patient.gender,
     dateOfBirth: patient.dateOfBirth,

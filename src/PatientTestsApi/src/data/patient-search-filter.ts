@@ -1,8 +1,6 @@
 import type { Filter } from 'mongodb';
-import type { PatientCriteria } from '../domain/patient';
+import { exactMatchFields, type PatientCriteria } from '../domain/patient';
 import type { PatientDocument } from './patient-document';
-
-const exactMatchFields = ['firstName', 'lastName', 'fullName', 'gender', 'postCode', 'insuranceNumber', 'preferredContactNumber'] as const;
 
 /** Equality on every given field (values are validated strings, never operators), id order for paging. */
 export function toSearchFilter(criteria: PatientCriteria, afterId: string | undefined): Filter<PatientDocument> {

@@ -1,4 +1,5 @@
-import { declaredCollection, indexDescriptions } from '@patient-tests/shared';
+import { declaredCollection, ensureIndexes, indexDescriptions } from '@patient-tests/shared/mongo';
+import type { Db } from 'mongodb';
 import { z } from 'zod';
 import declarations from './mongo-collections.json';
 
@@ -17,3 +18,21 @@ export const patientVersionIndexes = indexDescriptions(patientTestsCollections.p
 
 /** A patient's tests in creation order. */
 export const medicalTestIndexes = indexDescriptions(patientTestsCollections.tests);
+
+/** The app's collection names (settings; the defaults are the names Terraform gives them). */
+export interface PatientTestsCollectionNames {
+  readonly patients: string;
+  readonly patientVersions: string;
+  readonly tests: string;
+  readonly idempotencyKeys: string;
+}
+
+/**
+ * Creates the declared indexes, where the app is told to (the local stack); in Azure Terraform does.
+ * Idempotency keys are found by `_id` alone: that collection declares none.
+ */
+export async function ensurePatientTestsIndexes(db: Db, names: PatientTestsCollectionNames): Promise<void> {
+  await ensureIndexes(db.collection(names.patients), patientIndexes);
+  await ensureIndexes(db.collection(names.patientVersions), patientVersionIndexes);
+  await ensureIndexes(db.collection(names.tests), medicalTestIndexes);
+}

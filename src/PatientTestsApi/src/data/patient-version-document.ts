@@ -1,3 +1,4 @@
+import type { CalendarDate } from '../domain/calendar-date';
 import type { Gender, Patient } from '../domain/patient';
 
 /**
@@ -14,7 +15,8 @@ export interface PatientVersionDocument {
   lastName?: string;
   fullName?: string;
   gender: Gender;
-  dateOfBirth: string;
+  /** Stored only after validation: a calendar date (the domain's type). */
+  dateOfBirth: CalendarDate;
   postCode: string;
   insuranceNumber?: string;
   preferredContactNumber?: string;

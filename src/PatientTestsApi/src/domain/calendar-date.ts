@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * Dates of birth as the original API takes them: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, years 0001-9999.
  * Unlike the original, an impossible date (`2000-02-31`) is rejected instead of rolling over.
@@ -33,6 +35,29 @@ export function dateSpan(value: string): DateSpan | undefined {
   const day = match[3] === undefined ? undefined : Number(match[3]);
   if (year < 1 || (month !== undefined && (month < 1 || month > 12))) return undefined;
   if (day !== undefined && (day < 1 || day > daysIn(year, month ?? 1))) return undefined;
+  return spanOfParts(year, month, day);
+}
+
+/**
+ * A date of birth that passed validation: the schema parses it once and hands it on with this type, so
+ * nothing after validation needs to ask again whether it is a calendar date (the stored documents carry
+ * it with the same type, as they carry a validated gender).
+ */
+export const calendarDate = z
+  .string()
+  .regex(calendarDatePattern, 'must be a calendar date as YYYY, YYYY-MM or YYYY-MM-DD')
+  .refine((value) => dateSpan(value) !== undefined, 'is not a calendar date')
+  .brand<'CalendarDate'>();
+
+export type CalendarDate = z.output<typeof calendarDate>;
+
+/** The span of a validated date: always one, so no caller has a "not a date" case to handle. */
+export function spanOf(date: CalendarDate): DateSpan {
+  const [year, month, day] = date.split('-').map(Number);
+  return spanOfParts(year ?? 1, month, day);
+}
+
+function spanOfParts(year: number, month: number | undefined, day: number | undefined): DateSpan {
   const start = utc(year, (month ?? 1) - 1, day ?? 1);
   const next = day !== undefined ? utc(year, (month ?? 1) - 1, day + 1) : month !== undefined ? utc(year, month, 1) : utc(year + 1, 0, 1);
   return { start, end: new Date(next.getTime() - 1) };

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { IdempotencyKeyReusedError } from '@patient-tests/shared';
+import { IdempotencyKeyReusedError } from '@patient-tests/shared/errors';
 
 /** A create request that carries an `Idempotency-Key`, as far as repeating it matters. */
 export interface IdempotentRequest {

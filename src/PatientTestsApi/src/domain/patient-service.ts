@@ -1,15 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { Backoff, NotFoundError, PreconditionFailedError, ServiceUnavailableError, readBackPolicy } from '@patient-tests/shared';
-import { actorIdOf, type AuditTrail, type RequestScope } from './audit-trail';
+import { NotFoundError, PreconditionFailedError, ServiceUnavailableError } from '@patient-tests/shared/errors';
+import { Backoff, readBackPolicy } from '@patient-tests/shared/retry';
+import { actorIdOf, auditFirst, type AuditTrail, type RequestScope } from './audit-trail';
 import type { Creation, IdempotentCreations } from './idempotent-creations';
 import type { Patient, PatientCriteria, PatientFields, PatientStore } from './patient';
+import type { SearchPage } from './patient-search';
 import { notVisibleYet, type ServiceOptions } from './service-options';
-
-export interface SearchPage {
-  readonly patients: Patient[];
-  /** The id to continue after, when more patients match. */
-  readonly nextAfterId: string | null;
-}
 
 export interface VersionPage {
   readonly versions: Patient[];
@@ -28,8 +24,8 @@ const updateContention = { attempts: 100, baseMs: 5, maxMs: 100 } as const;
 
 
 /**
- * Patient use cases. Each one records its audit entry before touching data: when the audit trail
- * rejects, the use case stops there and nothing is read, returned or written.
+ * Patient use cases. Each one runs under auditFirst: its audit entry is recorded before it touches data,
+ * and when the audit trail rejects, the use case stops there and nothing is read, returned or written.
  *
  * A change is stored by one write, the version's unique insert, and that write alone decides the answer.
  * Publishing the new state for search follows as best effort: when it fails, the change stands, the
@@ -62,14 +58,19 @@ export class PatientService {
   async create(fields: PatientFields, scope: RequestScope, idempotencyKey?: string): Promise<Creation<Patient>> {
     const request = idempotencyKey === undefined ? undefined : { actorId: actorIdOf(scope.actor), operation: 'createPatient', key: idempotencyKey, content: fields };
     const id = request ? this.creations.resourceIdFor(request) : this.newId();
-    await this.audit.record({ type: 'patient', id, operation: 'create' }, scope);
-    if (request) await this.creations.claim(request, id);
-    const patient: Patient = { ...fields, id, lastUpdated: this.now(), version: 1 };
-    if (await this.patients.insert(patient)) {
-      await this.publish(id, scope);
-      return { resource: patient, replayed: false };
-    }
-    await this.audit.record({ type: 'patient', id, operation: 'replay' }, scope);
+    return auditFirst(this.audit, { type: 'patient', id, operation: 'create' }, scope, async () => {
+      if (request) await this.creations.claim(request, id);
+      const patient: Patient = { ...fields, id, lastUpdated: this.now(), version: 1 };
+      if (await this.patients.insert(patient)) {
+        await this.publish(id, scope);
+        return { resource: patient, replayed: false };
+      }
+      return auditFirst(this.audit, { type: 'patient', id, operation: 'replay' }, scope, () => this.original(id, scope));
+    });
+  }
+
+  /** What a repeated create answers with: the patient as the first request stored it. */
+  private async original(id: string, scope: RequestScope): Promise<Creation<Patient>> {
     const original = await this.readBack.readUntilFound(async () => (await this.patients.findVersion(id, 1)) ?? (await this.patients.findById(id)));
     if (!original) throw notVisibleYet();
     // The first request may have stored the patient and failed to publish it.
@@ -78,10 +79,11 @@ export class PatientService {
   }
 
   async load(id: string, scope: RequestScope): Promise<Patient> {
-    await this.audit.record({ type: 'patient', id, operation: 'read' }, scope);
-    const patient = (await this.patients.findById(id)) ?? notFound(id);
-    await this.repairSearch(id, patient.version, scope);
-    return patient;
+    return auditFirst(this.audit, { type: 'patient', id, operation: 'read' }, scope, async () => {
+      const patient = (await this.patients.findById(id)) ?? notFound(id);
+      await this.repairSearch(id, patient.version, scope);
+      return patient;
+    });
   }
 
   /**
@@ -92,7 +94,10 @@ export class PatientService {
    * original API.
    */
   async update(id: string, fields: PatientFields, expectedVersion: number | undefined, scope: RequestScope): Promise<Patient> {
-    await this.audit.record({ type: 'patient', id, operation: 'update' }, scope);
+    return auditFirst(this.audit, { type: 'patient', id, operation: 'update' }, scope, () => this.appendNext(id, fields, expectedVersion, scope));
+  }
+
+  private async appendNext(id: string, fields: PatientFields, expectedVersion: number | undefined, scope: RequestScope): Promise<Patient> {
     for (let attempt = 1; ; attempt++) {
       const current = await this.newestVersion(id, expectedVersion);
       if (expectedVersion !== undefined && expectedVersion !== current.version) {
@@ -126,21 +131,23 @@ export class PatientService {
 
   /** The patient's stored versions, newest first, a page at a time; audited as a read of the patient. */
   async versions(id: string, limit: number, beforeVersion: number | undefined, scope: RequestScope): Promise<VersionPage> {
-    await this.audit.record({ type: 'patient', id, operation: 'history' }, scope);
-    const found = await this.patients.versions(id, { limit: limit + 1, beforeVersion });
-    if (found.length === 0 && !(await this.patients.exists(id))) notFound(id);
-    const newest = found[0];
-    if (beforeVersion === undefined && newest) await this.repairSearch(id, newest.version, scope);
-    const versions = found.slice(0, limit);
-    return { versions, nextBeforeVersion: found.length > limit ? (versions.at(-1)?.version ?? null) : null };
+    return auditFirst(this.audit, { type: 'patient', id, operation: 'history' }, scope, async () => {
+      const found = await this.patients.versions(id, { limit: limit + 1, beforeVersion });
+      if (found.length === 0 && !(await this.patients.exists(id))) notFound(id);
+      const newest = found[0];
+      if (beforeVersion === undefined && newest) await this.repairSearch(id, newest.version, scope);
+      const versions = found.slice(0, limit);
+      return { versions, nextBeforeVersion: found.length > limit ? (versions.at(-1)?.version ?? null) : null };
+    });
   }
 
   async search(criteria: PatientCriteria, limit: number, afterId: string | undefined, scope: RequestScope): Promise<SearchPage> {
-    await this.audit.record({ type: 'patient', operation: 'search' }, scope);
-    // One extra row tells whether another page exists without counting.
-    const found = await this.patients.search(criteria, { limit: limit + 1, afterId });
-    const patients = found.slice(0, limit);
-    return { patients, nextAfterId: found.length > limit ? (patients.at(-1)?.id ?? null) : null };
+    return auditFirst(this.audit, { type: 'patient', operation: 'search' }, scope, async () => {
+      // One extra row tells whether another page exists without counting.
+      const found = await this.patients.search(criteria, { limit: limit + 1, afterId });
+      const patients = found.slice(0, limit);
+      return { patients, nextAfterId: found.length > limit ? (patients.at(-1)?.id ?? null) : null };
+    });
   }
 
   /** The follow-up of a stored change: best effort (see the class comment). */

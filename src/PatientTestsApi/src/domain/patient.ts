@@ -1,3 +1,5 @@
+import type { CalendarDate } from './calendar-date';
+
 export const genders = ['male', 'female', 'other', 'unknown'] as const;
 export type Gender = (typeof genders)[number];
 
@@ -7,8 +9,8 @@ export interface PatientFields {
   readonly lastName?: string | undefined;
   readonly fullName?: string | undefined;
   readonly gender: Gender;
-  /** `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, as the client sent it. */
-  readonly dateOfBirth: string;
+  /** `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, as the client sent it, validated (calendar-date.ts). */
+  readonly dateOfBirth: CalendarDate;
   readonly postCode: string;
   readonly insuranceNumber?: string | undefined;
   readonly preferredContactNumber?: string | undefined;
@@ -21,16 +23,12 @@ export interface Patient extends PatientFields {
   readonly version: number;
 }
 
+/** The fields a search matches exactly: every client-set field but the date of birth, which is a range. */
+export const exactMatchFields = ['firstName', 'lastName', 'fullName', 'gender', 'postCode', 'insuranceNumber', 'preferredContactNumber'] as const;
+
 /** Exact-match criteria plus an inclusive date-of-birth range; absent members do not filter. */
-export interface PatientCriteria {
+export interface PatientCriteria extends Partial<Pick<PatientFields, (typeof exactMatchFields)[number]>> {
   readonly id?: string | undefined;
-  readonly firstName?: string | undefined;
-  readonly lastName?: string | undefined;
-  readonly fullName?: string | undefined;
-  readonly gender?: Gender | undefined;
-  readonly postCode?: string | undefined;
-  readonly insuranceNumber?: string | undefined;
-  readonly preferredContactNumber?: string | undefined;
   readonly bornFrom?: Date | undefined;
   readonly bornTo?: Date | undefined;
 }

@@ -1,4 +1,5 @@
-import { ServiceUnavailableError, type Backoff } from '@patient-tests/shared';
+import { ServiceUnavailableError } from '@patient-tests/shared/errors';
+import type { Backoff } from '@patient-tests/shared/retry';
 
 /** What the services take besides their ports; tests pass a clock, ids and a backoff that does not sleep. */
 export interface ServiceOptions {

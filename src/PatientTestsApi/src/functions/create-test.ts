@@ -1,5 +1,5 @@
 import type { HttpHandler } from '@azure/functions';
-import type { HttpFunctionDefinition } from '@patient-tests/shared';
+import type { HttpFunctionDefinition } from '@patient-tests/shared/functions';
 
 export const createTest = (handler: HttpHandler): HttpFunctionDefinition => ({
   name: 'createTest',

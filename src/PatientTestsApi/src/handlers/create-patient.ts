@@ -1,8 +1,8 @@
 import type { HttpHandler } from '@azure/functions';
-import { decode, decodeTogether, readJsonBody, withProblemHandling } from '@patient-tests/shared';
+import { decode, decodeTogether, locationOf, readJsonBody, withProblemHandling } from '@patient-tests/shared/http';
 import type { PatientService } from '../domain/patient-service';
 import { createPatientSchema } from '../domain/patient-schema';
-import { etagOf, locationOf, thirdPartyBodies } from './http-helpers';
+import { etagOf, thirdPartyBodies } from './http-helpers';
 import { idempotencyKeyOf, replayedHeader } from './idempotency-key';
 import { toPatientJson } from './patient-json';
 import type { RequestScopes } from './request-scopes';
@@ -10,11 +10,10 @@ import type { RequestScopes } from './request-scopes';
 /** A repeated Idempotency-Key gets the first answer again: 201, the same Location, ETag and patient. */
 export function createPatientHandler(patients: PatientService, scopes: RequestScopes, maxBodyBytes: number): HttpHandler {
   return withProblemHandling(async (request, context) => {
-    const [body, idempotencyKey] = await decodeTogether(
+    const [fields, idempotencyKey] = await decodeTogether(
       async () => decode(createPatientSchema, await readJsonBody(request, maxBodyBytes, thirdPartyBodies)),
       () => idempotencyKeyOf(request),
     );
-    const { id: _id, lastUpdated: _lastUpdated, ...fields } = body;
     const { resource: patient, replayed } = await patients.create(fields, scopes.of(request, context), idempotencyKey);
     const headers: Record<string, string> = { location: locationOf(request, patient.id), etag: etagOf(patient.version) };
     if (replayed) headers[replayedHeader] = 'true';

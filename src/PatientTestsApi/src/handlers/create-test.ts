@@ -1,8 +1,9 @@
 import type { HttpHandler } from '@azure/functions';
-import { ValidationError, decode, decodeTogether, readJsonBody, withProblemHandling } from '@patient-tests/shared';
+import { ValidationError } from '@patient-tests/shared/errors';
+import { decode, decodeTogether, locationOf, readJsonBody, routeId, withProblemHandling } from '@patient-tests/shared/http';
 import type { MedicalTestService } from '../domain/medical-test-service';
 import { createTestSchema } from '../domain/medical-test-schema';
-import { locationOf, requireGuidParameter, thirdPartyBodies } from './http-helpers';
+import { thirdPartyBodies } from './http-helpers';
 import { idempotencyKeyOf, replayedHeader } from './idempotency-key';
 import { toMedicalTestJson } from './medical-test-json';
 import type { RequestScopes } from './request-scopes';
@@ -11,15 +12,14 @@ import type { RequestScopes } from './request-scopes';
 export function createTestHandler(tests: MedicalTestService, scopes: RequestScopes, maxBodyBytes: number): HttpHandler {
   return withProblemHandling(async (request, context) => {
     const [patientId, body, idempotencyKey] = await decodeTogether(
-      () => requireGuidParameter(request, 'patientId'),
+      () => routeId(request, 'patientId'),
       async () => decode(createTestSchema, await readJsonBody(request, maxBodyBytes, thirdPartyBodies)),
       () => idempotencyKeyOf(request),
     );
-    const { id: _id, lastUpdated: _lastUpdated, patientId: bodyPatientId, ...fields } = body;
-    if (bodyPatientId !== undefined && bodyPatientId.toLowerCase() !== patientId) {
+    if (body.patientId !== undefined && body.patientId.toLowerCase() !== patientId) {
       throw new ValidationError([{ field: 'patientId', message: 'must match the patient id in the URL' }]);
     }
-    const { resource: test, replayed } = await tests.create(patientId, fields, scopes.of(request, context), idempotencyKey);
+    const { resource: test, replayed } = await tests.create(patientId, body.fields, scopes.of(request, context), idempotencyKey);
     const headers: Record<string, string> = { location: locationOf(request, test.id) };
     if (replayed) headers[replayedHeader] = 'true';
     return { status: 201, headers, jsonBody: toMedicalTestJson(test) };

@@ -1,23 +1,6 @@
 import type { HttpRequest } from '@azure/functions';
-import { PreconditionFailedError, ValidationError, type JsonBodyTypes } from '@patient-tests/shared';
-
-const guidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function isGuid(value: string | undefined): value is string {
-  return value !== undefined && guidPattern.test(value);
-}
-
-/** A route id the use case can trust: a GUID, lower-cased as we store ids. Anything else is a 400 naming it. */
-export function requireGuidParameter(request: HttpRequest, name: string): string {
-  const value = request.params[name];
-  if (!isGuid(value)) throw new ValidationError([{ field: name, message: 'must be a GUID' }]);
-  return value.toLowerCase();
-}
-
-/** Location of a new resource under the collection the request was sent to. */
-export function locationOf(request: HttpRequest, id: string): string {
-  return `${new URL(request.url).pathname.replace(/\/$/, '')}/${id}`;
-}
+import { PreconditionFailedError } from '@patient-tests/shared/errors';
+import type { JsonBodyTypes } from '@patient-tests/shared/http';
 
 export function etagOf(version: number): string {
   return `"${version}"`;

@@ -1,5 +1,5 @@
 import type { HttpRequest } from '@azure/functions';
-import { ValidationError } from '@patient-tests/shared';
+import { ValidationError } from '@patient-tests/shared/errors';
 
 export const idempotencyKeyHeader = 'Idempotency-Key';
 /** On a 201 that repeats the answer to an earlier request with the same key. */

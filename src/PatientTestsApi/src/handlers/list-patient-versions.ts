@@ -1,8 +1,8 @@
 import type { HttpHandler } from '@azure/functions';
-import { decode, decodeTogether, queryParameters, withProblemHandling } from '@patient-tests/shared';
+import { decode, decodeTogether, queryParameters, routeId, withProblemHandling } from '@patient-tests/shared/http';
 import type { PatientService } from '../domain/patient-service';
 import { versionPageSchema } from '../domain/patient-schema';
-import { continuationHeader, etagOf, requireGuidParameter } from './http-helpers';
+import { continuationHeader, etagOf } from './http-helpers';
 import { toPatientJson } from './patient-json';
 import type { RequestScopes } from './request-scopes';
 
@@ -14,7 +14,7 @@ import type { RequestScopes } from './request-scopes';
 export function listPatientVersionsHandler(patients: PatientService, scopes: RequestScopes): HttpHandler {
   return withProblemHandling(async (request, context) => {
     const [patientId, page] = await decodeTogether(
-      () => requireGuidParameter(request, 'patientId'),
+      () => routeId(request, 'patientId'),
       () => decode(versionPageSchema, queryParameters(request)),
     );
     const result = await patients.versions(patientId, page.limit, page.continuationToken, scopes.of(request, context));

@@ -1,14 +1,13 @@
 import type { HttpHandler } from '@azure/functions';
-import { withProblemHandling } from '@patient-tests/shared';
+import { routeId, withProblemHandling } from '@patient-tests/shared/http';
 import type { MedicalTestService } from '../domain/medical-test-service';
-import { requireGuidParameter } from './http-helpers';
 import { toMedicalTestJson } from './medical-test-json';
 import type { RequestScopes } from './request-scopes';
 
 /** Always an array, also for one test (the original returned a bare object then). */
 export function listTestsHandler(tests: MedicalTestService, scopes: RequestScopes): HttpHandler {
   return withProblemHandling(async (request, context) => {
-    const patientId = requireGuidParameter(request, 'patientId');
+    const patientId = routeId(request, 'patientId');
     const found = await tests.list(patientId, scopes.of(request, context));
     return { status: 200, jsonBody: found.map(toMedicalTestJson) };
   });

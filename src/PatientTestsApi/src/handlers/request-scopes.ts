@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { HttpRequest, InvocationContext } from '@azure/functions';
-import { ServiceUnavailableError, operationIdOf } from '@patient-tests/shared';
+import { ServiceUnavailableError } from '@patient-tests/shared/errors';
+import { operationIdOf } from '@patient-tests/shared/http';
 import type { Actor, RequestScope } from '../domain/audit-trail';
 
 /**

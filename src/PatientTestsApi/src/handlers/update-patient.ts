@@ -1,21 +1,21 @@
 import type { HttpHandler } from '@azure/functions';
-import { ValidationError, decode, decodeTogether, readJsonBody, withProblemHandling } from '@patient-tests/shared';
+import { ValidationError } from '@patient-tests/shared/errors';
+import { decode, decodeTogether, readJsonBody, routeId, withProblemHandling } from '@patient-tests/shared/http';
 import type { PatientService } from '../domain/patient-service';
 import { updatePatientSchema } from '../domain/patient-schema';
-import { etagOf, expectedVersionOf, requireGuidParameter, thirdPartyBodies } from './http-helpers';
+import { etagOf, expectedVersionOf, thirdPartyBodies } from './http-helpers';
 import { toPatientJson } from './patient-json';
 import type { RequestScopes } from './request-scopes';
 
 export function updatePatientHandler(patients: PatientService, scopes: RequestScopes, maxBodyBytes: number): HttpHandler {
   return withProblemHandling(async (request, context) => {
     const [patientId, body] = await decodeTogether(
-      () => requireGuidParameter(request, 'patientId'),
+      () => routeId(request, 'patientId'),
       async () => decode(updatePatientSchema, await readJsonBody(request, maxBodyBytes, thirdPartyBodies)),
     );
-    const { id, lastUpdated: _ignored, ...fields } = body;
-    if (id.toLowerCase() !== patientId) throw new ValidationError([{ field: 'id', message: 'must match the patient id in the URL' }]);
+    if (body.id.toLowerCase() !== patientId) throw new ValidationError([{ field: 'id', message: 'must match the patient id in the URL' }]);
     const expectedVersion = expectedVersionOf(request);
-    const patient = await patients.update(patientId, fields, expectedVersion, scopes.of(request, context));
+    const patient = await patients.update(patientId, body.fields, expectedVersion, scopes.of(request, context));
     return { status: 200, headers: { etag: etagOf(patient.version) }, jsonBody: toPatientJson(patient) };
   });
 }

@@ -1,7 +1,8 @@
-import { problemTypes } from '@patient-tests/shared';
+import { problemTypes } from '@patient-tests/shared/http';
 import { z } from 'zod';
 import { createTestSchema, observationSchema } from '../domain/medical-test-schema';
-import { createPatientSchema, patientSearchSchema, searchPaging, updatePatientSchema, versionPaging, versionTokenPattern } from '../domain/patient-schema';
+import { createPatientSchema, updatePatientSchema, versionPaging, versionTokenPattern } from '../domain/patient-schema';
+import { patientSearchSchema, searchPaging } from '../domain/patient-search';
 import { idempotencyKeyHeader, idempotencyKeyPattern, replayedHeader } from '../handlers/idempotency-key';
 import { continuationHeader } from '../handlers/http-helpers';
 import { medicalTestSchema, patientSchema, patientVersionSchema, problemSchema } from './response-schemas';
@@ -21,7 +22,9 @@ export function buildOpenApiDocument(): Record<string, unknown> {
   registry.add(createTestSchema, { id: 'TestCreate', description: 'A new test; `patientId` may be sent but must repeat the id in the path.' });
   registry.add(medicalTestSchema, { id: 'Test' });
   registry.add(problemSchema, { id: 'Problem', description: 'RFC 9457 problem document; see docs/problems.md.' });
-  const { schemas } = z.toJSONSchema(registry, { target: 'openapi-3.0', uri: (id) => `#/components/schemas/${id}` });
+  // Request bodies as clients send them (`io: 'input'`): what the schemas take, before they drop the
+  // server-assigned members or reshape the update.
+  const { schemas } = z.toJSONSchema(registry, { target: 'openapi-3.0', io: 'input', uri: (id) => `#/components/schemas/${id}` });
   // OpenAPI 3.0 schema objects have no $id; references go through #/components/schemas.
   for (const schema of Object.values(schemas)) delete (schema as { $id?: unknown }).$id;
 

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { defaultThrottlingRetryPolicy } from '@patient-tests/shared';
-import { indexCoverage, recordQueryShapes, testMongoUri, uniqueDatabaseName, type QueryRecorder, type QueryShape } from '@patient-tests/local-stack';
+import { indexCoverage, recordQueriesOf } from '@patient-tests/local-stack';
 import { MongoKeyClaimStore } from '../../src/data/mongo-key-claim-store';
 import { MongoMedicalTestStore } from '../../src/data/mongo-medical-test-store';
 import { MongoPatientStore } from '../../src/data/mongo-patient-store';
@@ -9,6 +8,7 @@ import { patientTestsCollections } from '../../src/data/patient-tests-indexes';
 import type { KeyClaimStore } from '../../src/domain/idempotent-creations';
 import type { MedicalTestStore } from '../../src/domain/medical-test';
 import type { Patient, PatientCriteria, PatientStore } from '../../src/domain/patient';
+import { aDateOfBirth } from '../fixtures/builders';
 
 function aPatient(overrides: Partial<Patient> = {}): Patient {
   return {
@@ -17,7 +17,7 @@ function aPatient(overrides: Partial<Patient> = {}): Patient {
     lastName: 'Lovelace',
     fullName: 'Ada Lovelace',
     gender: 'female',
-    dateOfBirth: '1815-12-10',
+    dateOfBirth: aDateOfBirth('1815-12-10'),
     postCode: '2000',
     insuranceNumber: '1234567890',
     preferredContactNumber: '0400000000',
@@ -73,26 +73,17 @@ const testStoreCalls: { [Method in keyof MedicalTestStore]: (store: MedicalTestS
 };
 
 describe('indexes: every query of the PatientTests stores is served by an index Terraform declares', () => {
-  const databaseName = uniqueDatabaseName('index_coverage');
-  let recorder: QueryRecorder;
-
-  before(async () => {
-    recorder = await recordQueryShapes(testMongoUri(), databaseName);
-  });
-  after(() => recorder.close());
-
   it('finds an index for each query shape and sort, and no declared index that no query uses', async () => {
-    const { connection } = recorder;
-    const patients = new MongoPatientStore(connection, { patients: 'patients', versions: 'patientversions' }, defaultThrottlingRetryPolicy);
-    const tests = new MongoMedicalTestStore(connection, 'tests', defaultThrottlingRetryPolicy);
-    const claims = new MongoKeyClaimStore(connection, 'idempotencykeys', defaultThrottlingRetryPolicy);
-    const patient = aPatient();
-    await patients.insert(patient);
-    for (const call of Object.values(patientStoreCalls)) for (const operation of call(patients, patient)) await operation;
-    for (const call of Object.values(testStoreCalls)) await Promise.all(call(tests, patient));
-    for (const call of Object.values(keyClaimCalls)) for (const operation of call(claims)) await operation;
-
-    const queries: QueryShape[] = recorder.shapes;
+    const queries = await recordQueriesOf('index_coverage', async ({ collection }) => {
+      const patients = new MongoPatientStore({ current: collection('patients'), versions: collection('patientversions') });
+      const tests = new MongoMedicalTestStore(collection('tests'));
+      const claims = new MongoKeyClaimStore(collection('idempotencykeys'));
+      const patient = aPatient();
+      await patients.insert(patient);
+      for (const call of Object.values(patientStoreCalls)) for (const operation of call(patients, patient)) await operation;
+      for (const call of Object.values(testStoreCalls)) await Promise.all(call(tests, patient));
+      for (const call of Object.values(keyClaimCalls)) for (const operation of call(claims)) await operation;
+    });
     assert.ok(queries.some((shape) => shape.collection === 'tests' && shape.sort.length > 0), 'the tests list was not recorded');
     const declared = {
       patients: patientTestsCollections.patients.indexes,

@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { MongoConnection, defaultThrottlingRetryPolicy } from '@patient-tests/shared';
-import { MongoClient } from 'mongodb';
 import { MongoKeyClaimStore } from '../../src/data/mongo-key-claim-store';
 import type { KeyClaim } from '../../src/domain/idempotent-creations';
-import { testMongoUri, uniqueDatabaseName } from '@patient-tests/local-stack';
+import { openSuiteDatabase, type SuiteDatabase } from '@patient-tests/local-stack';
 
 const longAgo = new Date('2000-01-01T00:00:00.000Z');
 
@@ -13,27 +11,20 @@ function aClaim(overrides: Partial<KeyClaim> = {}): KeyClaim {
 }
 
 describe('MongoKeyClaimStore on FerretDB', () => {
-  const databaseName = uniqueDatabaseName('key_claims');
-  let connection: MongoConnection;
+  let database: SuiteDatabase;
   let store: MongoKeyClaimStore;
-  let client: MongoClient;
 
   before(() => {
-    connection = new MongoConnection({ uri: testMongoUri(), databaseName, serverSelectionTimeoutMs: 5_000, appName: 'key-claims-test' });
-    store = new MongoKeyClaimStore(connection, 'idempotencykeys', defaultThrottlingRetryPolicy);
-    client = new MongoClient(testMongoUri());
+    database = openSuiteDatabase('key_claims', 'key-claims-test');
+    store = new MongoKeyClaimStore(database.collection('idempotencykeys'));
   });
-  after(async () => {
-    await client.db(databaseName).dropDatabase();
-    await client.close();
-    await connection.close();
-  });
+  after(() => database.close());
 
   it('stores the first claim of a key and answers every later one with it', async () => {
     const claim = aClaim();
     assert.deepEqual(await store.claim(claim, longAgo), claim);
     assert.deepEqual(await store.claim({ ...claim, fingerprint: 'another request', resourceId: randomUUID() }, longAgo), claim);
-    assert.equal(await client.db(databaseName).collection('idempotencykeys').countDocuments({ _id: claim.id as never }), 1);
+    assert.equal(await database.db.collection('idempotencykeys').countDocuments({ _id: claim.id as never }), 1);
   });
 
   it('replaces a claim that has expired (FerretDB keeps it: no TTL index), and keeps a live one', async () => {

@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { MongoConnection, defaultThrottlingRetryPolicy, ensureIndexes } from '@patient-tests/shared';
-import { MongoClient } from 'mongodb';
+import { ensureIndexes } from '@patient-tests/shared/mongo';
 import { MongoMedicalTestStore } from '../../src/data/mongo-medical-test-store';
 import { MongoPatientStore } from '../../src/data/mongo-patient-store';
 import type { PatientDocument } from '../../src/data/patient-document';
-import { medicalTestIndexes, patientIndexes, patientVersionIndexes } from '../../src/data/patient-tests-indexes';
+import { ensurePatientTestsIndexes, patientIndexes } from '../../src/data/patient-tests-indexes';
 import type { MedicalTest } from '../../src/domain/medical-test';
 import type { Patient } from '../../src/domain/patient';
-import { testMongoUri, uniqueDatabaseName as uniqueName } from '@patient-tests/local-stack';
+import { openSuiteDatabase, type SuiteDatabase } from '@patient-tests/local-stack';
+import { aDateOfBirth } from '../fixtures/builders';
 
 function aPatient(overrides: Partial<Patient> = {}): Patient {
   return {
@@ -16,7 +16,7 @@ function aPatient(overrides: Partial<Patient> = {}): Patient {
     firstName: 'Ada',
     lastName: 'Lovelace',
     gender: 'female',
-    dateOfBirth: '1815-12-10',
+    dateOfBirth: aDateOfBirth('1815-12-10'),
     postCode: '2000',
     lastUpdated: new Date('2026-01-01T00:00:00.000Z'),
     version: 1,
@@ -25,27 +25,17 @@ function aPatient(overrides: Partial<Patient> = {}): Patient {
 }
 
 describe('Mongo stores on FerretDB', () => {
-  const databaseName = uniqueName('stores');
-  let connection: MongoConnection;
+  let database: SuiteDatabase;
   let patients: MongoPatientStore;
   let tests: MongoMedicalTestStore;
-  let client: MongoClient;
 
   before(() => {
-    connection = new MongoConnection({ uri: testMongoUri(), databaseName, serverSelectionTimeoutMs: 5_000, appName: 'stores-test' }, async (db) => {
-      await ensureIndexes(db.collection('patients'), patientIndexes);
-      await ensureIndexes(db.collection('patientversions'), patientVersionIndexes);
-      await ensureIndexes(db.collection('tests'), medicalTestIndexes);
-    });
-    patients = new MongoPatientStore(connection, { patients: 'patients', versions: 'patientversions' }, defaultThrottlingRetryPolicy);
-    tests = new MongoMedicalTestStore(connection, 'tests', defaultThrottlingRetryPolicy);
-    client = new MongoClient(testMongoUri());
+    database = openSuiteDatabase('stores', 'stores-test', (db) =>
+      ensurePatientTestsIndexes(db, { patients: 'patients', patientVersions: 'patientversions', tests: 'tests', idempotencyKeys: 'idempotencykeys' }));
+    patients = new MongoPatientStore({ current: database.collection('patients'), versions: database.collection('patientversions') });
+    tests = new MongoMedicalTestStore(database.collection('tests'));
   });
-  after(async () => {
-    await client.db(databaseName).dropDatabase();
-    await client.close();
-    await connection.close();
-  });
+  after(() => database.close());
 
   describe('MongoPatientStore', () => {
     const insertAndPublish = async (patient: Patient) => {
@@ -63,7 +53,7 @@ describe('Mongo stores on FerretDB', () => {
       await patients.publish(patient.id);
       assert.equal(await patients.publishedVersion(patient.id), 1);
       assert.deepEqual(await patients.search({ id: patient.id }, { limit: 1 }), [patient]);
-      const raw = await client.db(databaseName).collection<PatientDocument>('patients').findOne({ _id: patient.id });
+      const raw = await database.db.collection<PatientDocument>('patients').findOne({ _id: patient.id });
       assert.equal(raw?._shardKey, patient.id);
       assert.deepEqual(raw._dateOfBirthDate, new Date('1815-12-10T00:00:00.000Z'));
       assert.equal(await patients.exists(patient.id), true);
@@ -80,7 +70,7 @@ describe('Mongo stores on FerretDB', () => {
       assert.deepEqual((await patients.search({ id: patient.id }, { limit: 10 })).map((found) => [found.firstName, found.version]), [['Ada', 1]], 'until published');
       await patients.publish(patient.id);
       assert.deepEqual((await patients.search({ id: patient.id }, { limit: 10 })).map((found) => [found.firstName, found.version]), [['Augusta', 2]]);
-      const raw = await client.db(databaseName).collection<{ _id: string; _shardKey: string }>('patientversions').findOne({ _id: `${patient.id}:2` });
+      const raw = await database.db.collection<{ _id: string; _shardKey: string }>('patientversions').findOne({ _id: `${patient.id}:2` });
       assert.equal(raw?._shardKey, patient.id);
     });
 
@@ -95,7 +85,7 @@ describe('Mongo stores on FerretDB', () => {
 
     it('records the current state of a patient stored before versions existed as its version, once', async () => {
       const patient = aPatient({ version: 4 });
-      await client.db(databaseName).collection<PatientDocument>('patients').insertOne({
+      await database.db.collection<PatientDocument>('patients').insertOne({
         _id: patient.id, _shardKey: patient.id, _version: 4, _dateOfBirthDate: new Date('1815-12-10T00:00:00.000Z'),
         firstName: patient.firstName, lastName: 'Lovelace', gender: 'female', dateOfBirth: patient.dateOfBirth, postCode: patient.postCode, lastUpdated: patient.lastUpdated,
       });
@@ -178,7 +168,7 @@ describe('Mongo stores on FerretDB', () => {
       assert.equal((await patients.findVersion(patient.id, 2))?.firstName, 'Second');
       assert.equal(await patients.findVersion(patient.id, 3), undefined);
       const legacy = aPatient();
-      await client.db(databaseName).collection<PatientDocument>('patients').insertOne({
+      await database.db.collection<PatientDocument>('patients').insertOne({
         _id: legacy.id, _shardKey: legacy.id, _version: 1, _dateOfBirthDate: new Date('1815-12-10T00:00:00.000Z'),
         firstName: legacy.firstName, lastName: 'Lovelace', gender: 'female', dateOfBirth: legacy.dateOfBirth, postCode: legacy.postCode, lastUpdated: legacy.lastUpdated,
       });
@@ -188,7 +178,7 @@ describe('Mongo stores on FerretDB', () => {
     it('searches by exact fields and an inclusive birth-date range, ordered by id and paged after an id', async () => {
       const lastName = `STORE_${randomUUID().slice(0, 8)}`;
       const born = ['1970-01-01', '1970-12-31', '1971-01-01', '1969-12-31'];
-      for (const dateOfBirth of born) await insertAndPublish(aPatient({ lastName, dateOfBirth }));
+      for (const dateOfBirth of born) await insertAndPublish(aPatient({ lastName, dateOfBirth: aDateOfBirth(dateOfBirth) }));
       const in1970 = await patients.search(
         { lastName, bornFrom: new Date('1970-01-01T00:00:00.000Z'), bornTo: new Date('1970-12-31T23:59:59.999Z') },
         { limit: 10 },
@@ -227,8 +217,8 @@ describe('Mongo stores on FerretDB', () => {
   });
 
   it('has created every index, idempotently', async () => {
-    await connection.database();
-    const db = client.db(databaseName);
+    await database.connection.database();
+    const db = database.db;
     await ensureIndexes(db.collection('patients'), patientIndexes);
     const names = async (collection: string) =>
       (await db.collection(collection).listIndexes().toArray()).map((index) => String((index as { name?: unknown }).name)).sort();

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { ConfigurationError } from '@patient-tests/shared';
+import { ConfigurationError } from '@patient-tests/shared/config';
 import { loadPatientTestsConfig } from '../../src/config';
 import { patientTestsCollections } from '../../src/data/patient-tests-indexes';
 
@@ -9,12 +9,12 @@ describe('PatientTests API configuration', () => {
   it('defaults everything but the database, the Audit API and its key, and the gateway\'s key', () => {
     const config = loadPatientTestsConfig(required);
     assert.equal(config.mongo.databaseName, 'patienttests');
-    assert.equal(config.mongo.patientsCollection, 'patients');
-    assert.equal(config.mongo.patientVersionsCollection, 'patientversions');
-    assert.equal(config.mongo.testsCollection, 'tests');
+    assert.equal(config.mongo.collections.patients, 'patients');
+    assert.equal(config.mongo.collections.patientVersions, 'patientversions');
+    assert.equal(config.mongo.collections.tests, 'tests');
     assert.equal(config.audit.timeoutMs, 2000);
     assert.equal(config.mongo.createIndexes, false, 'in Azure, Terraform owns the indexes');
-    assert.equal(config.mongo.idempotencyKeysCollection, 'idempotencykeys');
+    assert.equal(config.mongo.collections.idempotencyKeys, 'idempotencykeys');
     assert.equal(config.idempotencyKeyLifetimeMs, (patientTestsCollections.idempotency_keys.ttlSeconds ?? 0) * 1000, 'the TTL the collection is declared with');
   });
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { HttpRequest } from '@azure/functions';
-import { PreconditionFailedError } from '@patient-tests/shared';
+import { PreconditionFailedError } from '@patient-tests/shared/errors';
 import { expectedVersionOf } from '../../src/handlers/http-helpers';
 
 const put = (ifMatch?: string) =>

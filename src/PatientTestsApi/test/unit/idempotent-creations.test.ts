@@ -1,13 +1,15 @@
 import assert from 'node:assert/strict';
-import { IdempotencyKeyReusedError, NotFoundError, ServiceUnavailableError, readBackPolicy } from '@patient-tests/shared';
+import { IdempotencyKeyReusedError, NotFoundError, ServiceUnavailableError } from '@patient-tests/shared/errors';
+import { readBackPolicy } from '@patient-tests/shared/retry';
 import type { RequestScope } from '../../src/domain/audit-trail';
 import { IdempotentCreations, fingerprintOf } from '../../src/domain/idempotent-creations';
 import { MedicalTestService } from '../../src/domain/medical-test-service';
 import type { PatientFields } from '../../src/domain/patient';
 import { PatientService } from '../../src/domain/patient-service';
+import { aDateOfBirth } from '../fixtures/builders';
 import { FakeAuditTrail, FakeKeyClaimStore, FakeMedicalTestStore, FakePatientStore, Journal, RecordingLog, recordingBackoff } from '../fixtures/fakes';
 
-const fields: PatientFields = { firstName: 'Ada', gender: 'female', dateOfBirth: '1815-12-10', postCode: '2000' };
+const fields: PatientFields = { firstName: 'Ada', gender: 'female', dateOfBirth: aDateOfBirth('1815-12-10'), postCode: '2000' };
 const first: RequestScope = { actor: { kind: 'subscription', subscriptionId: 'first-client' }, log: new RecordingLog() };
 const second: RequestScope = { actor: { kind: 'subscription', subscriptionId: 'second-client' }, log: new RecordingLog() };
 const lifetimeMs = 24 * 3600_000;

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { ServiceUnavailableError } from '@patient-tests/shared';
+import { ServiceUnavailableError } from '@patient-tests/shared/errors';
 import { claimKey, type ClaimDocuments } from '../../src/data/mongo-key-claim-store';
 import type { KeyClaim } from '../../src/domain/idempotent-creations';
 import { recordingBackoff } from '../fixtures/fakes';

@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
-import { NotFoundError, PreconditionFailedError, ServiceUnavailableError } from '@patient-tests/shared';
+import { NotFoundError, PreconditionFailedError, ServiceUnavailableError } from '@patient-tests/shared/errors';
 import type { Patient, PatientFields } from '../../src/domain/patient';
 import { PatientService } from '../../src/domain/patient-service';
 import { MedicalTestService } from '../../src/domain/medical-test-service';
 import { IdempotentCreations } from '../../src/domain/idempotent-creations';
+import { aDateOfBirth } from '../fixtures/builders';
 import { FakeAuditTrail, FakeKeyClaimStore, FakeMedicalTestStore, FakePatientStore, Journal, RecordingLog, recordingBackoff } from '../fixtures/fakes';
 
-const fields: PatientFields = { firstName: 'Ada', gender: 'female', dateOfBirth: '1815-12-10', postCode: '2000' };
+const fields: PatientFields = { firstName: 'Ada', gender: 'female', dateOfBirth: aDateOfBirth('1815-12-10'), postCode: '2000' };
 const scope = { actor: { kind: 'direct' as const, keyFingerprint: '0123456789abcdef' }, traceParent: undefined, log: new RecordingLog() };
 
 function setUp() {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { HttpRequest, InvocationContext } from '@azure/functions';
-import { ServiceUnavailableError } from '@patient-tests/shared';
+import { ServiceUnavailableError } from '@patient-tests/shared/errors';
 import { actorIdOf, maxActorIdLength } from '../../src/domain/audit-trail';
 import { RequestScopes, UnidentifiedCallError } from '../../src/handlers/request-scopes';
 

@@ -1,4 +1,5 @@
-// A separate entry point for processes that must not load the `mongodb` driver early (the local host).
+// Settings, decoded once at start-up. Loads no driver: the local host reads its own settings with it too.
 export { ConfigurationError } from './configuration-error';
 export { decodeEnvironment } from './decode-environment';
 export { setting } from './settings';
+export { decodeAppSettings, mongoConfigOf, mongoSettings, type MongoConfig } from './mongo-settings';

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
-import { ValidationError } from './errors';
-import type { FieldError } from './problem-types';
+import { ValidationError } from '../errors/api-errors';
+import type { FieldError } from '../errors/field-error';
 
 /**
  * Reads the parts of one request (body, headers, path, query), each with its own decoder, and reports the

@@ -1,3 +1,5 @@
+import type { FieldError } from '../errors/field-error';
+
 /**
  * The catalogue of problem types every API of ours can answer with (RFC 9457). The `type` URIs are
  * stable identifiers; docs/problems.md describes each, and a test keeps the two in step.
@@ -18,12 +20,6 @@ export const problemTypes = {
 } as const;
 
 export type ProblemKind = keyof typeof problemTypes;
-
-export interface FieldError {
-  /** JSON pointer-like path to the offending member, e.g. `resource.type`; empty for the whole body. */
-  readonly field: string;
-  readonly message: string;
-}
 
 export interface ProblemDocument {
   readonly type: string;

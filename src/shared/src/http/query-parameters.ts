@@ -1,5 +1,5 @@
 import type { HttpRequest } from '@azure/functions';
-import { ValidationError } from './errors';
+import { ValidationError } from '../errors/api-errors';
 
 /** `code` carries the function key when a caller cannot send headers; it belongs to the host, not the API. */
 const hostParameters = new Set(['code']);

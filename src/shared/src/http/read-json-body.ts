@@ -1,6 +1,6 @@
 import type { HttpRequest } from '@azure/functions';
-import { PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from './errors';
-import type { FieldError } from './problem-types';
+import { PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '../errors/api-errors';
+import type { FieldError } from '../errors/field-error';
 import { firstDuplicateMember } from './duplicate-members';
 import { isReadAsJson, type JsonBodyTypes } from './json-media-type';
 

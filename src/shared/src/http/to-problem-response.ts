@@ -1,5 +1,5 @@
 import type { HttpResponseInit } from '@azure/functions';
-import { ApiError, PayloadTooLargeError, ServiceUnavailableError, ValidationError } from './errors';
+import { ApiError, PayloadTooLargeError, ServiceUnavailableError, ValidationError } from '../errors/api-errors';
 import { problemContentType, problemTypes, type ProblemDocument } from './problem-types';
 
 const internalDetail = 'The request could not be completed. Quote the operationId when you contact support.';

@@ -1,5 +1,5 @@
 import type { HttpHandler, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
-import { ApiError, ServiceUnavailableError } from './errors';
+import { ApiError, ServiceUnavailableError } from '../errors/api-errors';
 import { refuseBody } from './read-json-body';
 import { toProblemResponse } from './to-problem-response';
 import { parseTraceParent } from './trace-context';

@@ -1,6 +1,6 @@
 import type * as Mongo from 'mongodb';
 import type { Db, MongoClientOptions } from 'mongodb';
-import { ServiceUnavailableError } from '../http/errors';
+import { ServiceUnavailableError } from '../errors/api-errors';
 
 export interface MongoConnectionSettings {
   readonly uri: string;

@@ -1,15 +1,7 @@
-import type * as Mongo from 'mongodb';
 import type { MongoError } from 'mongodb';
-import { ServiceUnavailableError } from '../http/errors';
-
-/**
- * The driver's error classes, loaded when first needed: an error from the driver means the driver is
- * loaded already, and the entry file should not load it (see MongoConnection).
- */
-function driver(): typeof Mongo {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a deferred, synchronous load
-  return require('mongodb') as typeof Mongo;
-}
+import { ServiceUnavailableError } from '../errors/api-errors';
+import { driver } from './driver';
+import { realRetryTools, type RetryTools } from '../retry/retry-tools';
 
 /** Cosmos DB answers a request over the provisioned RU/s with this code; the driver does not retry it. */
 export const cosmosThrottledCode = 16500;
@@ -27,16 +19,6 @@ export const defaultThrottlingRetryPolicy: ThrottlingRetryPolicy = {
   maxTotalWaitMs: 5_000,
   fallbackWaitMs: 100,
   jitterRatio: 0.2,
-};
-
-export interface RetryTools {
-  readonly sleep: (ms: number) => Promise<void>;
-  readonly random: () => number;
-}
-
-export const realRetryTools: RetryTools = {
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-  random: Math.random,
 };
 
 /**

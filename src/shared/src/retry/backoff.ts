@@ -1,4 +1,4 @@
-import { realRetryTools, type RetryTools } from '../mongo/throttling-retry';
+import { realRetryTools, type RetryTools } from './retry-tools';
 
 export interface BackoffPolicy {
   /** How many tries in all, the first included. */

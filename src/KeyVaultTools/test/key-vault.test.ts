@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import type { TokenCredential } from '@azure/core-auth';
 import { SecretClient } from '@azure/keyvault-secrets';
-import { ConfigurationError } from '../src/config/configuration-error';
-import { ArmFunctionKeysApi } from '../src/keyvault/function-keys-api';
-import { resolveKeyVaultReferences } from '../src/keyvault/key-vault-references';
-import { rotateFunctionKey } from '../src/keyvault/rotate-function-key';
+import { ConfigurationError } from '@patient-tests/shared/config';
+import { ArmFunctionKeysApi } from '../src/function-keys-api';
+import { resolveKeyVaultReferences } from '../src/key-vault-references';
+import { rotateFunctionKey } from '../src/rotate-function-key';
 import { AzureStandIn } from './fixtures/azure-stand-in';
 
 /** A fixed token: the stand-in checks that one is sent, not who signed it. No identity endpoint is called. */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { repositoryRoot } from '../src/stack/repository-root';
+import { repositoryRoot } from './repository-root';
 
 interface Step { readonly uses?: string; readonly run?: string; readonly with?: Record<string, unknown>; readonly env?: Record<string, string> }
 interface Job {
@@ -16,7 +16,7 @@ interface Job {
 }
 interface Workflow { readonly on: Record<string, unknown>; readonly permissions?: unknown; readonly env?: Record<string, string>; readonly jobs: Record<string, Job> }
 
-const read = (name: string) => readFileSync(join(repositoryRoot(), '.github', 'workflows', name), 'utf8');
+const read = (name: string) => readFileSync(join(repositoryRoot, '.github', 'workflows', name), 'utf8');
 
 const commands = (job: Job) => job.steps.map((step) => step.run ?? '').join('\n');
 const clientOf = (job: Job) => job.env?.ARM_CLIENT_ID ?? '';

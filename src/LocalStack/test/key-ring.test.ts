@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { KeyRing, keyRingOf } from '../src/host/function-keys';
+import { KeyRing, keyRingOf } from '../src/http/key-ring';
 
 describe('KeyRing', () => {
   const ring = keyRingOf(['first-key-value', 'second-key-value', '']);

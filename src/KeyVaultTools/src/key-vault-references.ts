@@ -1,4 +1,4 @@
-import { ConfigurationError } from '../config/configuration-error';
+import { ConfigurationError } from '@patient-tests/shared/config';
 
 type Environment = Readonly<Record<string, string | undefined>>;
 

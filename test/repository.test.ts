@@ -4,10 +4,10 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { repositoryRoot } from '../src/stack/repository-root';
+import { repositoryRoot } from './repository-root';
 
 const run = promisify(execFile);
-const root = repositoryRoot();
+const root = repositoryRoot;
 
 /** The Markdown a reader follows: the README, docs/, env/ and the load-test guide. */
 function markdownFiles(): string[] {

@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { ManagedIdentityCredential } from '@azure/identity';
 import { SecretClient } from '@azure/keyvault-secrets';
-import { ConfigurationError } from '../config/configuration-error';
+import { ConfigurationError } from '@patient-tests/shared/config';
 import { resolveKeyVaultReferences } from './key-vault-references';
 
 async function main(): Promise<void> {

@@ -1,4 +1,4 @@
-import type { FieldError } from './problem-types';
+import type { FieldError } from './field-error';
 
 /**
  * The closed set of failures a handler may raise on purpose. Anything else that escapes a handler is
