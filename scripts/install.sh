@@ -11,4 +11,5 @@ if [ -z "${MONGODB_URI:-}" ]; then
   bash scripts/install-ferretdb.sh
   if [ "${FERRETDB_BACKEND:-postgresql}" = postgresql ]; then bash scripts/install-postgresql.sh; fi
 fi
+node scripts/prune-stale-build.cjs
 npx tsc -b

@@ -55,6 +55,6 @@ describe('the local stack\'s app settings follow the apps\' config.ts', () => {
   it('and the check can fail: a value the app\'s config refuses throws at decoding', () => {
     const { loadAuditConfig } = compiled('AuditApi', 'config.js') as { loadAuditConfig: LoadConfig };
     const settings = auditAppSettings({ mongodbUri: 'mongodb://127.0.0.1:27017/', databaseName: 'auditlocal', collectionName: 'recordslocal' });
-    assert.throws(() => loadAuditConfig({ ...settings, AUDIT_DATABASE_NAME: 'not a database name!' }));
+    assert.throws(() => loadAuditConfig({ ...settings, AUDIT_DATABASE_NAME: 'not a database name!' }), /AUDIT_DATABASE_NAME is invalid/);
   });
 });

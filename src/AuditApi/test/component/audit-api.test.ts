@@ -272,6 +272,15 @@ describe('Audit API over HTTP (functions host + FerretDB)', () => {
       assert.equal(response.status, 404);
       assert.equal(((await response.json()) as Problem).type, 'urn:patient-tests:problem:not-found');
     });
+
+    it('checks a record id as the PatientTests API checks its ids: any GUID may name a record, other forms the route lets through are 400 naming id', async () => {
+      // Not a version-4 UUID, but a GUID: the route constraint and the shared check both take it.
+      const anyGuid = await get('auditrecord/12345678-1234-1234-1234-123456789012');
+      assert.equal(anyGuid.status, 404);
+      const withoutHyphens = await get('auditrecord/0f8fad5bd9cb469fa16570867728950e');
+      assert.equal(withoutHyphens.status, 400);
+      assert.deepEqual(((await withoutHyphens.json()) as Problem).errors, [{ field: 'id', message: 'must be a GUID' }]);
+    });
   });
 
   describe('when the database cannot be reached', () => {
