@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
 import { join } from 'node:path';
-import type { Server } from 'node:http';
-import { createGateway, patientApiPolicyFile, readApiPolicy, repositoryRoot, startFunctionHost, type FunctionHostProcess } from '@patient-tests/local-stack';
+import { startFunctionHost, type FunctionHostProcess } from '@patient-tests/local-stack';
 import { AuditFaultRelay } from '../fixtures/audit-fault-relay';
 import { aPatientBody, aTestBody } from '../fixtures/builders';
 import { testMongoUri } from '@patient-tests/local-stack';
+import { startGatewayInFront, type GatewayInFront } from '../fixtures/gateway-in-front';
 import { TestStack } from '../fixtures/test-stack';
 
 interface Operation { name: string; method: string; path: () => string; body?: () => unknown; headers?: Record<string, string> }
@@ -15,8 +14,7 @@ describe('fail closed: when the audit register cannot record, nothing is read, r
   let api: TestStack;
   let relay: AuditFaultRelay;
   let host: FunctionHostProcess;
-  let gateway: Server;
-  let gatewayUrl: string;
+  let gateway: GatewayInFront;
   let patientId: string;
   let testId: string;
 
@@ -43,21 +41,15 @@ describe('fail closed: when the audit register cannot record, nothing is read, r
       },
       log: () => undefined,
     });
-    const policy = readApiPolicy(patientApiPolicyFile(repositoryRoot()));
-    gateway = createGateway({
-      subscriptions: [{ id: 'fail-closed-client', name: 'Fail-closed client', key: 'fail-closed-subscription' }],
-      apis: [{ path: 'patient', backendUrl: `${host.url}/api/patient` }],
-      policy: { ...policy, limits: { callsPerWindow: 10_000, windowSeconds: 60, maxBodyBytes: 65_536, backendTimeoutMs: 10_000 } },
-      namedValues: { 'patient-tests-function-key': 'fail-closed-key' },
+    gateway = await startGatewayInFront({
+      backendUrl: host.url,
+      subscription: { id: 'fail-closed-client', name: 'Fail-closed client', key: 'fail-closed-subscription' },
+      functionKey: 'fail-closed-key',
+      limits: { callsPerWindow: 10_000, windowSeconds: 60, maxBodyBytes: 65_536, backendTimeoutMs: 10_000 },
     });
-    gateway.listen(0, '127.0.0.1');
-    await once(gateway, 'listening');
-    const address = gateway.address();
-    gatewayUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/patient`;
   });
   after(async () => {
-    gateway.closeAllConnections();
-    gateway.close();
+    gateway.stop();
     await host.stop();
     await relay.stop();
     await api.stop();
@@ -75,7 +67,7 @@ describe('fail closed: when the audit register cannot record, nothing is read, r
     { name: 'create patient with an Idempotency-Key', method: 'POST', path: () => '/', body: () => aPatientBody(), headers: { 'idempotency-key': 'fail-closed-key-1' } },
   ];
 
-  const call = (operation: Operation) => fetch(`${gatewayUrl}${operation.path()}`, {
+  const call = (operation: Operation) => fetch(`${gateway.url}${operation.path()}`, {
     method: operation.method,
     headers: { 'ocp-apim-subscription-key': 'fail-closed-subscription', 'content-type': 'application/json', ...operation.headers },
     body: operation.body ? JSON.stringify(operation.body()) : undefined,

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { EventEmitter, once } from 'node:events';
-import type { Server } from 'node:http';
 import { join } from 'node:path';
-import { createGateway, patientApiPolicyFile, readApiPolicy, repositoryRoot, startFunctionHost, testMongoUri, type FunctionHostProcess } from '@patient-tests/local-stack';
+import { startFunctionHost, testMongoUri, type FunctionHostProcess } from '@patient-tests/local-stack';
 import { AuditFaultRelay } from '../fixtures/audit-fault-relay';
 import { aPatientBody } from '../fixtures/builders';
+import { startGatewayInFront, type GatewayInFront } from '../fixtures/gateway-in-front';
 import { TestStack } from '../fixtures/test-stack';
 
 interface Answer { status: number; at: number; id?: string; detail?: string }
@@ -37,8 +37,7 @@ describe('process faults under load (gateway → PatientTests → Audit)', funct
     let api: TestStack;
     let relay: AuditFaultRelay;
     let host: FunctionHostProcess;
-    let gateway: Server;
-    let gatewayUrl: string;
+    let gateway: GatewayInFront;
     const hostLog: string[] = [];
     const hostEvents = new EventEmitter();
 
@@ -63,28 +62,21 @@ describe('process faults under load (gateway → PatientTests → Audit)', funct
         },
         log: (line) => { hostLog.push(line); hostEvents.emit('line', line); },
       });
-      const policy = readApiPolicy(patientApiPolicyFile(repositoryRoot()));
-      gateway = createGateway({
-        subscriptions: [{ id: 'process-faults-client', name: 'Process faults client', key: 'process-faults-subscription' }],
-        apis: [{ path: 'patient', backendUrl: `${host.url}/api/patient` }],
-        policy,
-        namedValues: { 'patient-tests-function-key': functionKey },
+      gateway = await startGatewayInFront({
+        backendUrl: host.url,
+        subscription: { id: 'process-faults-client', name: 'Process faults client', key: 'process-faults-subscription' },
+        functionKey,
       });
-      gateway.listen(0, '127.0.0.1');
-      await once(gateway, 'listening');
-      const address = gateway.address();
-      gatewayUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/patient`;
     });
     after(async () => {
-      gateway.closeAllConnections();
-      gateway.close();
+      gateway.stop();
       await host.stop();
       await relay.stop();
       await api.stop();
     });
 
     const create = async (): Promise<Answer> => {
-      const response = await fetch(`${gatewayUrl}/`, {
+      const response = await fetch(`${gateway.url}/`, {
         method: 'POST',
         headers: { 'ocp-apim-subscription-key': 'process-faults-subscription', 'content-type': 'application/json' },
         body: JSON.stringify(aPatientBody()),
@@ -119,7 +111,7 @@ describe('process faults under load (gateway → PatientTests → Audit)', funct
     });
 
     it('then answers at once with a retryable problem document: the gateway does not wait for a stopped app', async () => {
-      const response = await fetch(`${gatewayUrl}/`, {
+      const response = await fetch(`${gateway.url}/`, {
         method: 'POST',
         headers: { 'ocp-apim-subscription-key': 'process-faults-subscription', 'content-type': 'application/json' },
         body: JSON.stringify(aPatientBody()),
