@@ -209,6 +209,25 @@ def database_names(config: Config) -> list[str]:
     return violations
 
 
+def policy_file_of(policy: dict) -> str | None:
+    """The file under env/ an API policy's XML is read from (`file("${path.module}/...")`), if it is."""
+    match = re.search(r'file\("\$\{path\.module\}/([^"]+)"\)', str(value(policy, "xml_content")))
+    return match.group(1) if match else None
+
+
+def inbound_of(config: Config, policy_file: str):
+    """The <inbound> section of a policy file, or None."""
+    return ElementTree.parse(os.path.join(config.directory, policy_file)).getroot().find("inbound")
+
+
+def policy_inbounds(config: Config):
+    """Each API policy read from a file, as (file, its <inbound> section or None)."""
+    for _, policy in config.of_type("azurerm_api_management_api_policy"):
+        policy_file = policy_file_of(policy)
+        if policy_file:
+            yield policy_file, inbound_of(config, policy_file)
+
+
 def policies_strip_subscription_keys(config: Config) -> list[str]:
     """APIM passes the caller's subscription key (header or query) to the backend unless the API's policy deletes it."""
     violations = []
@@ -220,17 +239,17 @@ def policies_strip_subscription_keys(config: Config) -> list[str]:
         if not policies:
             violations.append(f"azurerm_api_management_api.{name} has no API policy")
         for policy in policies:
-            match = re.search(r'file\("\$\{path\.module\}/([^"]+)"\)', str(value(policy, "xml_content")))
-            if not match:
+            policy_file = policy_file_of(policy)
+            if not policy_file:
                 violations.append(f"the policy of azurerm_api_management_api.{name} is not read from a file under env/")
                 continue
-            inbound = ElementTree.parse(os.path.join(config.directory, match.group(1))).getroot().find("inbound")
+            inbound = inbound_of(config, policy_file)
             steps = [] if inbound is None else list(inbound)
             deletes = {(step.tag, (step.get("name") or "").lower()) for step in steps if step.get("exists-action") == "delete"}
             if ("set-header", header.lower()) not in deletes:
-                violations.append(f"{match.group(1)} does not delete the {header} header: APIM would forward every caller's key")
+                violations.append(f"{policy_file} does not delete the {header} header: APIM would forward every caller's key")
             if ("set-query-parameter", query.lower()) not in deletes:
-                violations.append(f"{match.group(1)} does not delete the {query} query parameter: APIM would forward every caller's key")
+                violations.append(f"{policy_file} does not delete the {query} query parameter: APIM would forward every caller's key")
     return violations
 
 
@@ -449,11 +468,7 @@ def callers_named_by_the_gateway_only(config: Config) -> list[str]:
     might send before it sets it, names the subscription from APIM's context, and the PatientTests app
     recognises the gateway by the very key API Management sends."""
     violations = []
-    for _, policy in config.of_type("azurerm_api_management_api_policy"):
-        match = re.search(r'file\("\$\{path\.module\}/([^"]+)"\)', str(value(policy, "xml_content")))
-        if not match:
-            continue
-        inbound = ElementTree.parse(os.path.join(config.directory, match.group(1))).getroot().find("inbound")
+    for policy_file, inbound in policy_inbounds(config):
         deleted: set[str] = set()
         seen_subscription = False
         for step in [] if inbound is None else [step for step in inbound if step.tag == "set-header"]:
@@ -465,16 +480,16 @@ def callers_named_by_the_gateway_only(config: Config) -> list[str]:
                 deleted.add(name)
                 continue
             if name not in deleted:
-                violations.append(f"{match.group(1)} sets {name} without deleting what the client sent first")
+                violations.append(f"{policy_file} sets {name} without deleting what the client sent first")
             if action != "override":
-                violations.append(f"{match.group(1)} sets {name} with exists-action {action}, not override")
+                violations.append(f"{policy_file} sets {name} with exists-action {action}, not override")
             if name == "x-caller-subscription-id":
                 seen_subscription = True
                 values = [(element.text or "").strip() for element in step.findall("value")]
                 if values != ["@(context.Subscription.Id)"]:
-                    violations.append(f"{match.group(1)} does not take x-caller-subscription-id from the subscription: {values}")
+                    violations.append(f"{policy_file} does not take x-caller-subscription-id from the subscription: {values}")
         if not seen_subscription:
-            violations.append(f"{match.group(1)} does not name the caller's subscription (x-caller-subscription-id)")
+            violations.append(f"{policy_file} does not name the caller's subscription (x-caller-subscription-id)")
     apps = config.locals.get("function_apps") or {}
     gateway_key = str(((apps.get("patient_tests") or {}).get("app_settings") or {}).get("GATEWAY_FUNCTION_KEY"))
     if 'azurerm_key_vault_secret.function_key["patient-tests-function-key"]' not in gateway_key.replace('\\"', '"'):
@@ -489,19 +504,15 @@ def policies_pass_untyped_bodies(config: Config) -> list[str]:
     every body whose type the imported API definition does not list (none at all, or a variant of it): the
     local gateway does not apply that attribute, so no test but this one would see the 2020 client break."""
     violations = []
-    for _, policy in config.of_type("azurerm_api_management_api_policy"):
-        match = re.search(r'file\("\$\{path\.module\}/([^"]+)"\)', str(value(policy, "xml_content")))
-        if not match:
-            continue
-        inbound = ElementTree.parse(os.path.join(config.directory, match.group(1))).getroot().find("inbound")
+    for policy_file, inbound in policy_inbounds(config):
         checks = [] if inbound is None else inbound.findall("validate-content")
         if not checks:
-            violations.append(f"{match.group(1)} has no validate-content: request bodies are not limited at the gateway")
+            violations.append(f"{policy_file} has no validate-content: request bodies are not limited at the gateway")
         for check in checks:
             action = check.get("unspecified-content-type-action")
             if action != "ignore":
                 violations.append(
-                    f'{match.group(1)}: validate-content unspecified-content-type-action is {action!r}, not "ignore": '
+                    f'{policy_file}: validate-content unspecified-content-type-action is {action!r}, not "ignore": '
                     "API Management would refuse bodies the app reads as JSON (the 2020 client's text/plain, bodies with no type)"
                 )
     return violations

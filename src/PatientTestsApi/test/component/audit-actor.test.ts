@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { createHash, randomBytes } from 'node:crypto';
-import { aPatientBody } from '../fixtures/builders';
+import { createHash } from 'node:crypto';
+import { aPatientBody, newTrace } from '../fixtures/builders';
 import { TestStack } from '../fixtures/test-stack';
 
 interface PatientJson { id: string }
@@ -21,10 +21,6 @@ describe('the audit trail says who', () => {
   before(async () => { api = await TestStack.start(); });
   after(() => api.stop());
 
-  function traced(): { traceparent: string; traceId: string } {
-    const traceId = randomBytes(16).toString('hex');
-    return { traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01`, traceId };
-  }
 
   async function actorOf(traceId: string): Promise<unknown> {
     const records = await api.audits.find({ correlationId: traceId }).toArray();
@@ -45,7 +41,7 @@ describe('the audit trail says who', () => {
   const secondClient = { id: 'apim-subscription/local-second-client', kind: 'apim-subscription', name: 'Second local client, Zürich 東京', product: 'patient-tests-clients' };
 
   it('records the subscription, its product and the client address of a call through the gateway', async () => {
-    const { traceparent, traceId } = traced();
+    const { traceparent, traceId } = newTrace();
     assert.equal((await api.call('/', { method: 'POST', body: aPatientBody(), headers: { traceparent } })).status, 201);
     const actor = (await actorOf(traceId)) as Record<string, string>;
     const { clientAddress, ...rest } = actor;
@@ -54,15 +50,15 @@ describe('the audit trail says who', () => {
   });
 
   it('records the same actor when the client sends the caller headers itself', async () => {
-    const { traceparent, traceId } = traced();
+    const { traceparent, traceId } = newTrace();
     assert.equal((await api.call('/', { method: 'POST', body: aPatientBody(), headers: { traceparent, ...spoofed } })).status, 201);
     const { clientAddress: _address, ...actor } = (await actorOf(traceId)) as Record<string, string>;
     assert.deepEqual(actor, firstClient);
   });
 
   it('records two subscriptions as two actors', async () => {
-    const first = traced();
-    const second = traced();
+    const first = newTrace();
+    const second = newTrace();
     const created = (await (await api.call('/', { method: 'POST', body: aPatientBody(), headers: { traceparent: first.traceparent } })).json()) as PatientJson;
     const read = await api.call(`/${created.id}`, { headers: { traceparent: second.traceparent, 'ocp-apim-subscription-key': api.secondSubscriptionKey } });
     assert.equal(read.status, 200);
@@ -79,7 +75,7 @@ describe('the audit trail says who', () => {
       { header: {}, query: `?code=${encodeURIComponent(functionKey)}` },
     ];
     for (const credentials of ways) {
-      const { traceparent, traceId } = traced();
+      const { traceparent, traceId } = newTrace();
       const response = await fetch(`${url}/api/patient${credentials.query}`, {
         method: 'POST',
         headers: { ...credentials.header, traceparent, 'content-type': 'application/json' },
@@ -97,7 +93,7 @@ describe('the audit trail says who', () => {
     // as a direct call.
     const { url, functionKey } = api.stack.status.patientTests;
     const before = await api.counts();
-    const { traceparent, traceId } = traced();
+    const { traceparent, traceId } = newTrace();
     const response = await fetch(`${url}/api/patient`, {
       method: 'POST',
       headers: { 'x-functions-key': functionKey, ...spoofed, traceparent, 'content-type': 'application/json' },

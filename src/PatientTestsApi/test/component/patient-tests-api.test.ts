@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { aPatientBody, aTestBody } from '../fixtures/builders';
+import { aPatientBody, aTestBody, newTrace } from '../fixtures/builders';
 import { TestStack } from '../fixtures/test-stack';
 
 interface PatientJson { id: string; lastUpdated: string; [member: string]: unknown }
@@ -9,10 +9,6 @@ interface Problem { type: string; status: number; errors?: { field: string; mess
 
 const unknownId = '0f8fad5b-d9cb-469f-a165-70867728950e';
 
-function newTrace(): { traceparent: string; traceId: string } {
-  const traceId = randomBytes(16).toString('hex');
-  return { traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01`, traceId };
-}
 
 describe('PatientTests API through the gateway', () => {
   let api: TestStack;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { randomBytes, randomUUID } from 'node:crypto';
-import { aPatientBody } from '../fixtures/builders';
+import { randomUUID } from 'node:crypto';
+import { aPatientBody, newTrace } from '../fixtures/builders';
 import { TestStack } from '../fixtures/test-stack';
 
 interface PatientJson { id: string; insuranceNumber?: string; [member: string]: unknown }
@@ -16,10 +16,6 @@ describe('a stored change whose publishing for search fails (gateway → Patient
   before(async () => { api = await TestStack.start(); });
   after(() => api.stop());
 
-  function traced(): { traceparent: string; traceId: string } {
-    const traceId = randomBytes(16).toString('hex');
-    return { traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01`, traceId };
-  }
   const search = async (id: string) => ((await (await api.call('/search', { method: 'POST', body: { id } })).json()) as PatientJson[]);
   const loggedUnder = (traceId: string) => api.logLines.some((line) => line.includes(traceId) && line.includes('not yet published for search'));
 
@@ -31,7 +27,7 @@ describe('a stored change whose publishing for search fails (gateway → Patient
     await api.patients.createIndexes([{ key: { insuranceNumber: 1, gender: 1 }, name: 'fault_unique_insurance', unique: true }]);
     let created: PatientJson;
     try {
-      const create = traced();
+      const create = newTrace();
       const createResponse = await api.call('/', { method: 'POST', body: aPatientBody({ insuranceNumber: shared }), headers: { traceparent: create.traceparent } });
       assert.equal(createResponse.status, 201);
       created = (await createResponse.json()) as PatientJson;
@@ -40,7 +36,7 @@ describe('a stored change whose publishing for search fails (gateway → Patient
       assert.deepEqual(await search(created.id), []);
       assert.ok(loggedUnder(create.traceId), 'the failed follow-up is logged with the operation id');
 
-      const update = traced();
+      const update = newTrace();
       const updateResponse = await api.call(`/${other.id}`, {
         method: 'PUT',
         body: { ...other, insuranceNumber: shared },
