@@ -281,15 +281,28 @@ resource "azapi_update_resource" "key_vault_reference_identity" {
   }
 }
 
+locals {
+  # Each named host key: the app whose host keeps it, and its name there.
+  function_keys = {
+    audit_for_patient_tests = { app = "audit", key_name = "patient-tests" }
+    patient_tests_for_apim  = { app = "patient_tests", key_name = "apim" }
+  }
+}
+
+# The host of each key's app, by the key: replace_triggered_by may index only with each.key, and a key's
+# app is its value (Terraform refuses `main[each.value.app]` there, at init). Its input is the app's id,
+# which changes only when the app is replaced.
+resource "terraform_data" "function_key_host" {
+  for_each = local.function_keys
+  input    = azurerm_function_app_flex_consumption.main[each.value.app].id
+}
+
 # Function keys with the values kept in Key Vault (azurerm has no resource for a named host key). The host
 # keeps its keys in its storage account, so the call can only succeed once the host reaches that account:
 # through the identity (settings without the broken connection string, roles granted and propagated) and
 # over the network (the storage private endpoints and their DNS records).
 resource "azapi_resource_action" "function_keys" {
-  for_each = {
-    audit_for_patient_tests = { app = "audit", key_name = "patient-tests" }
-    patient_tests_for_apim  = { app = "patient_tests", key_name = "apim" }
-  }
+  for_each    = local.function_keys
   type        = "Microsoft.Web/sites@2024-04-01"
   resource_id = azurerm_function_app_flex_consumption.main[each.value.app].id
   action      = "host/default/functionKeys/${each.value.key_name}"
@@ -303,7 +316,7 @@ resource "azapi_resource_action" "function_keys" {
 
   # A replaced app is a new host with empty key storage: set the key again.
   lifecycle {
-    replace_triggered_by = [azurerm_function_app_flex_consumption.main[each.value.app].id]
+    replace_triggered_by = [terraform_data.function_key_host[each.key]]
   }
 
   depends_on = [

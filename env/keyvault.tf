@@ -71,7 +71,7 @@ resource "time_sleep" "key_vault_roles_propagated" {
 
 # Function keys we choose, so they can live in Key Vault and be rotated (docs/key_rotation.md).
 resource "random_password" "function_key" {
-  for_each = toset(["audit_for_patient_tests", "patient_tests_for_apim"])
+  for_each = local.function_keys
   length   = 48
   special  = false
 }

@@ -1,4 +1,4 @@
-"""Breaks a copy of env/ on purpose, so the reachability check can show it fires.
+"""Breaks a copy of env/ on purpose, so the reachability check and validate can show they fire.
 
 Usage: break_copy.py ENV_COPY CASE   (CASE: one of BREAKAGES)
 """
@@ -14,6 +14,11 @@ BREAKAGES = {
     # An integration subnet allowed out to a service tag: any storage account in Azure, not just its own.
     "patient-tests-storage-tag": [
         ("network.tf", r'destination_address_prefix = "AzureMonitor"', 'destination_address_prefix = "Storage"'),
+    ],
+    # A function key's trigger indexed by its app (each.value), as it once was: Terraform refuses that at init,
+    # before any provider runs, so validate must see the azapi resources (as stand-ins without the provider).
+    "key-trigger-by-value": [
+        ("functions.tf", r"replace_triggered_by = \[terraform_data\.function_key_host\[each\.key\]\]", "replace_triggered_by = [azurerm_function_app_flex_consumption.main[each.value.app].id]"),
     ],
     # API Management admitted to the database, on both sides.
     "apim-to-cosmos": [
