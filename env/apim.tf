@@ -38,11 +38,12 @@ resource "azurerm_api_management" "main" {
   }
   public_ip_address_id = azurerm_public_ip.apim.id
 
-  # System-assigned: it is the only identity API Management can use for a Key Vault named value when the
-  # vault has a firewall (Azure docs, "API Management: Key Vault network requirements"); it reaches the vault
-  # through the vault's private endpoint in this VNet.
+  # The identity whose token the policy sends to the PatientTests app (authentication-managed-identity), and
+  # API Management's only one: it reads no Key Vault secret and holds no other role (identities.tf says why
+  # it is user-assigned).
   identity {
-    type = "SystemAssigned"
+    type         = "UserAssigned"
+    identity_ids = [local.identities["api_management"].id]
   }
 
   min_api_version = "2021-08-01"
@@ -61,21 +62,24 @@ resource "azurerm_api_management" "main" {
   depends_on = [azurerm_subnet_network_security_group_association.apim]
 }
 
-# The backend's function key, read by APIM's system-assigned identity from Key Vault (never fetched by a
-# script); without identity_client_id, API Management uses that identity. Created only once the identity's
-# role on this one secret has propagated: API Management reads the secret at once.
-resource "azurerm_api_management_named_value" "patient_tests_function_key" {
-  name                = "patient-tests-function-key"
+# What the policy's authentication-managed-identity names: the PatientTests API's application (the audience
+# of the token, its client id as Entra requires for `resource`) and API Management's identity (its client id).
+# Ids, not secrets; the local gateway is given the same two names (src/LocalStack, publish-patient-api.ts).
+locals {
+  policy_named_values = {
+    patient-tests-api-application-id = local.entra.patient_tests_api_client_id
+    gateway-identity-client-id       = local.identities["api_management"].client_id
+  }
+}
+
+resource "azurerm_api_management_named_value" "policy" {
+  for_each            = local.policy_named_values
+  name                = each.key
   resource_group_name = azurerm_resource_group.main.name
   api_management_name = azurerm_api_management.main.name
-  display_name        = "patient-tests-function-key"
-  secret              = true
-
-  value_from_key_vault {
-    secret_id = azurerm_key_vault_secret.function_key["patient-tests-function-key"].versionless_id
-  }
-
-  depends_on = [time_sleep.secret_readers_propagated, azurerm_private_endpoint.key_vault]
+  display_name        = each.key
+  value               = each.value
+  secret              = false
 }
 
 resource "azurerm_api_management_api" "patient_tests" {
@@ -101,14 +105,14 @@ resource "azurerm_api_management_api" "patient_tests" {
   }
 }
 
-# Limits and backend authentication: the same file the local gateway reads its numbers from.
+# Limits, the caller headers and the backend's token: the same file the local gateway applies.
 resource "azurerm_api_management_api_policy" "patient_tests" {
   api_name            = azurerm_api_management_api.patient_tests.name
   api_management_name = azurerm_api_management.main.name
   resource_group_name = azurerm_resource_group.main.name
   xml_content         = file("${path.module}/policies/patient-api.xml")
 
-  depends_on = [azurerm_api_management_named_value.patient_tests_function_key]
+  depends_on = [azurerm_api_management_named_value.policy]
 }
 
 resource "azurerm_api_management_product" "clients" {
@@ -130,14 +134,22 @@ resource "azurerm_api_management_product_api" "clients" {
   resource_group_name = azurerm_resource_group.main.name
 }
 
-# A client's subscription to the product, never the all-access (master) subscription.
-resource "azurerm_api_management_subscription" "first_client" {
+# Subscriptions to the product, never the all-access (master) subscription: the first client system's, and the
+# release check's own (scripts/verify-access.sh), so that its calls are recorded in the audit register as what
+# they are, not as a client's.
+resource "azurerm_api_management_subscription" "product" {
+  for_each            = { first_client = "First client system", release_check = "Release check" }
   api_management_name = azurerm_api_management.main.name
   resource_group_name = azurerm_resource_group.main.name
   product_id          = azurerm_api_management_product.clients.id
-  display_name        = "First client system"
+  display_name        = each.value
   state               = "active"
   allow_tracing       = false
+}
+
+moved {
+  from = azurerm_api_management_subscription.first_client
+  to   = azurerm_api_management_subscription.product["first_client"]
 }
 
 # Diagnostics to App Insights with W3C correlation, so one operation spans APIM and both apps; no

@@ -1,26 +1,27 @@
 # Both function apps: Flex Consumption, Node 22, a user-assigned identity each, host storage through
 # that identity (shared keys off), outbound VNet integration, inbound only through a private endpoint
-# whose subnet admits one caller, HTTPS only, TLS 1.2+, Key Vault references for every secret.
+# whose subnet admits one caller, HTTPS only, TLS 1.2+, Key Vault references for every secret, and (entra.tf)
+# the settings by which each checks its callers' Entra ID tokens: no function key opens either app.
 locals {
   function_apps = {
     patient_tests = {
       name = "func-${local.resource_prefix}-patienttests"
-      # Who may call it: API Management only.
+      # Who may reach it on the network: API Management only.
       caller_subnet = "apim"
       app_settings = {
         MONGODB_URI                 = "@Microsoft.KeyVault(SecretUri=${azurerm_key_vault_secret.connection["patient-tests-mongodb-uri"].versionless_id})"
         PATIENT_TESTS_DATABASE_NAME = azurerm_cosmosdb_mongo_database.main["patient_tests"].name
         AUDIT_API_URL               = "https://func-${local.resource_prefix}-audit.azurewebsites.net/api"
-        AUDIT_API_KEY               = "@Microsoft.KeyVault(SecretUri=${azurerm_key_vault_secret.function_key["audit-api-key"].versionless_id})"
+        # The Audit API's application: the audience of the tokens this app's identity presents to it.
+        AUDIT_API_APPLICATION_ID   = local.entra.audit_api_client_id
+        MANAGED_IDENTITY_CLIENT_ID = local.identities["patient_tests"].client_id
         # As long as Cosmos DB keeps the keys (the collection's TTL, from the same declaration).
         IDEMPOTENCY_TTL_SECONDS = tostring(local.mongo_collections["idempotency_keys"].ttl_seconds)
-        # API Management's key (`apim`): only requests presenting it may say who the caller is.
-        GATEWAY_FUNCTION_KEY = "@Microsoft.KeyVault(SecretUri=${azurerm_key_vault_secret.function_key["patient-tests-function-key"].versionless_id})"
       }
     }
     audit = {
       name = "func-${local.resource_prefix}-audit"
-      # Who may call it: the PatientTests app only (its outbound subnet).
+      # Who may reach it on the network: the PatientTests app only (its outbound subnet).
       caller_subnet = "patient_tests_outbound"
       app_settings = {
         MONGODB_URI           = "@Microsoft.KeyVault(SecretUri=${azurerm_key_vault_secret.connection["audit-mongodb-uri"].versionless_id})"
@@ -210,7 +211,7 @@ resource "azurerm_function_app_flex_consumption" "main" {
 # on every plan, and every update re-adds the broken setting (#33211).
 locals {
   app_settings = {
-    for app, settings in local.function_apps : app => merge(settings.app_settings, {
+    for app, settings in local.function_apps : app => merge(settings.app_settings, local.token_settings[app], {
       AzureWebJobsStorage__accountName = azurerm_storage_account.functions[app].name
       AzureWebJobsStorage__credential  = "managedidentity"
       AzureWebJobsStorage__clientId    = local.identities[app].client_id
@@ -279,52 +280,6 @@ resource "azapi_update_resource" "key_vault_reference_identity" {
   lifecycle {
     replace_triggered_by = [azurerm_function_app_flex_consumption.main[each.key]]
   }
-}
-
-locals {
-  # Each named host key: the app whose host keeps it, and its name there.
-  function_keys = {
-    audit_for_patient_tests = { app = "audit", key_name = "patient-tests" }
-    patient_tests_for_apim  = { app = "patient_tests", key_name = "apim" }
-  }
-}
-
-# The host of each key's app, by the key: replace_triggered_by may index only with each.key, and a key's
-# app is its value (Terraform refuses `main[each.value.app]` there, at init). Its input is the app's id,
-# which changes only when the app is replaced.
-resource "terraform_data" "function_key_host" {
-  for_each = local.function_keys
-  input    = azurerm_function_app_flex_consumption.main[each.value.app].id
-}
-
-# Function keys with the values kept in Key Vault (azurerm has no resource for a named host key). The host
-# keeps its keys in its storage account, so the call can only succeed once the host reaches that account:
-# through the identity (settings without the broken connection string, roles granted and propagated) and
-# over the network (the storage private endpoints and their DNS records).
-resource "azapi_resource_action" "function_keys" {
-  for_each    = local.function_keys
-  type        = "Microsoft.Web/sites@2024-04-01"
-  resource_id = azurerm_function_app_flex_consumption.main[each.value.app].id
-  action      = "host/default/functionKeys/${each.value.key_name}"
-  method      = "PUT"
-  body = {
-    properties = {
-      name  = each.value.key_name
-      value = random_password.function_key[each.key].result
-    }
-  }
-
-  # A replaced app is a new host with empty key storage: set the key again.
-  lifecycle {
-    replace_triggered_by = [terraform_data.function_key_host[each.key]]
-  }
-
-  depends_on = [
-    azapi_resource_action.app_settings_without_storage_key,
-    azurerm_private_endpoint.storage,
-    azurerm_private_dns_zone_virtual_network_link.main,
-    time_sleep.storage_roles_propagated,
-  ]
 }
 
 # Reads, writes and deletes on each account's blob and queue services, to Log Analytics.

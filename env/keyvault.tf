@@ -11,13 +11,12 @@ resource "azurerm_key_vault" "main" {
   soft_delete_retention_days    = 90
   public_network_access_enabled = false
 
-  # Deny by default. API Management fetches a Key Vault named value from its control plane, outside this
-  # VNet, as a trusted Microsoft service with its system-assigned identity: that needs the trusted-services
-  # exception (Azure docs, "API Management: Key Vault network requirements", 2026-04). Public network access
-  # stays off: with it off, only private endpoint traffic and trusted services get through.
+  # Deny by default, and no trusted-services exception: the only readers are the two apps, which resolve
+  # their Key Vault references through their VNet integration and the vault's private endpoint. (API
+  # Management needed the exception for a Key Vault named value, the function key it no longer has.)
   network_acls {
     default_action = "Deny"
-    bypass         = "AzureServices"
+    bypass         = "None"
   }
 
   tags = local.tags
@@ -69,59 +68,22 @@ resource "time_sleep" "key_vault_roles_propagated" {
   }
 }
 
-# Function keys we choose, so they can live in Key Vault and be rotated (docs/key_rotation.md).
-resource "random_password" "function_key" {
-  for_each = local.function_keys
-  length   = 48
-  special  = false
-}
-
-# Each identity is granted exactly the secrets it reads. One secret per consumer, except the key API
-# Management presents to the PatientTests app: APIM sends it, and the app compares the key of each request
-# with it to know which calls came through the gateway (and may name their caller). One secret, so that a
-# rotation (docs/key_rotation.md) changes what both read. Readers are app identities (user-assigned) or API
-# Management's system-assigned identity (apim.tf).
+# Each identity is granted exactly the secrets it reads: each app its own database connection string (the
+# only secrets left: Cosmos DB for MongoDB RU has no Entra data plane, so the apps connect with a database
+# user's password). Readers are the apps' user-assigned identities.
 locals {
-  function_key_secrets = {
-    audit-api-key              = { value = random_password.function_key["audit_for_patient_tests"].result, readers = ["patient_tests"] }
-    patient-tests-function-key = { value = random_password.function_key["patient_tests_for_apim"].result, readers = ["apim", "patient_tests"] }
-  }
   connection_secrets = {
     patient-tests-mongodb-uri = { value = local.mongodb_uri["patient_tests"], readers = ["patient_tests"] }
     audit-mongodb-uri         = { value = local.mongodb_uri["audit"], readers = ["audit"] }
   }
-  secrets = merge(local.function_key_secrets, local.connection_secrets)
-  secret_ids = merge(
-    { for name, secret in azurerm_key_vault_secret.function_key : name => secret },
-    { for name, secret in azurerm_key_vault_secret.connection : name => secret },
-  )
+  secret_ids = { for name, secret in azurerm_key_vault_secret.connection : name => secret }
   secret_grants = merge([
-    for secret, definition in local.secrets : { for reader in definition.readers : "${secret}/${reader}" => { secret = secret, reader = reader } }
+    for secret, definition in local.connection_secrets : { for reader in definition.readers : "${secret}/${reader}" => { secret = secret, reader = reader } }
   ]...)
   reader_principals = {
     patient_tests = local.identities["patient_tests"].principal_id
     audit         = local.identities["audit"].principal_id
-    apim          = azurerm_api_management.main.identity[0].principal_id
   }
-}
-
-# The function keys are rotated by the key-rotation tool, which writes new versions of these secrets.
-# Terraform sets the first value and then leaves it alone: the secret resource reads the latest version
-# (key_vault_secret_resource.go, Read), so without ignore_changes the next apply would write the retired
-# key back and break every consumer that had switched.
-resource "azurerm_key_vault_secret" "function_key" {
-  #checkov:skip=CKV_AZURE_41: Rotated by the key-rotation tool with two keys in turn (docs/key_rotation.md); a fixed expiry would stop the apps on a date instead of after a rotation.
-  for_each     = local.function_key_secrets
-  name         = each.key
-  value        = each.value.value
-  key_vault_id = azurerm_key_vault.main.id
-  content_type = "text/plain"
-
-  lifecycle {
-    ignore_changes = [value]
-  }
-
-  depends_on = [time_sleep.key_vault_roles_propagated, azurerm_private_endpoint.key_vault]
 }
 
 # Each app's database credential (cosmos.tf). Terraform owns these values: rotating a database user's
@@ -145,8 +107,7 @@ resource "azurerm_role_assignment" "secret_reader" {
   principal_id         = local.reader_principals[each.value.reader]
 }
 
-# The readers' roles must have reached Key Vault before API Management's named value is created (it reads
-# its secret at once) and before the apps first resolve their references.
+# The readers' roles must have reached Key Vault before the apps first resolve their references.
 resource "time_sleep" "secret_readers_propagated" {
   create_duration = var.rbac_propagation_wait
   triggers = {

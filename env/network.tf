@@ -22,12 +22,6 @@ resource "azurerm_subnet" "apim" {
   resource_group_name  = azurerm_resource_group.main.name
   virtual_network_name = azurerm_virtual_network.main.name
   address_prefixes     = [local.subnets.apim]
-
-  # Required for a VNet-injected API Management that reads Key Vault named values (Azure docs, "API
-  # Management: Key Vault network requirements").
-  service_endpoint {
-    service = "Microsoft.KeyVault"
-  }
 }
 
 # Outbound VNet integration, one subnet per app so that "Audit only from PatientTests" is a subnet rule.
@@ -146,20 +140,20 @@ resource "azurerm_network_security_group" "apim" {
     destination_address_prefix = "*"
   }
 
-  # Outbound inside the VNet: the PatientTests app and Key Vault (its named value), nothing else: not the
-  # Audit app, not the database, not the apps' storage. Outbound to Azure services (Storage, Sql, Key Vault,
-  # Monitor, Entra ID) and the Internet (certificate checks, NTP, updates) stays open, as the same Azure
-  # reference requires for the service to run.
+  # Outbound inside the VNet: the PatientTests app, nothing else: not Key Vault (API Management reads no
+  # secret), not the Audit app, not the database, not the apps' storage. Outbound to Azure services (Storage,
+  # Sql, Key Vault, Monitor, Entra ID for its tokens) and the Internet (certificate checks, NTP, updates)
+  # stays open, as the same Azure reference requires for the service to run.
   security_rule {
-    name                         = "allow-patient-tests-endpoint"
-    priority                     = 100
-    direction                    = "Outbound"
-    access                       = "Allow"
-    protocol                     = "Tcp"
-    source_port_range            = "*"
-    destination_port_range       = "443"
-    source_address_prefix        = local.subnets.apim
-    destination_address_prefixes = [local.subnets.patient_tests_inbound, local.subnets.key_vault]
+    name                       = "allow-patient-tests-endpoint"
+    priority                   = 100
+    direction                  = "Outbound"
+    access                     = "Allow"
+    protocol                   = "Tcp"
+    source_port_range          = "*"
+    destination_port_range     = "443"
+    source_address_prefix      = local.subnets.apim
+    destination_address_prefix = local.subnets.patient_tests_inbound
   }
   security_rule {
     name                       = "allow-within-subnet"
@@ -234,7 +228,8 @@ resource "azurerm_network_security_group" "patient_tests_outbound" {
     destination_address_prefix = "AzureMonitor"
   }
   security_rule {
-    # Managed identity tokens, should the platform route them through the integration subnet.
+    # Entra ID: the issuer's signing keys (login.microsoftonline.com, fetched to check every caller's token) and
+    # managed identity tokens, should the platform route them through the integration subnet.
     name                       = "allow-entra-id"
     priority                   = 130
     direction                  = "Outbound"
@@ -310,7 +305,8 @@ resource "azurerm_network_security_group" "audit_outbound" {
     destination_address_prefix = "AzureMonitor"
   }
   security_rule {
-    # Managed identity tokens, should the platform route them through the integration subnet.
+    # Entra ID: the issuer's signing keys (login.microsoftonline.com, fetched to check every caller's token) and
+    # managed identity tokens, should the platform route them through the integration subnet.
     name                       = "allow-entra-id"
     priority                   = 130
     direction                  = "Outbound"
@@ -436,7 +432,7 @@ locals {
   endpoint_callers = {
     patient_tests_inbound = { port = "443", sources = concat([local.subnets.apim], local.deployment_sources) }
     audit_inbound         = { port = "443", sources = concat([local.subnets.patient_tests_outbound], local.deployment_sources) }
-    key_vault             = { port = "443", sources = concat([local.subnets.apim, local.subnets.patient_tests_outbound, local.subnets.audit_outbound], local.deployment_sources) }
+    key_vault             = { port = "443", sources = concat([local.subnets.patient_tests_outbound, local.subnets.audit_outbound], local.deployment_sources) }
     cosmos                = { port = "10255", sources = [local.subnets.patient_tests_outbound, local.subnets.audit_outbound] }
     patient_tests_storage = { port = "443", sources = [local.subnets.patient_tests_outbound] }
     audit_storage         = { port = "443", sources = [local.subnets.audit_outbound] }

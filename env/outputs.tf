@@ -5,8 +5,19 @@ output "gateway_url" {
 
 output "client_subscription_key" {
   description = "Primary key of the first client's subscription (not the master key). Read with `terraform output -raw client_subscription_key`."
-  value       = azurerm_api_management_subscription.first_client.primary_key
+  value       = azurerm_api_management_subscription.product["first_client"].primary_key
   sensitive   = true
+}
+
+output "release_check_subscription_key" {
+  description = "Primary key of the release check's subscription (scripts/verify-access.sh)."
+  value       = azurerm_api_management_subscription.product["release_check"].primary_key
+  sensitive   = true
+}
+
+output "api_application_ids" {
+  description = "The two API applications' client ids (from env/identity): the audiences of tokens for them, e.g. `az account get-access-token --resource <id>`."
+  value       = local.api_client_ids
 }
 
 output "function_app_names" {
@@ -19,7 +30,20 @@ output "resource_group_name" {
   value       = azurerm_resource_group.main.name
 }
 
+output "managed_identity_principal_ids" {
+  description = "Principal ids of API Management's and the PatientTests app's identities: what the administrator gives env/identity (its variable managed_identities). Available after the bootstrap (README.md, step 2)."
+  value = {
+    api_management = local.identities["api_management"].principal_id
+    patient_tests  = local.identities["patient_tests"].principal_id
+  }
+}
+
+output "function_app_hostnames" {
+  description = "Host names of the function apps, for the release check (scripts/verify-access.sh) from inside the VNet."
+  value       = { for key, app in azurerm_function_app_flex_consumption.main : key => app.default_hostname }
+}
+
 output "key_vault_url" {
-  description = "The Key Vault's URL, for the key-rotation tool."
+  description = "The Key Vault's URL (with-key-vault, for hosts outside App Service)."
   value       = azurerm_key_vault.main.vault_uri
 }

@@ -150,6 +150,34 @@ variable "rbac_propagation_wait" {
   }
 }
 
+variable "entra" {
+  type = object({
+    tenant_id                   = string
+    patient_tests_api_client_id = string
+    audit_api_client_id         = string
+    auditor_object_ids          = optional(list(string), [])
+    direct_caller_object_ids    = optional(list(string), [])
+    release_probe_object_ids    = optional(list(string), [])
+  })
+  default     = null
+  description = "What the administrator's module env/identity made for this environment: its output main_configuration, as is (README.md, step 3); only the bootstrap (step 2) runs without it. The two API applications' client ids are the audiences of the tokens the apps accept; the object id lists say who holds the auditors', direct callers' and release probe's roles."
+  validation {
+    condition = var.entra == null ? true : alltrue([
+      for id in concat([var.entra.tenant_id, var.entra.patient_tests_api_client_id, var.entra.audit_api_client_id], var.entra.auditor_object_ids, var.entra.direct_caller_object_ids, var.entra.release_probe_object_ids) :
+      can(regex("^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$", id))
+    ])
+    error_message = "Every id in entra must be a lower-case GUID: take env/identity's output as it is (terraform -chdir=env/identity output -json main_configuration)."
+  }
+  validation {
+    condition     = var.entra == null ? true : !contains([var.entra.tenant_id, var.entra.patient_tests_api_client_id, var.entra.audit_api_client_id], "00000000-0000-0000-0000-000000000000")
+    error_message = "entra still holds the placeholder zeros: put env/identity's output here (terraform -chdir=env/identity output -json main_configuration)."
+  }
+  validation {
+    condition     = var.entra == null ? true : var.entra.patient_tests_api_client_id != var.entra.audit_api_client_id
+    error_message = "entra names the same application for both APIs: a token for one would open the other. Take the two client ids from env/identity's output."
+  }
+}
+
 variable "tags" {
   type        = map(string)
   description = "Extra tags for every resource."

@@ -12,7 +12,7 @@ terraform {
     }
     azapi = {
       source = "Azure/azapi"
-      # Only for what azurerm lacks: function keys with values we choose, the Key Vault reference identity.
+      # Only for what azurerm lacks: the app settings rewrite and the Key Vault reference identity.
       version = ">= 2.4.0, < 3.0.0"
     }
     random = {

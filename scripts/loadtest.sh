@@ -46,7 +46,7 @@ if [ -z "${LOCUST_HOST:-}" ]; then
     ferret_port="$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")"
     # It measures the chain, not the policy's rate limit per subscription key (6 000 calls a minute,
     # which 50 users pass once the chain keeps up), as the benchmark does; a running stack keeps the policy.
-    LOCAL_STACK_DIR="$stack_dir" GATEWAY_PORT=0 PATIENT_TESTS_PORT=0 AUDIT_PORT=0 FERRETDB_PORT="$ferret_port" POSTGRESQL_PORT=0 \
+    LOCAL_STACK_DIR="$stack_dir" GATEWAY_PORT=0 PATIENT_TESTS_PORT=0 AUDIT_PORT=0 IDENTITY_PORT=0 FERRETDB_PORT="$ferret_port" POSTGRESQL_PORT=0 \
       GATEWAY_CALLS_PER_WINDOW=1000000000 \
       node src/LocalStack/dist/src/cli/up.js > "$stack_dir/stack.log" 2>&1 &
     stack_pid=$!

@@ -73,6 +73,16 @@ function trustViolations(workflow: Workflow): string[] {
     }
     if (!/\.terraform\.lock\.hcl/.test(commands(planner))) found.push(`the plan ${name} applies travels without its provider lock file`);
   }
+
+  // Only a deployment can show that the apps check tokens there: the release is not done before that check.
+  for (const [name, job] of jobs.filter(([, candidate]) => /deploy-functions\.sh/.test(commands(candidate)))) {
+    const steps = job.steps.map((step) => step.run ?? '');
+    const deployed = steps.findIndex((run) => /deploy-functions\.sh/.test(run));
+    const verified = steps.findIndex((run) => /verify-access\.sh/.test(run));
+    if (verified < deployed) found.push(`${name} deploys the code without checking afterwards who may call what (scripts/verify-access.sh)`);
+    const step = job.steps[verified];
+    if (step && (JSON.stringify(step).includes('continue-on-error') || /\|\|\s*true/.test(step.run ?? ''))) found.push(`${name} lets the access check fail without failing the release`);
+  }
   return found;
 }
 
@@ -93,13 +103,20 @@ describe('deployment workflow: separate trust for plan, approval and apply', () 
       jobs: {
         ...loose.jobs,
         plan: { ...plan, if: "github.event_name == 'pull_request'", 'runs-on': '${{ vars.DEPLOY_RUNNER }}', env: { ARM_CLIENT_ID: '${{ vars.AZURE_CLIENT_ID }}' } },
-        apply: { ...apply, needs: [], steps: [...apply.steps, { run: 'terraform plan -out=tfplan && terraform apply tfplan' }] },
+        apply: { ...apply, needs: [], steps: [...apply.steps.filter((step) => !(step.run ?? '').includes('verify-access')), { run: 'terraform plan -out=tfplan && terraform apply tfplan' }] },
       },
     };
     const found = trustViolations(broken);
-    for (const expected of ['grants permissions to every job', 'pull-request plan identity', 'deploying identity outside', 'from forks', 'deploy runner', 'plans again after the approval', 'does not need a job that saved the plan']) {
+    for (const expected of ['grants permissions to every job', 'pull-request plan identity', 'deploying identity outside', 'from forks', 'deploy runner', 'plans again after the approval', 'does not need a job that saved the plan', 'without checking afterwards who may call what']) {
       assert.ok(found.some((line) => line.includes(expected)), `not caught: ${expected}\n${found.join('\n')}`);
     }
+  });
+
+  it('fails the release when the access check after the deploy fails, or is let fail', () => {
+    const { apply } = workflow.jobs;
+    assert.ok(apply, 'the workflow has an apply job');
+    const lenient: Workflow = { ...workflow, jobs: { ...workflow.jobs, apply: { ...apply, steps: apply.steps.map((step) => ((step.run ?? '').includes('verify-access') ? { ...step, run: `${step.run ?? ''} || true` } : step)) } } };
+    assert.ok(trustViolations(lenient).some((line) => line.includes('lets the access check fail')));
   });
 
   it('deploys the packages of the CI run it follows, with no build', () => {

@@ -24,3 +24,15 @@ database_credentials = {
 # A deployment runner in a peered network, if it is not in snet-deployment-runner:
 # deployment_peered_cidrs               = []
 # deployment_peered_virtual_network_ids = []
+
+# The Entra applications of prod, made once by an Entra administrator with env/identity (env/README.md,
+# step 3): its output main_configuration, as is. Ids only. The zeros are placeholders that the variable's
+# validation refuses: the first release plan stops here until the administrator's output is in.
+entra = {
+  tenant_id                   = "00000000-0000-0000-0000-000000000000"
+  patient_tests_api_client_id = "00000000-0000-0000-0000-000000000000"
+  audit_api_client_id         = "00000000-0000-0000-0000-000000000000"
+  auditor_object_ids          = []
+  direct_caller_object_ids    = []
+  release_probe_object_ids    = []
+}

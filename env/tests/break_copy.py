@@ -15,18 +15,19 @@ BREAKAGES = {
     "patient-tests-storage-tag": [
         ("network.tf", r'destination_address_prefix = "AzureMonitor"', 'destination_address_prefix = "Storage"'),
     ],
-    # A function key's trigger indexed by its app (each.value), as it once was: Terraform refuses that at init,
-    # before any provider runs, so validate must see the azapi resources (as stand-ins without the provider).
-    "key-trigger-by-value": [
-        ("functions.tf", r"replace_triggered_by = \[terraform_data\.function_key_host\[each\.key\]\]", "replace_triggered_by = [azurerm_function_app_flex_consumption.main[each.value.app].id]"),
+    # An azapi resource's trigger indexed by something else than each.key (the function keys' trigger once was):
+    # Terraform refuses that at init, before any provider runs, so validate must see the azapi resources (as
+    # stand-ins without the provider).
+    "trigger-by-value": [
+        ("functions.tf", r'(key_vault_reference_identity" \{.*?)replace_triggered_by = \[azurerm_function_app_flex_consumption\.main\[each\.key\]\]', r"\1replace_triggered_by = [azurerm_function_app_flex_consumption.main[each.value.name]]"),
     ],
     # API Management admitted to the database, on both sides.
     "apim-to-cosmos": [
         ("network.tf", r'cosmos(\s+)= \{ port = "10255", sources = \[', r'cosmos\1= { port = "10255", sources = [local.subnets.apim, '),
         (
             "network.tf",
-            r'(name\s+= "allow-patient-tests-endpoint".*?)destination_port_range\s+= "443"(.*?)destination_address_prefixes = \[local.subnets.patient_tests_inbound, local.subnets.key_vault\]',
-            r'\1destination_port_ranges = ["443", "10255"]\2destination_address_prefixes = [local.subnets.patient_tests_inbound, local.subnets.key_vault, local.subnets.cosmos]',
+            r'(name\s+= "allow-patient-tests-endpoint".*?)destination_port_range\s+= "443"(.*?)destination_address_prefix\s+= local.subnets.patient_tests_inbound',
+            r'\1destination_port_ranges = ["443", "10255"]\2destination_address_prefixes = [local.subnets.patient_tests_inbound, local.subnets.cosmos]',
         ),
     ],
 }

@@ -6,6 +6,7 @@ both that env/ has none and that each check really fires on a broken copy.
 from __future__ import annotations
 
 import glob
+import json
 import os
 import re
 import xml.etree.ElementTree as ElementTree
@@ -256,7 +257,7 @@ def policies_strip_subscription_keys(config: Config) -> list[str]:
 def host_storage_through_identity(config: Config) -> list[str]:
     """Defect: azurerm writes an AzureWebJobsStorage connection string with an empty key for identity-based
     host storage; the host prefers it and cannot start. The settings must be rewritten without it after
-    every change of the app, and the function keys (kept in that storage) set only once the host reaches it."""
+    every change of the app."""
     violations = []
     for name, body in config.of_type("azurerm_function_app_flex_consumption"):
         if value(body, "storage_authentication_type") != "UserAssignedIdentity":
@@ -281,13 +282,6 @@ def host_storage_through_identity(config: Config) -> list[str]:
         triggers = str([block.get("replace_triggered_by") for block in blocks(body, "lifecycle")])
         if "azurerm_function_app_flex_consumption.main[each.key]" not in triggers:
             violations.append(f"azapi_resource_action.{name} does not run again after each change of the app (replace_triggered_by)")
-    for name, body in config.of_type("azapi_resource_action"):
-        if "functionKeys" not in str(value(body, "action")):
-            continue
-        needs = str(body.get("depends_on"))
-        for required in ("azapi_resource_action.app_settings_without_storage_key", "azurerm_private_endpoint.storage", "azurerm_private_dns_zone_virtual_network_link.main", "time_sleep.storage_roles_propagated"):
-            if required not in needs:
-                violations.append(f"azapi_resource_action.{name} (function keys) does not wait for {required}")
     return violations
 
 
@@ -368,32 +362,12 @@ def resource_providers_registered(config: Config) -> list[str]:
     return violations
 
 
-def rotated_secrets_keep_their_value(config: Config) -> list[str]:
-    """Defect: after a rotation, the next apply wrote the retired function key back (the secret resource reads
-    the latest version and sees drift). Secrets the rotation tool writes must ignore changes to their value."""
-    violations = []
-    rotated = set(re.findall(r"--secret ([a-z0-9-]+)", open(os.path.join(REPO_DIR, "docs", "key_rotation.md"), encoding="utf-8").read()))
-    if not rotated:
-        violations.append("docs/key_rotation.md names no secret the tool rotates")
-    for name, body in config.of_type("azurerm_key_vault_secret"):
-        owner = f"local.{value(body, 'for_each')}".replace("local.${local.", "").rstrip("}")
-        names = set((config.locals.get(owner) or {}).keys())
-        ignored = str([block.get("ignore_changes") for block in blocks(body, "lifecycle")])
-        if names & rotated and "${value}" not in ignored:
-            violations.append(f"azurerm_key_vault_secret.{name} holds rotated secrets ({sorted(names & rotated)}) but would write their first value back")
-        rotated -= names
-    for secret in sorted(rotated):
-        violations.append(f"{secret} is rotated by the tool but is no Key Vault secret of env/")
-    return violations
-
-
 def roles_propagate_before_use(config: Config) -> list[str]:
-    """Defect: secrets and the named value were created right after their role assignments: 403 on a first apply."""
+    """Defect: secrets were created right after their role assignments: 403 on a first apply."""
     violations = []
     sleeps = {name: str(body.get("triggers")) for name, body in config.of_type("time_sleep")}
     needs = {
         ("azurerm_key_vault_secret", None): ("key_vault_roles_propagated", "azurerm_role_assignment.deployer_secrets_officer"),
-        ("azurerm_api_management_named_value", None): ("secret_readers_propagated", "azurerm_role_assignment.secret_reader"),
         ("azurerm_function_app_flex_consumption", None): ("storage_roles_propagated", "azurerm_role_assignment.function_storage"),
     }
     for (kind, _), (sleep, assignment) in needs.items():
@@ -405,26 +379,114 @@ def roles_propagate_before_use(config: Config) -> list[str]:
     return violations
 
 
-def api_management_reads_its_named_value(config: Config) -> list[str]:
-    """Defect: behind a Key Vault firewall, API Management reads a Key Vault named value only with its
-    system-assigned identity, as a trusted service, and (injected in a VNet) with a Key Vault service endpoint
-    on its subnet (Azure docs, "API Management: Key Vault network requirements")."""
+def api_management_calls_with_its_identity(config: Config) -> list[str]:
+    """API Management authenticates to the PatientTests app with a token of its own user-assigned identity, for the
+    PatientTests API's application (authentication-managed-identity), last in the inbound section so nothing can
+    replace the token, after deleting whatever the client sent as Authorization; the named values are plain ids."""
     violations = []
-    named_values = [body for _, body in config.of_type("azurerm_api_management_named_value") if blocks(body, "value_from_key_vault")]
-    if not named_values:
-        return violations
-    for body in named_values:
-        if value(blocks(body, "value_from_key_vault")[0], "identity_client_id") is not None:
-            violations.append("the named value names a user-assigned identity: behind a firewall only the system-assigned one works")
     for name, body in config.of_type("azurerm_api_management"):
-        if "SystemAssigned" not in str(value(blocks(body, "identity")[0] if blocks(body, "identity") else {}, "type")):
-            violations.append(f"azurerm_api_management.{name} has no system-assigned identity")
+        identity = (blocks(body, "identity") or [{}])[0]
+        if value(identity, "type") != "UserAssigned" or '${local.identities["api_management"].id}' not in str(value(identity, "identity_ids")).replace('\\"', '"'):
+            violations.append(f"azurerm_api_management.{name} does not use its own user-assigned identity (and only it)")
+    for policy_file, inbound in policy_inbounds(config):
+        steps = [] if inbound is None else list(inbound)
+        authentications = [index for index, step in enumerate(steps) if step.tag == "authentication-managed-identity"]
+        if len(authentications) != 1:
+            violations.append(f"{policy_file} does not authenticate to the backend with API Management's identity (authentication-managed-identity)")
+            continue
+        step = steps[authentications[0]]
+        if step.get("resource") != "{{patient-tests-api-application-id}}" or step.get("client-id") != "{{gateway-identity-client-id}}":
+            violations.append(f"{policy_file}: authentication-managed-identity must ask for the PatientTests application's token as the gateway identity: {step.attrib}")
+        if set(step.attrib) - {"resource", "client-id"}:
+            violations.append(f"{policy_file}: authentication-managed-identity has attributes that change its meaning ({sorted(set(step.attrib) - {'resource', 'client-id'})}), e.g. ignore-error")
+        if any(later.tag in ("set-header", "set-query-parameter") for later in steps[authentications[0] + 1:]):
+            violations.append(f"{policy_file}: a header or query step follows authentication-managed-identity and could replace the token")
+        deletes_authorization = any(
+            earlier.tag == "set-header" and (earlier.get("name") or "").lower() == "authorization" and earlier.get("exists-action") == "delete"
+            for earlier in steps[: authentications[0]]
+        )
+        if not deletes_authorization:
+            violations.append(f"{policy_file} does not delete the Authorization header a client sends before setting the token")
+    named = {name: body for name, body in config.of_type("azurerm_api_management_named_value")}
+    values = (config.locals.get("policy_named_values") or {})
+    expected = {
+        "patient-tests-api-application-id": "${local.entra.patient_tests_api_client_id}",
+        "gateway-identity-client-id": '${local.identities["api_management"].client_id}',
+    }
+    for key, wanted in expected.items():
+        if str(values.get(key)).replace('\\"', '"') != wanted:
+            violations.append(f"the named value {key} is {values.get(key)!r}, not {wanted}")
+    for name, body in named.items():
+        if value(body, "secret") is not False or blocks(body, "value_from_key_vault"):
+            violations.append(f"azurerm_api_management_named_value.{name} is a secret or comes from Key Vault: the policy needs ids only")
+    return violations
+
+
+def no_shared_keys_between_services(config: Config) -> list[str]:
+    """Defect class of the function keys (deployment-review-2.md B3, C1, S6, S8): keys created through the host's
+    admin API, kept in Key Vault and in state, handed to API Management and PatientTests. None may come back:
+    no key action on a host, no generated key, no secret beyond the database connection strings, no setting or
+    named value carrying a key, no policy step sending one, and no trusted-service way into the vault."""
+    violations = []
+    for kind, name, body in config.resources:
+        text = str(body)
+        if kind.startswith("azapi_") and re.search(r"(?i)(functionkeys|hostkeys|/keys|listkeys|listsecrets)", text):
+            violations.append(f"{kind}.{name} calls a host's key API")
+        if kind == "random_password" and name != "database_user":
+            violations.append(f"random_password.{name} makes a secret besides the database users' passwords")
+        if kind == "azurerm_key_vault_secret" and name != "connection":
+            violations.append(f"azurerm_key_vault_secret.{name} stores a secret besides the database connection strings")
+        if kind == "azurerm_api_management_named_value" and (value(body, "secret") is not False or blocks(body, "value_from_key_vault")):
+            violations.append(f"azurerm_api_management_named_value.{name} is a secret")
+    text = "\n".join(open(path, encoding="utf-8").read() for path in sorted(glob.glob(os.path.join(config.directory, "*.tf"))))
+    if re.search(r'data\s+"azurerm_function_app_host_keys"', text):
+        violations.append("env/ reads the function apps' host keys")
+    settings = str(config.locals.get("function_apps")) + str(config.locals.get("app_settings")) + str(config.locals.get("token_settings"))
+    for setting in sorted(set(re.findall(r"'([A-Z0-9_]*(?:FUNCTION_KEY|API_KEY|_KEY)[A-Z0-9_]*)'", settings))):
+        violations.append(f"an app setting carries a key: {setting}")
+    for policy_file, inbound in policy_inbounds(config):
+        for step in [] if inbound is None else list(inbound):
+            name = (step.get("name") or "").lower()
+            if (step.tag, name) in (("set-header", "x-functions-key"), ("set-query-parameter", "code")) and step.get("exists-action") != "delete":
+                violations.append(f"{policy_file} sends the backend a function key ({step.tag} {name})")
     for name, body in config.of_type("azurerm_key_vault"):
-        if any(value(acl, "bypass") != "AzureServices" for acl in blocks(body, "network_acls")):
-            violations.append(f"azurerm_key_vault.{name} does not let trusted services (API Management's control plane) through its firewall")
-    for name, body in config.of_type("azurerm_subnet"):
-        if name == "apim" and "Microsoft.KeyVault" not in str(body.get("service_endpoint")):
-            violations.append("the API Management subnet has no Microsoft.KeyVault service endpoint")
+        if any(value(acl, "bypass") != "None" for acl in blocks(body, "network_acls")):
+            violations.append(f"azurerm_key_vault.{name} lets trusted Azure services through its firewall: nothing of ours reads it that way any more")
+    return violations
+
+
+def tokens_checked_per_app(config: Config) -> list[str]:
+    """Who may call whom comes from one declaration, each app's app-roles.json: env/ gives every app, for every
+    holder kind its roles name, the object ids of that kind (AUTH_<KIND>_OBJECT_IDS), its own application as the
+    audience and the tenant; API Management's and the PatientTests app's ids are their own identities'. The same
+    files are read by env/identity (the assignments in Entra) and the local stack."""
+    violations = []
+    files = {
+        "patient_tests": os.path.join(REPO_DIR, "src", "PatientTestsApi", "src", "functions", "app-roles.json"),
+        "audit": os.path.join(REPO_DIR, "src", "AuditApi", "src", "functions", "app-roles.json"),
+    }
+    declared_kinds = set()
+    for app, path in files.items():
+        with open(path, encoding="utf-8") as handle:
+            roles = json.load(handle)["roles"]
+        declared_kinds |= {kind for role in roles.values() for kind in role["holders"]}
+        wanted = f'file("${{path.module}}/../src/{os.path.relpath(path, os.path.join(REPO_DIR, "src"))}")'
+        if wanted not in str((config.locals.get("app_roles") or {}).get(app)):
+            violations.append(f"local.app_roles.{app} is not read from {os.path.relpath(path, REPO_DIR)}")
+    holders = config.locals.get("role_holders") or {}
+    if set(holders) != declared_kinds:
+        violations.append(f"local.role_holders names {sorted(holders)}, the declarations {sorted(declared_kinds)}")
+    for kind, identity in (("api_management", "api_management"), ("patient_tests", "patient_tests")):
+        if str(holders.get(kind)).replace('\\"', '"') not in (f'[\'${{local.identities["{identity}"].principal_id}}\']', f'${{[local.identities["{identity}"].principal_id]}}'):
+            violations.append(f"local.role_holders.{kind} is not the {identity} identity's principal id: {holders.get(kind)!r}")
+    token_settings = str(config.locals.get("token_settings")).replace('\\"', '"')
+    for required in ("AUTH_TENANT_ID", "AUTH_APPLICATION_ID", "local.api_client_ids[app]", "local.entra.tenant_id", "AUTH_${upper(kind)}_OBJECT_IDS", "local.role_holders[kind]"):
+        if required not in token_settings:
+            violations.append(f"local.token_settings lacks {required}")
+    if "local.token_settings[app]" not in str(config.locals.get("app_settings")):
+        violations.append("the apps' settings (local.app_settings) do not include local.token_settings")
+    if not config.of_type("terraform_data") or not any("local.entra.tenant_id == data.azurerm_client_config.current.tenant_id" in str(body) for _, body in config.of_type("terraform_data")):
+        violations.append("nothing checks that the Entra applications belong to the subscription's tenant")
     return violations
 
 
@@ -466,7 +528,7 @@ def no_rules_that_are_never_evaluated(config: Config) -> list[str]:
 def callers_named_by_the_gateway_only(config: Config) -> list[str]:
     """The audit register's actor comes from API Management: the policy deletes every caller header a client
     might send before it sets it, names the subscription from APIM's context, and the PatientTests app
-    recognises the gateway by the very key API Management sends."""
+    recognises the gateway by the identity whose token API Management sends."""
     violations = []
     for policy_file, inbound in policy_inbounds(config):
         deleted: set[str] = set()
@@ -490,10 +552,10 @@ def callers_named_by_the_gateway_only(config: Config) -> list[str]:
                     violations.append(f"{policy_file} does not take x-caller-subscription-id from the subscription: {values}")
         if not seen_subscription:
             violations.append(f"{policy_file} does not name the caller's subscription (x-caller-subscription-id)")
-    apps = config.locals.get("function_apps") or {}
-    gateway_key = str(((apps.get("patient_tests") or {}).get("app_settings") or {}).get("GATEWAY_FUNCTION_KEY"))
-    if 'azurerm_key_vault_secret.function_key["patient-tests-function-key"]' not in gateway_key.replace('\\"', '"'):
-        violations.append("patient_tests.GATEWAY_FUNCTION_KEY is not the key API Management sends (secret patient-tests-function-key)")
+    # The app believes the headers only from the identity whose token the policy sends.
+    gateway = str((config.locals.get("role_holders") or {}).get("api_management")).replace('\\"', '"')
+    if 'local.identities["api_management"].principal_id' not in gateway:
+        violations.append("the PatientTests app does not recognise API Management by the identity the policy's token is of")
     return violations
 
 
@@ -518,6 +580,85 @@ def policies_pass_untyped_bodies(config: Config) -> list[str]:
     return violations
 
 
+def host_keys_stay_with_their_host(config: Config) -> list[str]:
+    """The host's own keys (master, default host key) cannot be switched off: whoever reads the app's storage
+    (container azure-webjobs-secrets) or may list them through ARM holds them. env/ gives the former to the
+    app's own identity only, which its host needs, and the latter to nobody."""
+    violations = []
+    for name, body in config.of_type("azurerm_role_assignment"):
+        scope = str(value(body, "scope"))
+        role = str(value(body, "role_definition_name"))
+        principal = str(value(body, "principal_id"))
+        if "azurerm_storage_account.functions" in scope:
+            if scope != "${azurerm_storage_account.functions[each.value.app].id}" or principal != "${local.identities[each.value.app].principal_id}":
+                violations.append(f"azurerm_role_assignment.{name} gives an identity other than the app's own a role on the app's storage (its host keys)")
+        if role in {"Website Contributor", "Web Plan Contributor", "Storage Account Contributor", "Storage Account Key Operator Service Role"}:
+            violations.append(f"azurerm_role_assignment.{name} grants {role}, which lists the host keys or the storage keys")
+    return violations
+
+
+CREDENTIAL_RESOURCES = (
+    "azuread_application_password",
+    "azuread_application_certificate",
+    "azuread_application_federated_identity_credential",
+    "azuread_service_principal_password",
+    "azuread_service_principal_certificate",
+)
+
+
+def entra_applications(config: Config) -> list[str]:
+    """The administrator's module (env/identity): two single-tenant applications that accept v2 tokens only, with
+    the app roles the apps declare, that Entra issues tokens for only to principals assigned a role, and that
+    nothing can sign in as (no password, certificate, federated credential, redirect or identifier URI). Its
+    holder kinds are the declarations' and env/'s, and its output is exactly what env/ takes as `entra`."""
+    violations = []
+    identity = load(os.path.join(config.directory, "identity"))
+    applications = identity.of_type("azuread_application")
+    if not applications:
+        violations.append("env/identity declares no azuread_application")
+    for name, body in applications:
+        if value(body, "sign_in_audience") != "AzureADMyOrg":
+            violations.append(f"azuread_application.{name} is not single-tenant (sign_in_audience AzureADMyOrg)")
+        apis = blocks(body, "api")
+        if not apis or value(apis[0], "requested_access_token_version") != 2:
+            violations.append(f"azuread_application.{name} does not ask for v2 access tokens (the issuer and audience the apps check)")
+        for forbidden in ("password", "identifier_uris", "web", "single_page_application", "public_client", "required_resource_access"):
+            if forbidden in body:
+                violations.append(f"azuread_application.{name} has {forbidden}: something could sign in as it, or it asks for permissions")
+        roles = [dynamic["app_role"] for dynamic in blocks(body, "dynamic") if isinstance(dynamic.get("app_role"), dict)]
+        if not roles or value(roles[0], "for_each") != "${each.value.roles}":
+            violations.append(f"azuread_application.{name} does not define its app roles from the apps' declarations")
+        if value(body, "for_each") != "${local.apis}":
+            violations.append(f"azuread_application.{name} is not one per API of local.apis")
+    apis = identity.locals.get("apis") or {}
+    for app, path in (("patient_tests", "PatientTestsApi"), ("audit", "AuditApi")):
+        if f'file("${{path.module}}/../../src/{path}/src/functions/app-roles.json")' not in str(apis.get(app)):
+            violations.append(f"env/identity's local.apis.{app} is not read from src/{path}/src/functions/app-roles.json")
+    for kind in CREDENTIAL_RESOURCES:
+        for name, _ in identity.of_type(kind):
+            violations.append(f"{kind}.{name}: a credential of the applications")
+    principals = identity.of_type("azuread_service_principal")
+    if not principals:
+        violations.append("env/identity declares no service principal for the applications")
+    for name, body in principals:
+        if value(body, "app_role_assignment_required") is not True:
+            violations.append(f"azuread_service_principal.{name} lets Entra issue tokens to principals without a role (app_role_assignment_required)")
+    assignments = identity.of_type("azuread_app_role_assignment")
+    if not assignments or any(value(body, "for_each") != "${local.assignments}" for _, body in assignments):
+        violations.append("env/identity's role assignments are not exactly local.assignments (the declarations' holders)")
+    if set(identity.locals.get("holders") or {}) != set(config.locals.get("role_holders") or {}):
+        violations.append(f"env/identity knows the holder kinds {sorted(identity.locals.get('holders') or {})}, env/ {sorted(config.locals.get('role_holders') or {})}")
+    handed = set(re.findall(r"'([a-z_]+)':", str((identity.outputs.get("main_configuration") or {}).get("value"))))
+    entra = config.variables.get("entra") or {}
+    taken = set(re.findall(r"([a-z_]+)\s*=", str(entra.get("type")))) | set(re.findall(r"'([a-z_]+)'", str(entra.get("type"))))
+    expected = {"tenant_id", "patient_tests_api_client_id", "audit_api_client_id", "auditor_object_ids", "direct_caller_object_ids", "release_probe_object_ids"}
+    if handed != expected:
+        violations.append(f"env/identity's main_configuration hands over {sorted(handed)}, not {sorted(expected)}")
+    if not expected <= taken:
+        violations.append(f"env/'s variable entra does not take {sorted(expected - taken)}")
+    return violations
+
+
 CHECKS = {
     "public network access": public_network_access,
     "private endpoint DNS": private_endpoint_dns,
@@ -529,10 +670,13 @@ CHECKS = {
     "host storage through identity": host_storage_through_identity,
     "database credentials per app": database_credentials_per_app,
     "resource providers registered": resource_providers_registered,
-    "rotated secrets keep their value": rotated_secrets_keep_their_value,
     "roles propagate before use": roles_propagate_before_use,
     "no rules that are never evaluated": no_rules_that_are_never_evaluated,
-    "API Management reads its named value": api_management_reads_its_named_value,
+    "API Management calls with its identity": api_management_calls_with_its_identity,
+    "no shared keys between services": no_shared_keys_between_services,
+    "tokens checked per app": tokens_checked_per_app,
+    "Entra applications": entra_applications,
+    "host keys stay with their host": host_keys_stay_with_their_host,
     "environment files": environment_files,
     "callers named by the gateway only": callers_named_by_the_gateway_only,
     "untyped and plain-text bodies pass the gateway": policies_pass_untyped_bodies,

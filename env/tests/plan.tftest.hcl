@@ -390,11 +390,47 @@ override_resource {
   }
 }
 
+# Each identity a principal of its own, so the checks below can tell whose id each app is handed.
+override_resource {
+  target = azurerm_user_assigned_identity.main["api_management"]
+  values = {
+    id           = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-pt01-dev/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-pt01-dev-api-management"
+    principal_id = "00000000-0000-0000-0000-0000000000a1"
+    client_id    = "00000000-0000-0000-0000-0000000000a2"
+  }
+}
+
+override_resource {
+  target = azurerm_user_assigned_identity.main["patient_tests"]
+  values = {
+    id           = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-pt01-dev/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-pt01-dev-patient-tests"
+    principal_id = "00000000-0000-0000-0000-0000000000b1"
+    client_id    = "00000000-0000-0000-0000-0000000000b2"
+  }
+}
+
+override_resource {
+  target = azurerm_user_assigned_identity.main["audit"]
+  values = {
+    id           = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-pt01-dev/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-pt01-dev-audit"
+    principal_id = "00000000-0000-0000-0000-0000000000c1"
+    client_id    = "00000000-0000-0000-0000-0000000000c2"
+  }
+}
+
 variables {
   subscription_id      = "00000000-0000-0000-0000-000000000000"
   name_prefix          = "pt01"
   apim_publisher_name  = "Contoso Health"
   apim_publisher_email = "api-team@contoso-health.example"
+  # What env/identity's main_configuration would hand over; the tenant is the mocked subscription's.
+  entra = {
+    tenant_id                   = "00000000-0000-0000-0000-000000000004"
+    patient_tests_api_client_id = "00000000-0000-0000-0000-00000000e001"
+    audit_api_client_id         = "00000000-0000-0000-0000-00000000e002"
+    auditor_object_ids          = ["00000000-0000-0000-0000-0000000000d1", "00000000-0000-0000-0000-0000000000d2"]
+    release_probe_object_ids    = ["00000000-0000-0000-0000-0000000000e1"]
+  }
 }
 
 run "plan_is_locked_down" {
@@ -421,8 +457,8 @@ run "plan_is_locked_down" {
     error_message = "One database per app."
   }
   assert {
-    condition     = azurerm_api_management.main.identity[0].type == "SystemAssigned" && azurerm_key_vault.main.network_acls[0].bypass == "AzureServices"
-    error_message = "API Management reads its Key Vault named value with its system-assigned identity, as a trusted service (the only way through a Key Vault firewall)."
+    condition     = azurerm_api_management.main.identity[0].type == "UserAssigned" && azurerm_key_vault.main.network_acls[0].bypass == "None"
+    error_message = "API Management has its user-assigned identity only, and Key Vault lets no trusted service through: nobody but the apps reads a secret."
   }
   assert {
     condition     = alltrue([for name in keys(azurerm_function_app_flex_consumption.main["patient_tests"].app_settings) : name != "AzureWebJobsStorage"])
@@ -465,6 +501,118 @@ run "rejects_a_bad_prefix" {
     name_prefix = "Not_Valid"
   }
   expect_failures = [var.name_prefix]
+}
+
+# Who may call whom, as each app is told: the tokens' tenant and audience, and the object ids of each role's
+# holders, from the same app-roles.json files env/identity assigns in Entra. No key of any kind between them.
+run "callers_are_identities" {
+  command = apply
+
+  assert {
+    condition = {
+      for name, value in azurerm_function_app_flex_consumption.main["patient_tests"].app_settings : name => value if startswith(name, "AUTH_") || startswith(name, "AUDIT_API_") || name == "MANAGED_IDENTITY_CLIENT_ID"
+      } == {
+      AUTH_TENANT_ID                 = "00000000-0000-0000-0000-000000000004"
+      AUTH_APPLICATION_ID            = "00000000-0000-0000-0000-00000000e001"
+      AUTH_API_MANAGEMENT_OBJECT_IDS = "00000000-0000-0000-0000-0000000000a1"
+      AUTH_DIRECT_CALLERS_OBJECT_IDS = ""
+      AUTH_RELEASE_PROBE_OBJECT_IDS  = "00000000-0000-0000-0000-0000000000e1"
+      AUDIT_API_URL                  = "https://func-pt01-dev-audit.azurewebsites.net/api"
+      AUDIT_API_APPLICATION_ID       = "00000000-0000-0000-0000-00000000e002"
+      MANAGED_IDENTITY_CLIENT_ID     = "00000000-0000-0000-0000-0000000000b2"
+    }
+    error_message = "PatientTests must accept API Management's identity (and the release probe's, for its refusal) for its own audience, and call the Audit API as its own identity: ${jsonencode(azurerm_function_app_flex_consumption.main["patient_tests"].app_settings)}"
+  }
+  assert {
+    condition = {
+      for name, value in azurerm_function_app_flex_consumption.main["audit"].app_settings : name => value if startswith(name, "AUTH_")
+      } == {
+      AUTH_TENANT_ID                = "00000000-0000-0000-0000-000000000004"
+      AUTH_APPLICATION_ID           = "00000000-0000-0000-0000-00000000e002"
+      AUTH_PATIENT_TESTS_OBJECT_IDS = "00000000-0000-0000-0000-0000000000b1"
+      AUTH_AUDITORS_OBJECT_IDS      = "00000000-0000-0000-0000-0000000000d1,00000000-0000-0000-0000-0000000000d2"
+      AUTH_RELEASE_PROBE_OBJECT_IDS = "00000000-0000-0000-0000-0000000000e1"
+    }
+    error_message = "The Audit API must let the PatientTests identity append and the auditors read, for its own audience: ${jsonencode(azurerm_function_app_flex_consumption.main["audit"].app_settings)}"
+  }
+  assert {
+    condition     = azurerm_api_management_named_value.policy["patient-tests-api-application-id"].value == "00000000-0000-0000-0000-00000000e001" && azurerm_api_management_named_value.policy["gateway-identity-client-id"].value == "00000000-0000-0000-0000-0000000000a2" && alltrue([for value in azurerm_api_management_named_value.policy : !value.secret])
+    error_message = "The policy's token is for the PatientTests API, asked for as API Management's identity; both are plain ids."
+  }
+  assert {
+    condition     = alltrue([for app in azurerm_function_app_flex_consumption.main : length([for name in keys(app.app_settings) : name if can(regex("(?i)function_key|api_key", name))]) == 0])
+    error_message = "No app setting may carry a function key."
+  }
+  assert {
+    condition     = length(azurerm_key_vault_secret.connection) == 2 && length(azurerm_role_assignment.secret_reader) == 2
+    error_message = "Key Vault holds the two database connection strings only, each read by its own app."
+  }
+}
+
+run "rejects_entra_ids_that_are_not_guids_or_the_same_application_twice" {
+  command = plan
+  variables {
+    entra = {
+      tenant_id                   = "00000000-0000-0000-0000-000000000004"
+      patient_tests_api_client_id = "00000000-0000-0000-0000-00000000e001"
+      audit_api_client_id         = "00000000-0000-0000-0000-00000000e001"
+      auditor_object_ids          = ["auditors"]
+    }
+  }
+  expect_failures = [var.entra]
+}
+
+# The bootstrap (README.md, step 2) runs before the administrator's step: without entra, and it makes the
+# identities the administrator needs.
+run "bootstrap_runs_before_the_administrators_step" {
+  command = plan
+  plan_options {
+    target = [
+      azurerm_subnet_network_security_group_association.deployment_runner,
+      azurerm_private_dns_zone_virtual_network_link.main,
+      azurerm_user_assigned_identity.main,
+    ]
+  }
+  variables {
+    entra = null
+  }
+
+  assert {
+    condition     = toset(keys(azurerm_user_assigned_identity.main)) == toset(["api_management", "patient_tests", "audit"])
+    error_message = "The bootstrap must create API Management's and both apps' identities, which env/identity assigns roles to."
+  }
+}
+
+run "says_when_the_administrators_step_is_missing" {
+  command = plan
+  variables {
+    entra = null
+  }
+  expect_failures = [terraform_data.entra_tenant]
+}
+
+run "refuses_the_placeholders_of_the_environment_file" {
+  command = plan
+  variables {
+    entra = {
+      tenant_id                   = "00000000-0000-0000-0000-000000000000"
+      patient_tests_api_client_id = "00000000-0000-0000-0000-000000000000"
+      audit_api_client_id         = "00000000-0000-0000-0000-000000000000"
+    }
+  }
+  expect_failures = [var.entra]
+}
+
+run "refuses_applications_of_another_tenant" {
+  command = plan
+  variables {
+    entra = {
+      tenant_id                   = "99999999-9999-4999-8999-999999999999"
+      patient_tests_api_client_id = "00000000-0000-0000-0000-00000000e001"
+      audit_api_client_id         = "00000000-0000-0000-0000-00000000e002"
+    }
+  }
+  expect_failures = [terraform_data.entra_tenant]
 }
 
 # Rotating a database password: the other user gets a new password while the apps still use the first.

@@ -31,7 +31,6 @@ INTERNET = "Internet"
 REQUIRED = {
     (INTERNET, "API Management gateway"),
     ("API Management", "PatientTests app"),
-    ("API Management", "Key Vault"),
     ("PatientTests integration", "Audit app"),
     ("PatientTests integration", "Cosmos DB"),
     ("PatientTests integration", "Key Vault"),

@@ -1,7 +1,7 @@
 """Copies env/ with one provider's resources replaced by stand-ins, for `validate` and `test` where that
 provider cannot be had.
 
-azapi is not served by the Go module proxy, so a locally built provider mirror lacks it. Deleting its
+azapi and azuread are not served by the Go module proxy, so a locally built provider mirror lacks them. Deleting its
 resources would also hide them from the checks Terraform itself makes of a configuration, whatever the
 provider (for_each, lifecycle, references: `replace_triggered_by` indexed by anything but `each.key` stops
 `init`). So each `resource "azapi_x" "name"` becomes `resource "terraform_data" "azapi_x__name"`, keeping
@@ -103,6 +103,9 @@ def replace(text, provider):
     parts.append(text[position:])
     result = "".join(parts)
     result = re.sub(rf"\b({provider}_[a-z0-9_]+)\.([a-z0-9_]+)\b", r"terraform_data.\1__\2", result)
+    # A stand-in exports id, input and output only: an attribute the provider would export (client_id,
+    # object_id) is read as the stand-in's id, a value known after apply, as the real attribute would be.
+    result = re.sub(rf"(terraform_data\.{provider}_[a-z0-9_]+__[a-z0-9_]+(?:\[[^\]]+\])?)\.(?!(?:id|input|output)\b)[a-z_]+\b", r"\1.id", result)
     return re.sub(rf"\n    {provider} = \{{[^}}]*\}}\n", "\n", result)
 
 

@@ -5,4 +5,5 @@ import { registerHttpFunctions } from '@patient-tests/shared/functions';
 import { composeAuditApp } from './app';
 import { loadAuditConfig } from './config';
 
-registerHttpFunctions(app, composeAuditApp(loadAuditConfig(process.env)).functions);
+const composed = composeAuditApp(loadAuditConfig(process.env));
+registerHttpFunctions(app, composed.functions, composed.guard);

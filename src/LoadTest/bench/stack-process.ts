@@ -26,6 +26,7 @@ export async function startStackProcess(mongodbUri?: string, extraEnvironment: R
     LOCAL_STACK_DIR: stateDirectory,
     GATEWAY_PORT: '0',
     PATIENT_TESTS_PORT: '0',
+    IDENTITY_PORT: '0',
     AUDIT_PORT: '0',
     FERRETDB_PORT: String(await freePort()),
     POSTGRESQL_PORT: '0',

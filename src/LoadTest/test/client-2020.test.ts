@@ -43,7 +43,7 @@ describe('the 2020 client (Client2020User) against the local stack', () => {
       stateDirectory: scratch,
       mongodbUri: testMongoUri(),
       ports: { gateway: 0, patientTests: 0, audit: 0, ferretdb: 1 },
-      keys: { gatewaySubscriptionKey: subscriptionKey, auditFunctionKey: 'client-2020-audit-key', patientTestsFunctionKey: 'client-2020-patient-key', secondSubscriptionKey: 'client-2020-second-subscription-key', gatewayFunctionKey: 'client-2020-gateway-key' },
+      keys: { gatewaySubscriptionKey: subscriptionKey, secondSubscriptionKey: 'client-2020-second-subscription-key' },
       names: { auditDatabase: uniqueDatabaseName('client2020_audit'), auditCollection: 'auditrecords', patientTestsDatabase: uniqueDatabaseName('client2020_patients') },
       log: () => () => undefined,
     });

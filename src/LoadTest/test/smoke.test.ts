@@ -54,7 +54,7 @@ describe('load tools (smoke runs)', () => {
         stateDirectory: scratch,
         mongodbUri: testMongoUri(),
         ports: { gateway: 0, patientTests: 0, audit: 0, ferretdb: 1 },
-        keys: { gatewaySubscriptionKey: 'smoke-subscription-key', auditFunctionKey: 'smoke-audit-key', patientTestsFunctionKey: 'smoke-patient-key', secondSubscriptionKey: 'smoke-second-subscription-key', gatewayFunctionKey: 'smoke-gateway-key' },
+        keys: { gatewaySubscriptionKey: 'smoke-subscription-key', secondSubscriptionKey: 'smoke-second-subscription-key' },
         names: { auditDatabase: uniqueDatabaseName('smoke_audit'), auditCollection: 'auditrecords', patientTestsDatabase: uniqueDatabaseName('smoke_patients') },
         log: () => () => undefined,
       });

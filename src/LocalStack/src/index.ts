@@ -21,3 +21,12 @@ export { openSuiteDatabase, recordQueriesOf, type SuiteDatabase } from './testin
 export { OtlpReceiver, type ReceivedSpan } from './testing/otlp-receiver';
 export type { StackTelemetry } from './stack/start-stack';
 export { recordQueryShapes, servingIndex, describeShape, indexCoverage, type QueryShape, type IndexKeys, type QueryRecorder } from './testing/query-shapes';
+export { startIdentityService, type IdentityFaults, type IdentitySite, type RunningIdentityService } from './identity/identity-service';
+export { holderKinds, localApis, localAuditorsGroupId, localIdentities, localTenantId, readAppRoles, type ApiName, type LocalIdentity } from './identity/local-directory';
+export { issuerOf, LocalTokenIssuer } from './identity/token-issuer';
+export { SigningKeys } from './identity/signing-keys';
+export { patientApiNamedValues } from './stack/publish-patient-api';
+export { localTokenFor } from './testing/local-tokens';
+export { auditAppSettings, patientTestsAppSettings, type AppIdentity } from './stack/app-settings';
+export type { GatewayManagedIdentity } from './gateway/backend-token';
+export { startStackIdentity, type StackIdentity } from './stack/stack-identity';

@@ -8,7 +8,10 @@ import { createGateway } from '../src/gateway/gateway';
 import { PolicyValue, clientAddressOf, escapeDataString } from '../src/gateway/policy-values';
 import { RateLimiter } from '../src/gateway/rate-limiter';
 import { applyRequestTransforms } from '../src/gateway/request-transforms';
+import { localApis, localIdentities } from '../src/identity/local-directory';
+import { patientApiNamedValues } from '../src/stack/publish-patient-api';
 import { repositoryRoot } from '../src/stack/repository-root';
+import { startStackIdentity, type StackIdentity } from '../src/stack/stack-identity';
 import { closeServer, listenOnFreePort } from './fixtures/http-server';
 
 const policyFile = patientApiPolicyFile(repositoryRoot());
@@ -28,6 +31,10 @@ function withPolicy<T>(edit: (xml: string) => string, check: (file: string) => T
   }
 }
 
+/** The gateway's identity service: API Management's managed identity and the key its tokens are signed with. */
+let identity: StackIdentity;
+let identityFolder: string;
+
 /** What a backend behind the local gateway receives for one call made with the given subscription key. */
 async function forwardedThrough(policy: ApiPolicy, path: string, headers: Record<string, string>): Promise<{ url: string; headers: IncomingHttpHeaders }> {
   let received: { url: string; headers: IncomingHttpHeaders } | undefined;
@@ -43,7 +50,8 @@ async function forwardedThrough(policy: ApiPolicy, path: string, headers: Record
     ],
     apis: [{ path: 'patient', backendUrl: `${backendUrl}/api/patient` }],
     policy,
-    namedValues: { 'patient-tests-function-key': 'function-key-from-named-value' },
+    namedValues: patientApiNamedValues,
+    managedIdentity: identity.gateway,
   });
   const gatewayUrl = await listenOnFreePort(gateway);
   try {
@@ -59,6 +67,15 @@ async function forwardedThrough(policy: ApiPolicy, path: string, headers: Record
 }
 
 describe('APIM policy applied by the local gateway', () => {
+  before(async () => {
+    identityFolder = mkdtempSync(join(tmpdir(), 'policy-identity-'));
+    identity = await startStackIdentity({ root: repositoryRoot(), stateDirectory: identityFolder, port: 0 });
+  });
+  after(async () => {
+    await identity.service.stop();
+    rmSync(identityFolder, { recursive: true, force: true });
+  });
+
   it('takes its limits from the policy file API Management gets', () => {
     assert.deepEqual(readApiPolicy(policyFile).limits, {
       callsPerWindow: 6000,
@@ -68,15 +85,28 @@ describe('APIM policy applied by the local gateway', () => {
     });
   });
 
-  it('deletes the caller\'s subscription key (header and query) and function key, and sets the backend\'s, as the policy says', async () => {
+  it('deletes the caller\'s subscription key (header and query), any function key and Authorization it sent, as the policy says', async () => {
     const forwarded = await forwardedThrough(readApiPolicy(policyFile), '/patient/42?subscription-key=first-client-key-0123456789&code=guessed&x=1', {
       'ocp-apim-subscription-key': 'first-client-key-0123456789',
       'x-functions-key': 'client-chosen-key',
+      authorization: 'Bearer a-token-the-client-chose',
     });
     assert.equal(forwarded.url, '/api/patient/42?x=1');
     assert.equal(forwarded.headers['ocp-apim-subscription-key'], undefined);
-    assert.equal(forwarded.headers['x-functions-key'], 'function-key-from-named-value');
+    assert.equal(forwarded.headers['x-functions-key'], undefined);
     assert.ok(!JSON.stringify(forwarded).includes('first-client-key-0123456789'), 'the subscription key reached the backend');
+    assert.ok(!JSON.stringify(forwarded).includes('a-token-the-client-chose'), 'the client\'s Authorization reached the backend');
+  });
+
+  it('calls the backend with a token of API Management\'s identity for the PatientTests API (authentication-managed-identity)', async () => {
+    const forwarded = await forwardedThrough(readApiPolicy(policyFile), '/patient/42', { 'ocp-apim-subscription-key': 'first-client-key-0123456789' });
+    const token = /^Bearer (.+)$/.exec(forwarded.headers.authorization ?? '')?.[1];
+    assert.ok(token !== undefined, 'no bearer token reached the backend');
+    const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
+    assert.equal(claims.aud, localApis.patient_tests.clientId);
+    assert.equal(claims.oid, localIdentities.apiManagement.objectId);
+    assert.equal(claims.iss, identity.service.issuer);
+    assert.deepEqual(claims.roles, ['PatientTests.ReadWrite']);
   });
 
   it('tells the backend who is calling, from the subscription, whatever caller headers the client sent', async () => {
@@ -110,6 +140,36 @@ describe('APIM policy applied by the local gateway', () => {
     assert.equal(forwarded.headers['ocp-apim-subscription-key'], 'first-client-key-0123456789');
   });
 
+  it('follows the file for the token too: without authentication-managed-identity, no token is sent', async () => {
+    const withoutToken = withPolicy((xml) => xml.replace(/<authentication-managed-identity [^>]*\/>/, ''), readApiPolicy);
+    const forwarded = await forwardedThrough(withoutToken, '/patient/42', { 'ocp-apim-subscription-key': 'first-client-key-0123456789' });
+    assert.equal(forwarded.headers.authorization, undefined);
+  });
+
+  it('answers 503 with Retry-After, and calls no backend, when it cannot get its token', async () => {
+    let called = false;
+    const backend = createServer((_req, res) => { called = true; res.writeHead(200).end(); });
+    const backendUrl = await listenOnFreePort(backend);
+    const gateway = createGateway({
+      subscriptions: [{ id: 'first-client', name: 'First client', key: 'first-client-key-0123456789' }],
+      apis: [{ path: 'patient', backendUrl: `${backendUrl}/api/patient` }],
+      policy: readApiPolicy(policyFile),
+      namedValues: patientApiNamedValues,
+      managedIdentity: { endpoint: identity.gateway.endpoint, header: 'not-the-gateway-header' },
+    });
+    const gatewayUrl = await listenOnFreePort(gateway);
+    try {
+      const response = await fetch(`${gatewayUrl}/patient/42`, { headers: { 'ocp-apim-subscription-key': 'first-client-key-0123456789' } });
+      assert.equal(response.status, 503);
+      assert.ok(Number(response.headers.get('retry-after')) > 0);
+      assert.equal(((await response.json()) as { type: string }).type, 'urn:patient-tests:problem:service-unavailable');
+      assert.equal(called, false);
+    } finally {
+      await closeServer(gateway);
+      await closeServer(backend);
+    }
+  });
+
   it('fails loudly when the policy lacks a limit', () => {
     withPolicy((xml) => xml.replace(/<validate-content [^>]*\/>/, ''), (file) => {
       assert.throws(() => readApiPolicy(file));
@@ -123,15 +183,31 @@ describe('APIM policy applied by the local gateway', () => {
   });
 
   it('refuses a policy expression it cannot evaluate', () => {
-    withPolicy((xml) => xml.replace('{{patient-tests-function-key}}', '@(context.Request.Headers.GetValueOrDefault("x-secret"))'), (file) => {
+    withPolicy((xml) => xml.replace('@(context.Request.IpAddress)', '@(context.Request.Headers.GetValueOrDefault("x-secret"))'), (file) => {
       assert.throws(() => readApiPolicy(file), /cannot evaluate the policy expression/);
     });
   });
 
-  it('refuses to start a gateway without a named value the policy uses', () => {
+  it('refuses authentication-managed-identity with an attribute it does not apply, before a header step, or with an expression', () => {
+    withPolicy((xml) => xml.replace('<authentication-managed-identity ', '<authentication-managed-identity ignore-error="true" '), (file) => {
+      assert.throws(() => readApiPolicy(file), /ignore-error/);
+    });
+    withPolicy((xml) => xml.replace(/(<authentication-managed-identity [^>]*\/>)/, '').replace('<set-header name="Authorization" exists-action="delete" />', '$&\n    <authentication-managed-identity resource="{{patient-tests-api-application-id}}" />'), (file) => {
+      assert.throws(() => readApiPolicy(file), /must follow every set-header and set-query-parameter/);
+    });
+    withPolicy((xml) => xml.replace('resource="{{patient-tests-api-application-id}}"', 'resource="@(context.Subscription.Id)"'), (file) => {
+      assert.throws(() => createGateway({ subscriptions: [], apis: [], policy: readApiPolicy(file), namedValues: patientApiNamedValues, managedIdentity: identity.gateway }), /must not be a policy expression/);
+    });
+  });
+
+  it('refuses to start a gateway without a named value the policy uses, or without the identity it authenticates with', () => {
     assert.throws(
       () => createGateway({ subscriptions: [], apis: [], policy: readApiPolicy(policyFile), namedValues: {} }),
-      /named values the gateway was not given: patient-tests-function-key/,
+      /named values the gateway was not given: patient-tests-api-application-id, gateway-identity-client-id/,
+    );
+    assert.throws(
+      () => createGateway({ subscriptions: [], apis: [], policy: readApiPolicy(policyFile), namedValues: patientApiNamedValues }),
+      /the gateway was given none/,
     );
   });
 });

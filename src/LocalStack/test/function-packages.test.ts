@@ -4,8 +4,11 @@ import { accessSync, constants, mkdtempSync, readFileSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
+import { localIdentities } from '../src/identity/local-directory';
+import { auditAppSettings } from '../src/stack/app-settings';
 import { startFunctionHost } from '../src/stack/start-function-host';
 import { repositoryRoot } from '../src/stack/repository-root';
+import { startStackIdentity } from '../src/stack/stack-identity';
 import { testMongoUri, uniqueDatabaseName } from '../src/testing/test-database';
 
 const run = promisify(execFile);
@@ -44,7 +47,7 @@ describe('deployment packages (scripts/package-functions.sh)', function () {
   it('hold the compiled app, host.json, the collection declarations and production dependencies only', async () => {
     for (const app of ['AuditApi', 'PatientTestsApi']) {
       const { stdout } = await run('python3', ['-m', 'zipfile', '-l', join(out, `${app}.zip`)], { maxBuffer: 64 * 1024 * 1024 });
-      for (const entry of ['host.json', 'package.json', 'dist/src/index.js', 'dist/src/data/mongo-collections.json', 'node_modules/@azure/functions/', 'node_modules/@patient-tests/shared/']) {
+      for (const entry of ['host.json', 'package.json', 'dist/src/index.js', 'dist/src/data/mongo-collections.json', 'dist/src/functions/app-roles.json', 'node_modules/@azure/functions/', 'node_modules/@patient-tests/shared/', 'node_modules/jose/']) {
         assert.ok(stdout.includes(entry), `${app}.zip lacks ${entry}`);
       }
       for (const devOnly of ['node_modules/mocha/', 'node_modules/typescript/', 'node_modules/@patient-tests/local-stack/', 'dist/test/']) {
@@ -63,21 +66,21 @@ describe('deployment packages (scripts/package-functions.sh)', function () {
     for (const name of ['mongodb', 'zod', '@azure/functions', 'applicationinsights']) {
       assert.equal(version(unpacked, name), version(root, name), name);
     }
-    const host = await startFunctionHost({
-      appDirectory: unpacked,
-      port: 0,
-      functionKeys: ['package-test-key'],
-      settings: { MONGODB_URI: testMongoUri(), AUDIT_DATABASE_NAME: uniqueDatabaseName('package') },
-      log: () => undefined,
-    });
+    const identity = await startStackIdentity({ root, stateDirectory: out, port: 0 });
+    const settings = auditAppSettings({ mongodbUri: testMongoUri(), databaseName: uniqueDatabaseName('package'), collectionName: 'auditrecords', identity: identity.identityFor('audit') });
+    const host = await startFunctionHost({ appDirectory: unpacked, port: 0, settings, log: () => undefined });
     try {
       assert.ok(host.routes.some((route) => route.includes('auditrecord')), `routes: ${host.routes.join(', ')}`);
       const health = await fetch(`${host.url}/api/health`);
       assert.equal(health.status, 200);
-      const list = await fetch(`${host.url}/api/auditrecords?resourceType=package-check`, { headers: { 'x-functions-key': 'package-test-key' } });
+      // The guard is in the package with everything it loads (jose, the role declaration): no token, no list.
+      assert.equal((await fetch(`${host.url}/api/auditrecords?resourceType=package-check`)).status, 401);
+      const token = (await identity.service.tokens.issue(localIdentities.auditor, 'audit', 300)).token;
+      const list = await fetch(`${host.url}/api/auditrecords?resourceType=package-check`, { headers: { authorization: `Bearer ${token}` } });
       assert.equal(list.status, 200);
     } finally {
       await host.stop();
+      await identity.service.stop();
     }
   });
 });

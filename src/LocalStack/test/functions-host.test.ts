@@ -20,10 +20,10 @@ describe('functions host', () => {
     return { status: 200, jsonBody: { ok: true } };
   };
   const functions: RegisteredFunction[] = [
-    { name: 'tests', trigger: { type: 'httpTrigger', direction: 'in', authLevel: 'function', methods: ['GET'], route: 'patient/{patientId:guid}/tests/{testId:guid?}' }, handler: record },
-    { name: 'create', trigger: { type: 'httpTrigger', direction: 'in', authLevel: 'function', methods: ['POST'], route: 'patient' }, handler: record },
-    { name: 'open', trigger: { type: 'httpTrigger', direction: 'in', authLevel: 'anonymous', methods: ['GET'], route: 'open' }, handler: record },
-    { name: 'broken', trigger: { type: 'httpTrigger', direction: 'in', authLevel: 'anonymous', methods: ['GET'], route: 'broken' }, handler: () => { throw new Error('secret detail'); } },
+    { name: 'tests', trigger: { name: 'req', type: 'httpTrigger', direction: 'in', authLevel: 'function', methods: ['GET'], route: 'patient/{patientId:guid}/tests/{testId:guid?}' }, handler: record },
+    { name: 'create', trigger: { name: 'req', type: 'httpTrigger', direction: 'in', authLevel: 'function', methods: ['POST'], route: 'patient' }, handler: record },
+    { name: 'open', trigger: { name: 'req', type: 'httpTrigger', direction: 'in', authLevel: 'anonymous', methods: ['GET'], route: 'open' }, handler: record },
+    { name: 'broken', trigger: { name: 'req', type: 'httpTrigger', direction: 'in', authLevel: 'anonymous', methods: ['GET'], route: 'broken' }, handler: () => { throw new Error('secret detail'); } },
   ];
   const patientId = '0f8fad5b-d9cb-469f-a165-70867728950e';
   let server: Server;
@@ -122,7 +122,7 @@ describe('functions host', () => {
   it('logs what a function logs as one JSON object with its invocation and operation id', async () => {
     const logging: RegisteredFunction = {
       name: 'logging',
-      trigger: { type: 'httpTrigger', direction: 'in', authLevel: 'anonymous', methods: ['GET'], route: 'logging' },
+      trigger: { name: 'req', type: 'httpTrigger', direction: 'in', authLevel: 'anonymous', methods: ['GET'], route: 'logging' },
       handler: (_request: unknown, context: unknown) => {
         (context as InvocationContext).warn('request rejected: validation', { diagnostic: 'fields' });
         return { status: 400 };
@@ -150,7 +150,7 @@ describe('functions host', () => {
     const held = new Promise<void>((resolve) => { release = resolve; });
     const slow: RegisteredFunction = {
       name: 'slow',
-      trigger: { type: 'httpTrigger', direction: 'in', authLevel: 'anonymous', methods: ['GET'], route: 'slow/{wait}' },
+      trigger: { name: 'req', type: 'httpTrigger', direction: 'in', authLevel: 'anonymous', methods: ['GET'], route: 'slow/{wait}' },
       handler: async (request: unknown) => {
         if ((request as HttpRequest).params.wait === 'yes') await held;
         return { status: 200, body: 'done' };

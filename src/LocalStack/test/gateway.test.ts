@@ -1,8 +1,13 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { patientApiPolicyFile, readApiPolicy, type ApiLimits } from '../src/gateway/api-policy';
 import { createGateway } from '../src/gateway/gateway';
+import { patientApiNamedValues } from '../src/stack/publish-patient-api';
 import { repositoryRoot } from '../src/stack/repository-root';
+import { startStackIdentity, type StackIdentity } from '../src/stack/stack-identity';
 import { closeServer, listenOnFreePort } from './fixtures/http-server';
 
 interface Forwarded { url: string; headers: IncomingHttpHeaders; body: string }
@@ -10,15 +15,16 @@ interface Forwarded { url: string; headers: IncomingHttpHeaders; body: string }
 const limits: ApiLimits = { callsPerWindow: 1_000, windowSeconds: 60, maxBodyBytes: 1_024, backendTimeoutMs: 5_000 };
 /** The policy API Management gets, with test-sized limits. */
 const policy = { ...readApiPolicy(patientApiPolicyFile(repositoryRoot())), limits };
-const functionKey = 'backend-function-key';
-const namedValues = { 'patient-tests-function-key': functionKey };
+/** API Management's identity, whose token the policy sends to every backend call. */
+let identity: StackIdentity;
 
 function gatewayTo(backendUrl: string, keys: readonly string[], overrides: Partial<ApiLimits> = {}) {
   return createGateway({
     subscriptions: keys.map((key, index) => ({ id: `client-${index}`, name: `Client ${index}`, key })),
     apis: [{ path: 'patient', backendUrl: `${backendUrl}/api/patient` }],
     policy: { ...policy, limits: { ...limits, ...overrides } },
-    namedValues,
+    namedValues: patientApiNamedValues,
+    managedIdentity: identity.gateway,
   });
 }
 
@@ -29,6 +35,15 @@ describe('gateway (API Management stand-in)', () => {
   let gateway: Server;
   let base: string;
   let backendUrl: string;
+  const identityFolder = mkdtempSync(join(tmpdir(), 'gateway-identity-'));
+
+  before(async () => {
+    identity = await startStackIdentity({ root: repositoryRoot(), stateDirectory: identityFolder, port: 0 });
+  });
+  after(async () => {
+    await identity.service.stop();
+    rmSync(identityFolder, { recursive: true, force: true });
+  });
 
   before(async () => {
     backend = createServer((req, res) => {
@@ -56,7 +71,7 @@ describe('gateway (API Management stand-in)', () => {
     assert.equal(received.length, 0);
   });
 
-  it('maps the public path to the backend route, adds the function key and strips the subscription key', async () => {
+  it('maps the public path to the backend route, adds its token and strips the subscription key and any function key', async () => {
     const response = await fetch(`${base}/patient/search?x=1`, {
       method: 'POST',
       headers: { 'ocp-apim-subscription-key': subscriptionKey, 'content-type': 'application/json', 'x-functions-key': 'client-injected' },
@@ -67,7 +82,8 @@ describe('gateway (API Management stand-in)', () => {
     const [forwarded] = received;
     assert.equal(forwarded?.url, '/api/patient/search?x=1');
     assert.equal(forwarded.body, '{"firstName":"Ada"}');
-    assert.equal(forwarded.headers['x-functions-key'], functionKey);
+    assert.equal(forwarded.headers['x-functions-key'], undefined);
+    assert.match(forwarded.headers.authorization ?? '', /^Bearer eyJ/);
     assert.equal(forwarded.headers['ocp-apim-subscription-key'], undefined);
   });
 

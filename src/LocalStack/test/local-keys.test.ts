@@ -9,22 +9,23 @@ describe('local keys (.local/keys.json)', () => {
   beforeEach(() => { folder = mkdtempSync(join(tmpdir(), 'local-keys-')); });
   afterEach(() => { rmSync(folder, { recursive: true, force: true }); });
 
-  it('generates five different keys into a file only its owner can read, and reuses them', () => {
+  it('generates the two clients\' subscription keys, different, into a file only its owner can read, and reuses them', () => {
     const file = join(folder, 'keys.json');
     const keys = loadOrCreateKeys(file, {});
-    assert.equal(new Set(Object.values(keys)).size, 5);
+    assert.deepEqual(Object.keys(keys).sort(), ['gatewaySubscriptionKey', 'secondSubscriptionKey']);
+    assert.equal(new Set(Object.values(keys)).size, 2);
     assert.equal(statSync(file).mode & 0o077, 0);
     assert.deepEqual(loadOrCreateKeys(file, {}), keys);
   });
 
-  it('adds the keys a file written before them lacks, and keeps the others', () => {
+  it('adds the key a file written before it lacks, keeps the other, and drops the function keys of earlier versions', () => {
     const file = join(folder, 'keys.json');
     const old = { gatewaySubscriptionKey: 'g'.repeat(43), auditFunctionKey: 'a'.repeat(43), patientTestsFunctionKey: 'p'.repeat(43) };
     writeFileSync(file, JSON.stringify(old), { mode: 0o600 });
     const keys = loadOrCreateKeys(file, {});
-    assert.deepEqual({ ...keys, secondSubscriptionKey: undefined, gatewayFunctionKey: undefined }, { ...old, secondSubscriptionKey: undefined, gatewayFunctionKey: undefined });
-    assert.ok(keys.secondSubscriptionKey.length >= 32 && keys.gatewayFunctionKey.length >= 32);
-    assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')), keys, 'the new keys are kept for the next start');
+    assert.equal(keys.gatewaySubscriptionKey, old.gatewaySubscriptionKey);
+    assert.ok(keys.secondSubscriptionKey.length >= 32);
+    assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')), keys, 'the new key is kept for the next start, the function keys are gone');
   });
 
   it('lets the environment override any key without writing it to the file', () => {

@@ -1,14 +1,22 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
+import { localIdentities } from '../src/identity/local-directory';
 import type { StackStatus } from '../src/stack/stack-status';
 import { freePort, waitForPort } from '../src/process/wait-for-port';
+import { localTokenFor } from '../src/testing/local-tokens';
 
 const upEntry = join(__dirname, '..', 'src', 'cli', 'up.js');
+const tokenEntry = join(__dirname, '..', 'src', 'cli', 'token.js');
+
+/** `npm run token -- <identity>`, as the README has a developer call it, against a stack folder. */
+function tokenCommand(stateDirectory: string, identity: string): string {
+  return execFileSync(process.execPath, [tokenEntry, identity], { env: { PATH: process.env.PATH ?? '', LOCAL_STACK_DIR: stateDirectory }, encoding: 'utf8' }).trim();
+}
 
 /** A throw-away stack folder the embedded PostgreSQL (its own account, when we are root) can enter. */
 function stackFolder(): string {
@@ -29,6 +37,7 @@ async function startStack(stateDirectory: string, ferretPort: number, extra: Rec
     GATEWAY_PORT: '0',
     AUDIT_PORT: '0',
     PATIENT_TESTS_PORT: '0',
+    IDENTITY_PORT: '0',
     ...extra,
   };
   if (process.env.MONGODB_URI) environment.MONGODB_URI = process.env.MONGODB_URI;
@@ -98,7 +107,9 @@ describe('local stack (npm start)', () => {
   });
 
   it('comes up, writes stack.json and keys, stops on Ctrl-C, and keeps data and keys across a restart', async () => {
-    running = await startStack(stateDirectory, ferretPort);
+    // The identity service's address is its tokens' issuer: a restart keeps it, as npm start keeps 7073.
+    const identityPort = String(await freePort());
+    running = await startStack(stateDirectory, ferretPort, { IDENTITY_PORT: identityPort });
     const first = running.status;
     assert.match(first.gateway.url, /^http:\/\/127\.0\.0\.1:\d+$/);
     assert.ok(first.gateway.subscriptionKey.length >= 32);
@@ -114,9 +125,12 @@ describe('local stack (npm start)', () => {
     // The Audit API is never published through the gateway, as in Azure.
     const notPublished = await fetch(`${first.gateway.url}/auditrecord`, { headers: { 'ocp-apim-subscription-key': first.gateway.subscriptionKey } });
     assert.equal(notPublished.status, 404);
+    // As the PatientTests app appends (its managed identity's token), and as an auditor reads, with `npm run token`.
+    const appendToken = await localTokenFor(first, localIdentities.patientTests, 'audit');
+    assert.equal((await fetch(`${first.audit.url}/api/auditrecords?resourceType=patient`, { headers: { authorization: `Bearer ${appendToken}` } })).status, 403, 'the PatientTests identity may not read the register');
     const created = await fetch(`${first.audit.url}/api/auditrecord`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-functions-key': first.audit.functionKey },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${appendToken}` },
       body: JSON.stringify({ sourceSystemName: 'stack-test', actor: { id: 'stack-test', kind: 'test' }, resource: { type: 'patient', id: 'p-1', operation: 'create' } }),
     });
     assert.equal(created.status, 201);
@@ -130,12 +144,20 @@ describe('local stack (npm start)', () => {
     assert.ok(await refusesConnections(first.patientTests.url), 'the PatientTests API host stopped');
     if (first.embeddedDatabase) assert.ok(await refusesConnections(`http://127.0.0.1:${ferretPort}`), 'FerretDB stopped');
 
-    running = await startStack(stateDirectory, ferretPort, { GATEWAY_SUBSCRIPTION_KEY: 'overridden-subscription-key' });
+    running = await startStack(stateDirectory, ferretPort, { GATEWAY_SUBSCRIPTION_KEY: 'overridden-subscription-key', IDENTITY_PORT: identityPort });
     const second = running.status;
-    assert.equal(second.audit.functionKey, first.audit.functionKey, 'keys are reused');
     assert.equal(second.gateway.subscriptionKey, 'overridden-subscription-key', 'the environment overrides the key file');
-    const readBack = await fetch(`${second.audit.url}/api/auditrecord/${id}`, { headers: { 'x-functions-key': second.audit.functionKey } });
+    assert.equal(statSync(second.identity.keyFile).mode & 0o077, 0, 'the identity service\'s signing key is readable by its owner only');
+    const auditorToken = tokenCommand(stateDirectory, 'auditor');
+    const readBack = await fetch(`${second.audit.url}/api/auditrecord/${id}`, { headers: { authorization: `Bearer ${auditorToken}` } });
     assert.equal(readBack.status, 200, 'data survived the restart');
+    const stillValid = await fetch(`${second.audit.url}/api/auditrecord`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${appendToken}` },
+      body: JSON.stringify({ sourceSystemName: 'stack-test', actor: { id: 'stack-test', kind: 'test' }, resource: { type: 'patient', id: 'p-1', operation: 'read' } }),
+    });
+    assert.equal(stillValid.status, 201, 'the signing key is kept: a token issued before the restart is still good');
+    assert.ok(!JSON.stringify(second).includes(auditorToken) && !/"(functionKey|token|privateJwk)"/.test(readFileSync(join(stateDirectory, 'stack.json'), 'utf8')), 'stack.json holds no credential that opens a backend');
   });
 
   it('gives each app a database role of its own: the PatientTests credential can neither write nor read the audit register', async function () {
@@ -182,7 +204,7 @@ describe('local stack (npm start)', () => {
       }
       const second = auditHost();
       assert.ok(second !== undefined && second !== first, 'a new Audit API host runs');
-      assert.equal((await fetch(`${stack.status.audit.url}/api/auditrecords?resourceType=x`, { headers: { 'x-functions-key': stack.status.audit.functionKey } })).status, 200);
+      assert.equal((await fetch(`${stack.status.audit.url}/api/auditrecords?resourceType=x`, { headers: { authorization: `Bearer ${tokenCommand(directory, 'auditor')}` } })).status, 200);
       process.kill(second, 'SIGKILL');
       const [code] = (await once(stack.child, 'exit')) as [number | null];
       assert.equal(code, 1);
@@ -220,7 +242,7 @@ describe('local stack (npm start)', () => {
     const directory = stackFolder();
     const port = await freePort();
     const child = spawn(process.execPath, [upEntry], {
-      env: { PATH: process.env.PATH ?? '', LOCAL_STACK_DIR: directory, FERRETDB_PORT: String(port), POSTGRESQL_PORT: '0', GATEWAY_PORT: '0', AUDIT_PORT: '0', PATIENT_TESTS_PORT: '0' },
+      env: { PATH: process.env.PATH ?? '', LOCAL_STACK_DIR: directory, FERRETDB_PORT: String(port), POSTGRESQL_PORT: '0', GATEWAY_PORT: '0', AUDIT_PORT: '0', PATIENT_TESTS_PORT: '0', IDENTITY_PORT: '0' },
       stdio: 'ignore',
     });
     try {

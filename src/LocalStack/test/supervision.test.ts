@@ -46,9 +46,6 @@ describe('supervision: each process of the stack killed under load', function ()
       keys: {
         gatewaySubscriptionKey: subscriptionKey,
         secondSubscriptionKey: 'supervision-second-subscription-key',
-        auditFunctionKey: 'supervision-audit-key',
-        patientTestsFunctionKey: 'supervision-patient-key',
-        gatewayFunctionKey: 'supervision-gateway-key',
       },
       names: { auditDatabase: 'audit', auditCollection: 'auditrecords', patientTestsDatabase: 'patienttests' },
       // Each process is killed `rounds` times; the window must allow that, the give-up test is elsewhere.

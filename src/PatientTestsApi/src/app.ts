@@ -1,6 +1,7 @@
 import { MongoConnection, RetryingCollection } from '@patient-tests/shared/mongo';
 import type { Document } from 'mongodb';
-import { healthCheck, type HttpFunctionDefinition } from '@patient-tests/shared/functions';
+import { accessGuard, managedIdentityTokens, type HttpAccessGuard } from '@patient-tests/shared/auth';
+import type { HttpFunctionDefinition } from '@patient-tests/shared/functions';
 import { AuditClient } from './clients/audit-client';
 import type { PatientTestsConfig } from './config';
 import type { MedicalTestDocument } from './data/medical-test-document';
@@ -13,26 +14,26 @@ import type { PatientVersionDocument } from './data/patient-version-document';
 import { IdempotentCreations } from './domain/idempotent-creations';
 import { MedicalTestService } from './domain/medical-test-service';
 import { PatientService } from './domain/patient-service';
-import { createPatient } from './functions/create-patient';
-import { createTest } from './functions/create-test';
-import { listTests } from './functions/list-tests';
-import { loadPatient } from './functions/load-patient';
-import { listPatientVersions } from './functions/list-patient-versions';
-import { loadTest } from './functions/load-test';
-import { searchPatients } from './functions/search-patients';
-import { updatePatient } from './functions/update-patient';
+import { patientTestsRoutes } from './functions/routes';
 import { createPatientHandler } from './handlers/create-patient';
 import { createTestHandler } from './handlers/create-test';
 import { listTestsHandler } from './handlers/list-tests';
 import { loadPatientHandler } from './handlers/load-patient';
 import { listPatientVersionsHandler } from './handlers/list-patient-versions';
 import { loadTestHandler } from './handlers/load-test';
-import { RequestScopes } from './handlers/request-scopes';
+import { CallerIdentity } from './handlers/caller-identity';
 import { searchPatientsHandler } from './handlers/search-patients';
 import { updatePatientHandler } from './handlers/update-patient';
 
+export interface ComposedApp {
+  readonly functions: HttpFunctionDefinition[];
+  /** Checks every caller before a function runs (registered with the functions, index.ts). */
+  readonly guard: HttpAccessGuard;
+  readonly connection: MongoConnection;
+}
+
 /** Composition root: one connection, its collections, one audit client and the services, built once per process. */
-export function composePatientTestsApp(config: PatientTestsConfig): { functions: HttpFunctionDefinition[]; connection: MongoConnection } {
+export function composePatientTestsApp(config: PatientTestsConfig): ComposedApp {
   const { mongo } = config;
   // Terraform owns collections and indexes in Azure; only the local stack asks the app to create them.
   const connection = new MongoConnection({ ...mongo, appName: 'patient-tests-api' }, mongo.createIndexes ? (db) => ensurePatientTestsIndexes(db, mongo.collections) : undefined);
@@ -42,23 +43,23 @@ export function composePatientTestsApp(config: PatientTestsConfig): { functions:
     versions: collection<PatientVersionDocument>(mongo.collections.patientVersions),
   });
   const testStore = new MongoMedicalTestStore(collection<MedicalTestDocument>(mongo.collections.tests));
-  const audit = new AuditClient(config.audit);
+  const audit = new AuditClient(config.audit, managedIdentityTokens(config.auditToken));
   const creations = new IdempotentCreations(new MongoKeyClaimStore(collection<KeyClaimDocument>(mongo.collections.idempotencyKeys)), config.idempotencyKeyLifetimeMs);
   const patients = new PatientService(patientStore, audit, creations);
   const tests = new MedicalTestService(testStore, patientStore, audit, creations);
-  const scopes = new RequestScopes(config.gatewayFunctionKey);
+  const callers = new CallerIdentity(config.gatewayObjectIds);
   return {
     connection,
-    functions: [
-      createPatient(createPatientHandler(patients, scopes, config.maxBodyBytes)),
-      searchPatients(searchPatientsHandler(patients, scopes, config.maxBodyBytes)),
-      loadPatient(loadPatientHandler(patients, scopes)),
-      updatePatient(updatePatientHandler(patients, scopes, config.maxBodyBytes)),
-      listPatientVersions(listPatientVersionsHandler(patients, scopes)),
-      createTest(createTestHandler(tests, scopes, config.maxBodyBytes)),
-      listTests(listTestsHandler(tests, scopes)),
-      loadTest(loadTestHandler(tests, scopes)),
-      healthCheck,
-    ],
+    guard: accessGuard(config.auth, config.roleHolders),
+    functions: patientTestsRoutes({
+      createPatient: createPatientHandler(patients, callers, config.maxBodyBytes),
+      searchPatients: searchPatientsHandler(patients, callers, config.maxBodyBytes),
+      loadPatient: loadPatientHandler(patients, callers),
+      updatePatient: updatePatientHandler(patients, callers, config.maxBodyBytes),
+      listPatientVersions: listPatientVersionsHandler(patients, callers),
+      createTest: createTestHandler(tests, callers, config.maxBodyBytes),
+      listTests: listTestsHandler(tests, callers),
+      loadTest: loadTestHandler(tests, callers),
+    }),
   };
 }

@@ -1,8 +1,9 @@
 import { decodeAppSettings, setting } from '@patient-tests/shared/config';
+import appRoles from './functions/app-roles.json';
 
-/** Every setting of the PatientTests API, decoded once at start-up; the database ones are the shared fragment's. */
+/** Every setting of the PatientTests API, decoded once at start-up; the database and token ones are the shared fragments'. */
 export function loadPatientTestsConfig(environment: Readonly<Record<string, string | undefined>>) {
-  const { values, mongo, throttling } = decodeAppSettings(
+  const { values, mongo, throttling, auth, roleHolders, holderObjectIds } = decodeAppSettings(
     {
       PATIENT_TESTS_DATABASE_NAME: setting.databaseName('patienttests'),
       PATIENTS_COLLECTION_NAME: setting.databaseName('patients'),
@@ -12,12 +13,14 @@ export function loadPatientTestsConfig(environment: Readonly<Record<string, stri
       // How long an Idempotency-Key is remembered; env/cosmos.tf gives its collection the same TTL.
       IDEMPOTENCY_TTL_SECONDS: setting.integer(60, 2_592_000, 86_400),
       AUDIT_API_URL: setting.httpUrl(),
-      AUDIT_API_KEY: setting.string(512),
-      // API Management's function key (`apim`): only requests presenting it may name their caller.
-      GATEWAY_FUNCTION_KEY: setting.string(512),
+      // The Audit API's application (client) id: the audience of the tokens this app presents to it.
+      AUDIT_API_APPLICATION_ID: setting.guid(),
+      // Which managed identity of this app asks for those tokens (its user-assigned one).
+      MANAGED_IDENTITY_CLIENT_ID: setting.guid(),
       AUDIT_TIMEOUT_MS: setting.integer(50, 30_000, 2_000),
       PATIENT_TESTS_MAX_BODY_BYTES: setting.integer(1_024, 1_048_576, 32_768),
     },
+    appRoles,
     environment,
   );
   return {
@@ -31,10 +34,15 @@ export function loadPatientTestsConfig(environment: Readonly<Record<string, stri
         idempotencyKeys: values.IDEMPOTENCY_KEYS_COLLECTION_NAME,
       },
     },
-    audit: { baseUrl: values.AUDIT_API_URL, functionKey: values.AUDIT_API_KEY, timeoutMs: values.AUDIT_TIMEOUT_MS },
+    audit: { baseUrl: values.AUDIT_API_URL, timeoutMs: values.AUDIT_TIMEOUT_MS },
+    auditToken: { clientId: values.MANAGED_IDENTITY_CLIENT_ID, audience: values.AUDIT_API_APPLICATION_ID },
     throttling,
     maxBodyBytes: values.PATIENT_TESTS_MAX_BODY_BYTES,
-    gatewayFunctionKey: values.GATEWAY_FUNCTION_KEY,
+    /** How tokens are checked, and the identities that hold each app role. */
+    auth,
+    roleHolders,
+    /** The identities whose requests may name their caller (x-caller-*): API Management's. */
+    gatewayObjectIds: holderObjectIds.api_management ?? [],
     idempotencyKeyLifetimeMs: values.IDEMPOTENCY_TTL_SECONDS * 1000,
   };
 }

@@ -5,4 +5,5 @@ import { registerHttpFunctions } from '@patient-tests/shared/functions';
 import { composePatientTestsApp } from './app';
 import { loadPatientTestsConfig } from './config';
 
-registerHttpFunctions(app, composePatientTestsApp(loadPatientTestsConfig(process.env)).functions);
+const composed = composePatientTestsApp(loadPatientTestsConfig(process.env));
+registerHttpFunctions(app, composed.functions, composed.guard);

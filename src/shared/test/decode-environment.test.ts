@@ -34,19 +34,19 @@ describe('decodeEnvironment', () => {
   });
 
   it('refuses a setting that still holds a Key Vault reference App Service could not resolve, naming it and nothing of its value', () => {
-    const keys = { GATEWAY_FUNCTION_KEY: setting.string(512), AUDIT_API_KEY: setting.string(512) };
+    const keys = { FIRST_SECRET: setting.string(512), SECOND_SECRET: setting.string(512) };
     const references = [
-      '@Microsoft.KeyVault(SecretUri=https://kv-pt01-dev.vault.azure.net/secrets/patient-tests-function-key/)',
-      ' @microsoft.keyvault(VaultName=kv-pt01-dev;SecretName=audit-api-key)',
+      '@Microsoft.KeyVault(SecretUri=https://kv-pt01-dev.vault.azure.net/secrets/patient-tests-mongodb-uri/)',
+      ' @microsoft.keyvault(VaultName=kv-pt01-dev;SecretName=audit-mongodb-uri)',
     ];
-    const problems = configurationProblems(() => decodeEnvironment(keys, { GATEWAY_FUNCTION_KEY: references[0], AUDIT_API_KEY: references[1] }));
-    assert.deepEqual(problems.map((problem) => problem.split(' ')[0]), ['GATEWAY_FUNCTION_KEY', 'AUDIT_API_KEY']);
+    const problems = configurationProblems(() => decodeEnvironment(keys, { FIRST_SECRET: references[0], SECOND_SECRET: references[1] }));
+    assert.deepEqual(problems.map((problem) => problem.split(' ')[0]), ['FIRST_SECRET', 'SECOND_SECRET']);
     assert.ok(problems.every((problem) => problem.includes('Key Vault reference that was not resolved')));
     assert.ok(!problems.join(' ').includes('kv-pt01-dev'), 'the reference is not echoed');
     // One problem per setting, also where the reference breaks the setting's own rule.
     assert.deepEqual(configurationProblems(() => decodeEnvironment(shape, { MONGODB_URI: '@Microsoft.KeyVault(SecretUri=https://v/secrets/uri/)' })).length, 1);
     // A resolved value that merely mentions it somewhere else is a value like any other.
-    assert.deepEqual(decodeEnvironment(keys, { GATEWAY_FUNCTION_KEY: 'k@Microsoft.KeyVault(', AUDIT_API_KEY: 'a' }), { GATEWAY_FUNCTION_KEY: 'k@Microsoft.KeyVault(', AUDIT_API_KEY: 'a' });
+    assert.deepEqual(decodeEnvironment(keys, { FIRST_SECRET: 'k@Microsoft.KeyVault(', SECOND_SECRET: 'a' }), { FIRST_SECRET: 'k@Microsoft.KeyVault(', SECOND_SECRET: 'a' });
   });
 
   it('names every invalid variable at once, without echoing its value', () => {

@@ -5,7 +5,7 @@
  */
 export interface AuditActor {
   readonly id: string;
-  /** What kind of identity `id` is, e.g. `apim-subscription` or `function-key`. */
+  /** What kind of identity `id` is, e.g. `apim-subscription` or `entra-principal` (its first segment). */
   readonly kind: string;
   readonly name?: string | undefined;
   readonly product?: string | undefined;

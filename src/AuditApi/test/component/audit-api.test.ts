@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { join } from 'node:path';
-import { startFunctionHost, type FunctionHostProcess } from '@patient-tests/local-stack';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { auditAppSettings, localIdentities, repositoryRoot, startFunctionHost, startStackIdentity, type FunctionHostProcess, type StackIdentity } from '@patient-tests/local-stack';
 import { MongoClient, type Collection } from 'mongodb';
 import type { AuditRecordDocument } from '../../src/data/audit-record-document';
 import { testMongoUri, uniqueDatabaseName } from '@patient-tests/local-stack';
 
 const appDirectory = join(__dirname, '..', '..', '..');
-const functionKey = 'component-test-function-key';
 const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
 const traceparent = `00-${traceId}-00f067aa0ba902b7-01`;
 const actor = { id: 'apim-subscription/first-client', kind: 'apim-subscription', name: 'First client system', product: 'patient-tests-clients', clientAddress: '203.0.113.7' };
@@ -20,28 +21,32 @@ describe('Audit API over HTTP (functions host + FerretDB)', () => {
   let client: MongoClient;
   let records: Collection<AuditRecordDocument>;
   let host: FunctionHostProcess;
+  let identity: StackIdentity;
+  const identityFolder = mkdtempSync(join(tmpdir(), 'audit-api-identity-'));
+  /** The PatientTests app's token (it appends) and an auditor's (who reads), from the identity service. */
+  const tokens = { writer: '', reader: '' };
+  const settingsFor = (mongodbUri: string) => auditAppSettings({ mongodbUri, databaseName, collectionName: 'auditrecords', identity: identity.identityFor('audit') });
 
   const post = (body: string, headers: Record<string, string> = {}) =>
     fetch(`${host.url}/api/auditrecord`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-functions-key': functionKey, ...headers },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens.writer}`, ...headers },
       body,
     });
-  const get = (path: string, headers: Record<string, string> = { 'x-functions-key': functionKey }) => fetch(`${host.url}/api/${path}`, { headers });
+  const get = (path: string, headers: Record<string, string> = { authorization: `Bearer ${tokens.reader}` }) => fetch(`${host.url}/api/${path}`, { headers });
 
   before(async () => {
     client = new MongoClient(testMongoUri());
     records = client.db(databaseName).collection<AuditRecordDocument>('auditrecords');
-    host = await startFunctionHost({
-      appDirectory,
-      port: 0,
-      functionKeys: [functionKey],
-      settings: { MONGODB_URI: testMongoUri(), AUDIT_DATABASE_NAME: databaseName },
-      log: () => undefined,
-    });
+    identity = await startStackIdentity({ root: repositoryRoot(), stateDirectory: identityFolder, port: 0 });
+    tokens.writer = (await identity.service.tokens.issue(localIdentities.patientTests, 'audit', 600)).token;
+    tokens.reader = (await identity.service.tokens.issue(localIdentities.auditor, 'audit', 600)).token;
+    host = await startFunctionHost({ appDirectory, port: 0, settings: settingsFor(testMongoUri()), log: () => undefined });
   });
   after(async () => {
     await host.stop();
+    await identity.service.stop();
+    rmSync(identityFolder, { recursive: true, force: true });
     await client.db(databaseName).dropDatabase();
     await client.close();
   });
@@ -141,30 +146,32 @@ describe('Audit API over HTTP (functions host + FerretDB)', () => {
       // A Uint8Array body: fetch adds no Content-Type for bytes (for a string it would add text/plain).
       const undeclared = await fetch(`${host.url}/api/auditrecord`, {
         method: 'POST',
-        headers: { 'x-functions-key': functionKey },
+        headers: { authorization: `Bearer ${tokens.writer}` },
         body: new TextEncoder().encode(JSON.stringify(validBody)),
       });
       assert.equal(undeclared.status, 415);
       assert.equal(await records.countDocuments(), count);
     });
 
-    it('answers 401 without a function key or with a wrong one, and writes nothing', async () => {
+    it('answers 401 without a token or with one that is not, 403 to an auditor, and writes nothing', async () => {
       const count = await records.countDocuments();
-      for (const key of [undefined, 'wrong-key']) {
+      for (const authorization of [undefined, 'Bearer not-a-token', `Basic ${Buffer.from('a:b').toString('base64')}`]) {
         const response = await fetch(`${host.url}/api/auditrecord`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', ...(key === undefined ? {} : { 'x-functions-key': key }) },
+          headers: { 'content-type': 'application/json', ...(authorization === undefined ? {} : { authorization }) },
           body: JSON.stringify(validBody),
         });
         assert.equal(response.status, 401);
+        assert.match(response.headers.get('www-authenticate') ?? '', /^Bearer/);
       }
+      assert.equal((await post(JSON.stringify(validBody), { authorization: `Bearer ${tokens.reader}` })).status, 403, 'reading the register gives no right to write it');
       assert.equal(await records.countDocuments(), count);
     });
 
     it('has no update or delete path', async () => {
       const created = (await (await post(JSON.stringify(validBody))).json()) as { id: string };
       for (const method of ['PUT', 'PATCH', 'DELETE']) {
-        const response = await fetch(`${host.url}/api/auditrecord/${created.id}`, { method, headers: { 'x-functions-key': functionKey } });
+        const response = await fetch(`${host.url}/api/auditrecord/${created.id}`, { method, headers: { authorization: `Bearer ${tokens.writer}` } });
         assert.equal(response.status, 404, method);
       }
       assert.equal(await records.countDocuments({ _id: created.id }), 1);
@@ -187,10 +194,19 @@ describe('Audit API over HTTP (functions host + FerretDB)', () => {
       assert.equal(second.continuationToken, null);
     });
 
-    it('accepts the key as ?code= without treating it as a filter', async () => {
-      const response = await get(`auditrecords?resourceType=nothing-here&code=${functionKey}`, {});
-      assert.equal(response.status, 200);
-      assert.deepEqual(await response.json(), { items: [], continuationToken: null });
+    it('is read by auditors only: 403 to the PatientTests identity, which appends but never reads', async () => {
+      const response = await get('auditrecords?resourceType=patient', { authorization: `Bearer ${tokens.writer}` });
+      assert.equal(response.status, 403);
+      assert.equal(((await response.json()) as Problem).type, 'urn:patient-tests:problem:forbidden');
+      assert.equal((await get('auditrecords?resourceType=patient')).status, 200);
+    });
+
+    it('refuses ?code=, which once carried a function key: it opens nothing and filters nothing', async () => {
+      const response = await get('auditrecords?resourceType=nothing-here&code=a-function-key', {});
+      assert.equal(response.status, 401);
+      const withToken = await get('auditrecords?resourceType=nothing-here&code=a-function-key');
+      assert.equal(withToken.status, 400);
+      assert.deepEqual(((await withToken.json()) as Problem).errors?.map((error) => error.field), ['code']);
     });
 
     it('lists one actor\'s records within a time range, newest first, and refuses actor with resource', async () => {
@@ -251,7 +267,7 @@ describe('Audit API over HTTP (functions host + FerretDB)', () => {
         const body = '{"resourceType":{"$ne":null}}';
         const outgoing = request(`${host.url}/api/auditrecords?resourceType=patient`, {
           method: 'GET',
-          headers: { 'x-functions-key': functionKey, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+          headers: { authorization: `Bearer ${tokens.reader}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
         }, (response) => { response.resume(); resolve(response.statusCode ?? 0); });
         outgoing.on('error', reject);
         outgoing.end(body);
@@ -289,9 +305,8 @@ describe('Audit API over HTTP (functions host + FerretDB)', () => {
       orphan = await startFunctionHost({
         appDirectory,
         port: 0,
-        functionKeys: [functionKey],
         // A made-up credential on a port where nothing listens: the test proves it never reaches the caller.
-        settings: { MONGODB_URI: 'mongodb://audit-user:s3cret-password@127.0.0.1:9/', MONGODB_SERVER_SELECTION_TIMEOUT_MS: '300' },
+        settings: { ...settingsFor('mongodb://audit-user:s3cret-password@127.0.0.1:9/'), MONGODB_SERVER_SELECTION_TIMEOUT_MS: '300' },
         log: () => undefined,
       });
     });
@@ -300,7 +315,7 @@ describe('Audit API over HTTP (functions host + FerretDB)', () => {
     it('answers 503 with Retry-After and leaks no connection detail', async () => {
       const response = await fetch(`${orphan.url}/api/auditrecord`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-functions-key': functionKey, traceparent },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens.writer}`, traceparent },
         body: JSON.stringify(validBody),
       });
       assert.equal(response.status, 503);

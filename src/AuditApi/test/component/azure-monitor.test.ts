@@ -6,11 +6,10 @@ import { createServer, type Server } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { startFunctionHost, testMongoUri, uniqueDatabaseName, type FunctionHostProcess } from '@patient-tests/local-stack';
+import { auditAppSettings, localIdentities, repositoryRoot, startFunctionHost, startStackIdentity, testMongoUri, uniqueDatabaseName, type FunctionHostProcess, type StackIdentity } from '@patient-tests/local-stack';
 import { MongoClient } from 'mongodb';
 
 const appDirectory = join(__dirname, '..', '..', '..');
-const functionKey = 'azure-monitor-test-key';
 
 interface Envelope { name: string; tags?: Record<string, string>; data?: { baseType?: string; baseData?: Record<string, unknown> } }
 
@@ -49,16 +48,17 @@ describe('Audit API with an App Insights connection string (Azure Monitor distri
   const directory = mkdtempSync(join(tmpdir(), 'patient-tests-ingestion-'));
   let ingestion: Awaited<ReturnType<typeof startIngestion>>;
   let host: FunctionHostProcess;
+  let identity: StackIdentity;
 
   before(async () => {
     ingestion = await startIngestion(directory);
+    identity = await startStackIdentity({ root: repositoryRoot(), stateDirectory: directory, port: 0 });
     host = await startFunctionHost({
       appDirectory,
       port: 0,
-      functionKeys: [functionKey],
       settings: {
-        MONGODB_URI: testMongoUri(),
-        AUDIT_DATABASE_NAME: databaseName,
+        ...auditAppSettings({ mongodbUri: testMongoUri(), databaseName, collectionName: 'auditrecords', identity: identity.identityFor('audit') }),
+        MONGODB_CREATE_INDEXES: 'false',
         APPLICATIONINSIGHTS_CONNECTION_STRING: `InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=${ingestion.url}`,
         NODE_EXTRA_CA_CERTS: ingestion.certificate,
       },
@@ -70,15 +70,17 @@ describe('Audit API with an App Insights connection string (Azure Monitor distri
     await client.db(databaseName).dropDatabase();
     await client.close();
     ingestion.server.close();
+    await identity.service.stop();
     rmSync(directory, { recursive: true, force: true });
   });
 
   it('starts, serves, and sends the request and its database call under the caller\'s operation id', async () => {
     const traceId = '0af7651916cd43dd8448eb211c80319c';
+    const token = (await identity.service.tokens.issue(localIdentities.patientTests, 'audit', 600)).token;
     const response = await fetch(`${host.url}/api/auditrecord`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-functions-key': functionKey, traceparent: `00-${traceId}-b7ad6b7169203331-01` },
-      body: JSON.stringify({ sourceSystemName: 'PatientTestsApi', actor: { id: 'direct-function-key', kind: 'function-key' }, resource: { type: 'patient', id: 'p-1', operation: 'read' } }),
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, traceparent: `00-${traceId}-b7ad6b7169203331-01` },
+      body: JSON.stringify({ sourceSystemName: 'PatientTestsApi', actor: { id: 'entra-principal/6eaeb0ac-199c-4753-a5cc-b1c44d89ec67', kind: 'entra-principal' }, resource: { type: 'patient', id: 'p-1', operation: 'read' } }),
     });
     assert.equal(response.status, 201);
     // Stopping runs the app's appTerminate hook, which flushes what Azure Monitor still holds.

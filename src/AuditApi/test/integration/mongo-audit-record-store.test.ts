@@ -77,7 +77,7 @@ describe('MongoAuditRecordStore on FerretDB', () => {
 
   it('finds every record of a time range newest first, whoever and whatever it was', async () => {
     const at = (second: number) => new Date(Date.UTC(2027, 0, 1, 0, 0, second));
-    const records = [1, 2, 3].map((second) => anAuditRecord({ actor: { id: randomUUID(), kind: 'function-key' }, createdDate: at(second) }));
+    const records = [1, 2, 3].map((second) => anAuditRecord({ actor: { id: randomUUID(), kind: 'entra-principal' }, createdDate: at(second) }));
     for (const record of records) await store.insert(record);
     const found = await store.find({ from: at(1), to: at(3), limit: 10 });
     assert.deepEqual(found.map((record) => record.id), [records[1]?.id, records[0]?.id]);

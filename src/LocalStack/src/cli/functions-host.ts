@@ -9,7 +9,8 @@ const settings = decodeEnvironment(
   {
     FUNCTIONS_APP_DIR: setting.string(1024),
     FUNCTIONS_HOST_PORT: setting.integer(0, 65_535, 0),
-    FUNCTIONS_KEYS: setting.string(4096),
+    // Function keys of the host, for functions whose auth level asks for one (ours are all anonymous: tokens).
+    FUNCTIONS_KEYS: setting.string(4096).default(''),
     // Azure's default limit is 100 MB (FUNCTIONS_REQUEST_BODY_SIZE_LIMIT).
     FUNCTIONS_REQUEST_BODY_SIZE_LIMIT: setting.integer(1, 104_857_600, 104_857_600),
     AzureFunctionsJobHost__extensions__http__routePrefix: setting.optionalString(64),
@@ -22,7 +23,7 @@ const app = loadFunctionApp(settings.FUNCTIONS_APP_DIR, settings.AzureFunctionsJ
 const server = createFunctionsHost({
   functions: app.functions,
   routePrefix: app.routePrefix,
-  keys: keyRingOf(settings.FUNCTIONS_KEYS.split(',')),
+  keys: keyRingOf(settings.FUNCTIONS_KEYS.split(',').filter((key) => key !== '')),
   maxRequestBodyBytes: settings.FUNCTIONS_REQUEST_BODY_SIZE_LIMIT,
   log,
 });

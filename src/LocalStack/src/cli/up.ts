@@ -32,9 +32,8 @@ const settings = decodeEnvironment(
     PATIENT_TESTS_DATABASE_NAME: setting.databaseName('patienttests'),
     GATEWAY_SUBSCRIPTION_KEY: setting.optionalString(),
     GATEWAY_SECOND_SUBSCRIPTION_KEY: setting.optionalString(),
-    AUDIT_FUNCTION_KEY: setting.optionalString(),
-    PATIENT_TESTS_FUNCTION_KEY: setting.optionalString(),
-    GATEWAY_FUNCTION_KEY: setting.optionalString(),
+    // The identity service (the Entra stand-in: managed identity endpoint, issuer and keys) on loopback.
+    IDENTITY_PORT: setting.integer(0, 65_535, 7073),
     // The gateway's admission control: requests in flight, requests waiting, and how long they may wait
     // (docs/resilience.md, "Saturation"); beyond them, 503 with Retry-After at once.
     GATEWAY_MAX_CONCURRENT_REQUESTS: setting.integer(1, 100_000, defaultAdmissionLimits.maxConcurrent),
@@ -56,9 +55,6 @@ async function main(): Promise<void> {
   const keys = loadOrCreateKeys(join(stateDirectory, 'keys.json'), {
     gatewaySubscriptionKey: settings.GATEWAY_SUBSCRIPTION_KEY,
     secondSubscriptionKey: settings.GATEWAY_SECOND_SUBSCRIPTION_KEY,
-    auditFunctionKey: settings.AUDIT_FUNCTION_KEY,
-    patientTestsFunctionKey: settings.PATIENT_TESTS_FUNCTION_KEY,
-    gatewayFunctionKey: settings.GATEWAY_FUNCTION_KEY,
   });
   // Signals are handled from the first moment: Ctrl-C during start-up must not orphan what has started.
   let stack: RunningStack | undefined;
@@ -78,7 +74,7 @@ async function main(): Promise<void> {
       root,
       stateDirectory,
       mongodbUri: settings.MONGODB_URI,
-      ports: { gateway: settings.GATEWAY_PORT, patientTests: settings.PATIENT_TESTS_PORT, audit: settings.AUDIT_PORT, ferretdb: settings.FERRETDB_PORT, postgresql: settings.POSTGRESQL_PORT },
+      ports: { gateway: settings.GATEWAY_PORT, patientTests: settings.PATIENT_TESTS_PORT, audit: settings.AUDIT_PORT, ferretdb: settings.FERRETDB_PORT, postgresql: settings.POSTGRESQL_PORT, identity: settings.IDENTITY_PORT },
       database: { backend: settings.FERRETDB_BACKEND, postgresqlBinDirectory: settings.POSTGRESQL_BIN_DIR },
       restartPolicy: { ...defaultRestartPolicy, maxRestarts: settings.STACK_MAX_RESTARTS, windowMs: settings.STACK_RESTART_WINDOW_SECONDS * 1000 },
       // The stack has already stopped itself; leave with the failure's exit code.

@@ -22,12 +22,23 @@ export interface RequestTransform {
   readonly values: readonly PolicyValue[];
 }
 
+/**
+ * `authentication-managed-identity`: the backend is called with a token of API Management's managed identity
+ * for `resource` (the API's application id); `clientId` names a user-assigned identity.
+ */
+export interface BackendAuthentication {
+  readonly resource: PolicyValue;
+  readonly clientId: PolicyValue | undefined;
+}
+
 /** What the local gateway takes from the policy file Terraform gives API Management. */
 export interface ApiPolicy {
   readonly limits: ApiLimits;
   /** `rate-limit-by-key`'s counter-key: calls are counted per value of it (our policy: the subscription). */
   readonly rateLimitCounter: PolicyValue;
   readonly requestTransforms: readonly RequestTransform[];
+  /** Absent: the backend is called without a token. */
+  readonly backendAuthentication: BackendAuthentication | undefined;
 }
 
 const count = z.coerce.number().int().positive();
@@ -44,6 +55,8 @@ const policyShape = z.object({
       'validate-content': z.object({ '@_max-size': count }),
       'set-header': z.array(transform).default([]),
       'set-query-parameter': z.array(transform).default([]),
+      // Strict: an attribute the gateway does not apply (ignore-error, output-token-variable-name) refuses to start.
+      'authentication-managed-identity': z.strictObject({ '@_resource': z.string().min(1), '@_client-id': z.string().min(1).optional() }).optional(),
     }),
     backend: z.object({ 'forward-request': z.object({ '@_timeout': count }) }),
   }),
@@ -51,7 +64,7 @@ const policyShape = z.object({
 
 /** Everything the local gateway applies; any other element would be a rule APIM follows and it would not. */
 const understood: Readonly<Record<string, readonly string[]>> = {
-  inbound: ['base', 'rate-limit-by-key', 'validate-content', 'set-header', 'set-query-parameter'],
+  inbound: ['base', 'rate-limit-by-key', 'validate-content', 'set-header', 'set-query-parameter', 'authentication-managed-identity'],
   backend: ['base', 'forward-request'],
   outbound: ['base'],
   'on-error': ['base'],
@@ -63,12 +76,14 @@ const understood: Readonly<Record<string, readonly string[]>> = {
  * sets or deletes. A policy element or expression the gateway cannot apply fails loudly at start-up.
  */
 export function readApiPolicy(policyFile: string): ApiPolicy {
+  const source = readFileSync(policyFile, 'utf8');
   const xml: unknown = new XMLParser({
     ignoreAttributes: false,
     parseTagValue: false,
     isArray: (name) => name === 'set-header' || name === 'set-query-parameter' || name === 'value',
-  }).parse(readFileSync(policyFile, 'utf8'));
+  }).parse(source);
   refuseUnknownElements(xml);
+  refuseAuthenticationBeforeTransforms(source);
   const { inbound, backend } = policyShape.parse(xml).policies;
   const rateLimit = inbound['rate-limit-by-key'];
   const transforms = (target: RequestTransform['target'], elements: z.infer<typeof transform>[]): RequestTransform[] =>
@@ -91,7 +106,30 @@ export function readApiPolicy(policyFile: string): ApiPolicy {
     },
     rateLimitCounter: PolicyValue.parse(rateLimit['@_counter-key']),
     requestTransforms: [...transforms('header', inbound['set-header']), ...transforms('query', inbound['set-query-parameter'])],
+    backendAuthentication: authenticationOf(inbound['authentication-managed-identity']),
   };
+}
+
+function authenticationOf(element: { '@_resource': string; '@_client-id'?: string | undefined } | undefined): BackendAuthentication | undefined {
+  if (element === undefined) return undefined;
+  const clientId = element['@_client-id'];
+  return { resource: PolicyValue.parse(element['@_resource']), clientId: clientId === undefined ? undefined : PolicyValue.parse(clientId) };
+}
+
+/**
+ * APIM runs inbound policies in document order; the gateway sets the backend's token after every header and
+ * query step. Those agree only when authentication-managed-identity comes after them (a `set-header` of
+ * Authorization after it would replace the token in APIM and not here), so any other order refuses to start.
+ */
+function refuseAuthenticationBeforeTransforms(source: string): void {
+  const ordered = new XMLParser({ preserveOrder: true, ignoreAttributes: true }).parse(source) as Record<string, unknown>[];
+  const policies = ordered.find((node) => 'policies' in node)?.policies as Record<string, unknown>[] | undefined;
+  const inbound = policies?.find((node) => 'inbound' in node)?.inbound as Record<string, unknown>[] | undefined;
+  const tags = (inbound ?? []).map((node) => Object.keys(node)[0] ?? '');
+  const authentication = tags.indexOf('authentication-managed-identity');
+  if (authentication >= 0 && tags.slice(authentication + 1).some((tag) => tag === 'set-header' || tag === 'set-query-parameter')) {
+    throw new UnsupportedPolicyError('authentication-managed-identity must follow every set-header and set-query-parameter: the local gateway sets the token last');
+  }
 }
 
 /** The policy file of the PatientTests API, as env/apim.tf hands it to API Management. */
@@ -101,7 +139,10 @@ export function patientApiPolicyFile(repositoryRoot: string): string {
 
 /** Every `{{name}}` the policy refers to, so a stack without one of them fails at start-up. */
 export function namedValuesOf(policy: ApiPolicy): string[] {
-  return [...new Set([policy.rateLimitCounter, ...policy.requestTransforms.flatMap((step) => step.values)].flatMap((value) => value.namedValues()))];
+  const authentication = policy.backendAuthentication;
+  const values = [policy.rateLimitCounter, ...policy.requestTransforms.flatMap((step) => step.values)];
+  if (authentication !== undefined) values.push(authentication.resource, ...(authentication.clientId === undefined ? [] : [authentication.clientId]));
+  return [...new Set(values.flatMap((value) => value.namedValues()))];
 }
 
 function refuseUnknownElements(xml: unknown): void {

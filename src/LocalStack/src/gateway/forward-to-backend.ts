@@ -1,4 +1,5 @@
 import { request as httpRequest, type Agent, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AccessTokenSource } from '@patient-tests/shared/auth';
 import { formatTraceParent, problemTypes, type TraceParent } from '@patient-tests/shared/http';
 import { SpanKind, SpanStatusCode, type Span, type Tracer } from '@opentelemetry/api';
 import type { Release } from './admission-control';
@@ -12,8 +13,8 @@ import { startChildSpan, traceParentOf } from '../telemetry/spans';
 
 /**
  * Headers that describe one connection, not the message (RFC 9110 §7.6.1): a proxy never passes them on.
- * Everything else about headers (the caller's subscription key, the backend's function key) is the
- * policy's business, applied from the policy file.
+ * Everything else about headers (the caller's subscription key, the backend's token) is the policy's
+ * business, applied from the policy file.
  */
 const hopByHop = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer', 'host']);
 
@@ -25,13 +26,18 @@ export interface Trail {
   readonly context: PolicyContext;
 }
 
-/** What forwarding needs of the gateway: its policy and named values, one connection pool, its tracer. */
+/** What forwarding needs of the gateway: its policy and named values, one connection pool, its tracer, its token. */
 export interface ForwardingSettings {
   readonly policy: ApiPolicy;
   readonly namedValues: Readonly<Record<string, string>>;
   readonly agent: Agent;
   readonly tracer: Tracer;
+  /** The backend's token (`authentication-managed-identity`); absent when the policy sends none. */
+  readonly backendTokens: AccessTokenSource | undefined;
 }
+
+/** How long a request waits for the gateway's token before it is answered 503 (the token is usually cached). */
+const tokenWaitMs = 5_000;
 
 export type Forward = (req: IncomingMessage, res: ServerResponse, url: URL, api: PublishedApi, body: Buffer, trail: Trail, release: Release) => void;
 
@@ -42,70 +48,87 @@ export type Forward = (req: IncomingMessage, res: ServerResponse, url: URL, api:
  * failing (502). A backend call span, as API Management records with App Insights diagnostics.
  */
 export function backendForwarder(settings: ForwardingSettings): Forward {
-  const { policy, namedValues, agent, tracer } = settings;
+  const { policy, namedValues, agent, tracer, backendTokens } = settings;
   const limits = policy.limits;
   return (req, res, url, api, body, trail, release) => {
     // The place in the chain is held until the answer has been passed on (or the exchange failed).
     res.once('close', release);
-    const passed = new Map<string, string | string[]>();
-    for (const [name, value] of Object.entries(req.headers)) {
-      if (value !== undefined && !hopByHop.has(name)) passed.set(name, value);
-    }
-    const query = new URLSearchParams(url.search);
-    applyRequestTransforms(policy.requestTransforms, { headers: passed, query }, trail.context, namedValues);
-    const headers = Object.fromEntries(passed);
-    const target = backendUrl(url.pathname, query, api);
-    const backendSpan = startChildSpan(tracer, `${req.method ?? 'GET'} ${trail.operation}`, SpanKind.CLIENT, trail.requestSpan, {
-      'http.request.method': req.method ?? 'GET',
-      'server.address': target.hostname,
-      'server.port': Number(target.port),
-    });
-    const endBackendSpan = once((status: number | undefined) => {
-      if (status !== undefined) backendSpan.setAttribute('http.response.status_code', status);
-      if (status === undefined || status >= 500) backendSpan.setStatus({ code: SpanStatusCode.ERROR });
-      backendSpan.end();
-    });
-    const incoming = trail.incoming;
-    const traceParent = traceParentOf(backendSpan, incoming);
-    // The body was read whole (it may have arrived chunked): announce its real length.
-    delete headers['content-length'];
-    if (body.length > 0 || req.headers['content-length'] !== undefined) headers['content-length'] = String(body.length);
-    headers.traceparent = formatTraceParent(traceParent);
-    if (!incoming) delete headers.tracestate;
-    const upstream = httpRequest(target, { method: req.method, headers, agent, timeout: limits.backendTimeoutMs }, (answer) => {
-      const status = answer.statusCode ?? 502;
-      answer.once('end', () => { endBackendSpan(status); });
-      if (isEmptyErrorAnswer(status, answer.headers)) {
-        answer.resume();
-        const problem = problemForEmptyAnswer(status, traceParent.traceId);
-        sendProblem(res, problem);
-        return;
+    const send = (token: string | undefined): void => {
+      if (res.destroyed) return;
+      const passed = new Map<string, string | string[]>();
+      for (const [name, value] of Object.entries(req.headers)) {
+        if (value !== undefined && !hopByHop.has(name)) passed.set(name, value);
       }
-      const out: Record<string, string | string[]> = {};
-      for (const [name, value] of Object.entries(answer.headers)) {
-        if (value !== undefined && !hopByHop.has(name)) out[name] = value;
-      }
-      if (typeof out.location === 'string') out.location = publicLocation(out.location, api);
-      res.writeHead(status, out);
-      answer.pipe(res);
-    });
-    upstream.on('timeout', () => upstream.destroy(new GatewayTimeout()));
-    upstream.on('error', (error) => {
-      endBackendSpan(undefined);
-      if (res.headersSent) return void res.destroy();
-      if (isRefused(error)) {
-        // Nothing listens: the app is being restarted by the stack's supervisor (or is stopped). A 503
-        // with Retry-After tells clients to come back, as API Management's answer for an unhealthy backend does.
-        sendProblem(res, { ...problemTypes.serviceUnavailable, detail: 'The API is restarting; retry after the time in Retry-After.', operationId: traceParent.traceId }, { 'retry-after': '1' });
-        return;
-      }
-      sendProblem(res, {
-        ...(error instanceof GatewayTimeout ? problemTypes.gatewayTimeout : problemTypes.badGateway),
-        detail: 'Retry later; quote the operationId when you contact support.',
-        operationId: traceParent.traceId,
+      const query = new URLSearchParams(url.search);
+      applyRequestTransforms(policy.requestTransforms, { headers: passed, query }, trail.context, namedValues);
+      const headers = Object.fromEntries(passed);
+      // Set last, as the policy file orders it (api-policy.ts refuses another order).
+      if (token !== undefined) headers.authorization = `Bearer ${token}`;
+      const target = backendUrl(url.pathname, query, api);
+      const backendSpan = startChildSpan(tracer, `${req.method ?? 'GET'} ${trail.operation}`, SpanKind.CLIENT, trail.requestSpan, {
+        'http.request.method': req.method ?? 'GET',
+        'server.address': target.hostname,
+        'server.port': Number(target.port),
       });
-    });
-    upstream.end(body);
+      const endBackendSpan = once((status: number | undefined) => {
+        if (status !== undefined) backendSpan.setAttribute('http.response.status_code', status);
+        if (status === undefined || status >= 500) backendSpan.setStatus({ code: SpanStatusCode.ERROR });
+        backendSpan.end();
+      });
+      const incoming = trail.incoming;
+      const traceParent = traceParentOf(backendSpan, incoming);
+      // The body was read whole (it may have arrived chunked): announce its real length.
+      delete headers['content-length'];
+      if (body.length > 0 || req.headers['content-length'] !== undefined) headers['content-length'] = String(body.length);
+      headers.traceparent = formatTraceParent(traceParent);
+      if (!incoming) delete headers.tracestate;
+      const upstream = httpRequest(target, { method: req.method, headers, agent, timeout: limits.backendTimeoutMs }, (answer) => {
+        const status = answer.statusCode ?? 502;
+        answer.once('end', () => { endBackendSpan(status); });
+        if (isEmptyErrorAnswer(status, answer.headers)) {
+          answer.resume();
+          const problem = problemForEmptyAnswer(status, traceParent.traceId);
+          sendProblem(res, problem);
+          return;
+        }
+        const out: Record<string, string | string[]> = {};
+        for (const [name, value] of Object.entries(answer.headers)) {
+          if (value !== undefined && !hopByHop.has(name)) out[name] = value;
+        }
+        if (typeof out.location === 'string') out.location = publicLocation(out.location, api);
+        res.writeHead(status, out);
+        answer.pipe(res);
+      });
+      upstream.on('timeout', () => upstream.destroy(new GatewayTimeout()));
+      upstream.on('error', (error) => {
+        endBackendSpan(undefined);
+        if (res.headersSent) return void res.destroy();
+        if (isRefused(error)) {
+          // Nothing listens: the app is being restarted by the stack's supervisor (or is stopped). A 503
+          // with Retry-After tells clients to come back, as API Management's answer for an unhealthy backend does.
+          sendProblem(res, { ...problemTypes.serviceUnavailable, detail: 'The API is restarting; retry after the time in Retry-After.', operationId: traceParent.traceId }, { 'retry-after': '1' });
+          return;
+        }
+        sendProblem(res, {
+          ...(error instanceof GatewayTimeout ? problemTypes.gatewayTimeout : problemTypes.badGateway),
+          detail: 'Retry later; quote the operationId when you contact support.',
+          operationId: traceParent.traceId,
+        });
+      });
+      upstream.end(body);
+    };
+    if (backendTokens === undefined) {
+      send(undefined);
+      return;
+    }
+    backendTokens.token(AbortSignal.timeout(tokenWaitMs)).then(
+      (token) => { send(token); },
+      () => {
+        // No token, no call: nothing reaches the backend unauthenticated.
+        const operationId = traceParentOf(trail.requestSpan, trail.incoming).traceId;
+        if (!res.destroyed) sendProblem(res, { ...problemTypes.serviceUnavailable, detail: 'The API cannot be called right now; retry after the time in Retry-After.', operationId }, { 'retry-after': '5' });
+      },
+    ).catch(() => { res.destroy(); });
   };
 }
 

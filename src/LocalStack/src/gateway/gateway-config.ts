@@ -1,6 +1,7 @@
 import type { Tracer } from '@opentelemetry/api';
 import type { ApiPolicy } from './api-policy';
 import type { AdmissionLimits } from './admission-control';
+import type { GatewayManagedIdentity } from './backend-token';
 
 /** One API published through the gateway, as an APIM API with its backend. */
 export interface PublishedApi {
@@ -36,8 +37,10 @@ export interface GatewayConfig {
   readonly documents?: readonly PublishedDocument[];
   /** The APIM policy: limits and the headers and query parameters it sets or deletes (see api-policy.ts). */
   readonly policy: ApiPolicy;
-  /** APIM named values the policy refers to as `{{name}}`, e.g. the backend's function key. */
+  /** APIM named values the policy refers to as `{{name}}`, e.g. the backend API's application id. */
   readonly namedValues: Readonly<Record<string, string>>;
+  /** The gateway's managed identity, for `authentication-managed-identity` (required when the policy has it). */
+  readonly managedIdentity?: GatewayManagedIdentity | undefined;
   /** Requests in flight and queued at most; beyond them, 503 with Retry-After. Unbounded when absent. */
   readonly admission?: AdmissionLimits;
   /** Where the gateway's request and backend spans go; without one, they are not recorded. */

@@ -7,6 +7,7 @@ import { RateLimiter } from './rate-limiter';
 import { AdmissionControl } from './admission-control';
 import { namedValuesOf } from './api-policy';
 import { backendForwarder } from './forward-to-backend';
+import { backendTokens } from './backend-token';
 import { clientAddressOf, type PolicyContext } from './policy-values';
 import type { GatewayConfig } from './gateway-config';
 import { sendProblem } from './send-problem';
@@ -17,8 +18,8 @@ import { operationNamer } from './operation-name';
  * The API Management stand-in: the only entry a client needs. A subscription key is required (header or
  * `subscription-key` query), as APIM requires it; then the API policy runs as APIM runs it, from the same
  * file: rate limit and body size here, then (forward-to-backend.ts) every `set-header` and
- * `set-query-parameter` (ours deletes the caller's key and sets the backend's function key) and the
- * backend timeout. The W3C trace context is forwarded or started. Like APIM with App Insights
+ * `set-query-parameter` (ours deletes the caller's key and whatever it sent as Authorization), the token of
+ * the gateway's managed identity for the backend (`authentication-managed-identity`) and the backend timeout. The W3C trace context is forwarded or started. Like APIM with App Insights
  * diagnostics, it records a request span and a backend call span.
  */
 export function createGateway(config: GatewayConfig): Server {
@@ -29,7 +30,13 @@ export function createGateway(config: GatewayConfig): Server {
   const limits = policy.limits;
   const limiter = new RateLimiter(limits.callsPerWindow, limits.windowSeconds * 1000);
   const tracer = config.tracer ?? trace.getTracer('local-gateway');
-  const forward = backendForwarder({ policy, namedValues, tracer, agent: new Agent({ keepAlive: true, maxSockets: 256 }) });
+  const forward = backendForwarder({
+    policy,
+    namedValues,
+    tracer,
+    agent: new Agent({ keepAlive: true, maxSockets: 256 }),
+    backendTokens: backendTokens(policy, namedValues, config.managedIdentity),
+  });
   const nameOf = operationNamer(config.apis);
   const admission = config.admission === undefined ? undefined : new AdmissionControl(config.admission);
   return createServer((req, res) => {

@@ -52,6 +52,16 @@ export class PolicyValue {
 
   resolve(context: PolicyContext, namedValues: Readonly<Record<string, string>>): string {
     if (this.expression) return this.expression(context);
+    return this.substitute(namedValues);
+  }
+
+  /** A value that depends on no request (text and named values, as an attribute the gateway reads once). */
+  resolveOnce(namedValues: Readonly<Record<string, string>>, where: string): string {
+    if (this.expression) throw new UnsupportedPolicyError(`${where} must not be a policy expression: the local gateway reads it once`);
+    return this.substitute(namedValues);
+  }
+
+  private substitute(namedValues: Readonly<Record<string, string>>): string {
     return this.source.replace(namedValuePattern, (_, name: string) => {
       const value = namedValues[name];
       if (value === undefined) throw new UnsupportedPolicyError(`the named value {{${name}}} is not defined`);

@@ -2,6 +2,8 @@ import Module from 'node:module';
 
 /** The trigger binding as @azure/functions hands it to the worker, after applying its defaults. */
 export interface HttpTriggerBinding {
+  /** The binding's name (its key in the function's bindings). */
+  readonly name: string;
   readonly type: string;
   readonly direction: string;
   readonly authLevel?: string;
@@ -17,7 +19,7 @@ export interface RegisteredFunction {
 
 interface FunctionMetadata {
   readonly name: string;
-  readonly bindings: Record<string, HttpTriggerBinding>;
+  readonly bindings: Record<string, Omit<HttpTriggerBinding, 'name'>>;
 }
 
 const registered: RegisteredFunction[] = [];
@@ -67,11 +69,11 @@ const functionsCore = {
     return undefined;
   },
   registerFunction(metadata: FunctionMetadata, handler: (...args: unknown[]) => unknown) {
-    const trigger = Object.values(metadata.bindings).find(
-      (binding) => binding.direction === 'in' && binding.type.endsWith('Trigger'),
+    const entry = Object.entries(metadata.bindings).find(
+      ([, binding]) => binding.direction === 'in' && binding.type.endsWith('Trigger'),
     );
-    if (!trigger) throw new Error(`function ${metadata.name} has no trigger binding`);
-    registered.push({ name: metadata.name, trigger, handler });
+    if (!entry) throw new Error(`function ${metadata.name} has no trigger binding`);
+    registered.push({ name: metadata.name, trigger: { ...entry[1], name: entry[0] }, handler });
     return { dispose: () => undefined };
   },
   // Telemetry relies on this: Azure Monitor's preInvocation hook binds each invocation to its trace.

@@ -117,6 +117,8 @@ export function createFunctionsHost(options: FunctionsHostOptions): FunctionsHos
       invocationId,
       functionName: hit.fn.name,
       traceContext: { traceParent: formatTraceParent(traceParent), traceState: header(req, 'tracestate'), attributes: {} },
+      // As the worker hands it over: hooks tell an HTTP invocation from others by its trigger.
+      options: { trigger: { ...hit.fn.trigger }, extraInputs: [], extraOutputs: [] },
       logHandler: (level, ...args) => {
         options.log(structuredLogLine(level, hit.fn.name, invocationId, traceParent.traceId, args));
       },

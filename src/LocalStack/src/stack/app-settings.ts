@@ -1,8 +1,9 @@
-import type { LocalKeys } from './local-keys';
+import { holderKinds, localApis, localIdentities, localTenantId, type ApiName, type AppRoles } from '../identity/local-directory';
 
 /**
- * The app settings the stack hands each function app, as Azure's app settings do (env/functions.tf).
- * Their names and values must be ones the app's config.ts decodes (src/AuditApi/src/config.ts,
+ * The app settings the stack hands each function app, as Azure's app settings do (env/functions.tf), plus
+ * what the platform sets on every app with a managed identity (IDENTITY_ENDPOINT, IDENTITY_HEADER). Their
+ * names and values must be ones the app's config.ts decodes (src/AuditApi/src/config.ts,
  * src/PatientTestsApi/src/config.ts): a renamed setting there is renamed here.
  */
 
@@ -11,6 +12,17 @@ export interface AppTelemetry {
   readonly otlpEndpoint?: string | undefined;
   readonly applicationInsightsConnectionString?: string | undefined;
   readonly exportDelayMs?: number | undefined;
+}
+
+/** Where an app's tokens come from and how its callers' tokens are checked: the local identity service. */
+export interface AppIdentity {
+  /** The issuer's authority (AUTH_AUTHORITY): `http://127.0.0.1:<port>`. */
+  readonly authority: string;
+  /** The managed identity endpoint (IDENTITY_ENDPOINT) and this app's secret for it (IDENTITY_HEADER). */
+  readonly endpoint: string;
+  readonly header: string;
+  /** The app's role declaration (functions/app-roles.json), whose holders become AUTH_<KIND>_OBJECT_IDS. */
+  readonly appRoles: AppRoles;
 }
 
 /** In Azure, Terraform creates collections and indexes (env/cosmos.tf); here each app creates its own. */
@@ -24,10 +36,27 @@ export function appTelemetrySettings(telemetry: AppTelemetry | undefined): Recor
   return settings;
 }
 
+/**
+ * How an app checks its callers (its own application id as the audience, the local tenant and issuer, the
+ * object ids of each kind of role holder) and reaches its managed identity, as env/functions.tf sets them.
+ */
+export function appIdentitySettings(api: ApiName, identity: AppIdentity): Record<string, string> {
+  const kinds = new Set(Object.values(identity.appRoles.roles).flatMap((role) => role.holders));
+  return {
+    AUTH_TENANT_ID: localTenantId,
+    AUTH_APPLICATION_ID: localApis[api].clientId,
+    AUTH_AUTHORITY: identity.authority,
+    ...Object.fromEntries([...kinds].map((kind) => [`AUTH_${kind.toUpperCase()}_OBJECT_IDS`, (holderKinds[kind] ?? []).join(',')])),
+    IDENTITY_ENDPOINT: identity.endpoint,
+    IDENTITY_HEADER: identity.header,
+  };
+}
+
 export interface AuditAppSettings {
   readonly mongodbUri: string;
   readonly databaseName: string;
   readonly collectionName: string;
+  readonly identity: AppIdentity;
   readonly telemetry?: AppTelemetry | undefined;
 }
 
@@ -36,6 +65,7 @@ export function auditAppSettings(app: AuditAppSettings): Record<string, string> 
   return {
     ...appTelemetrySettings(app.telemetry),
     ...localIndexes,
+    ...appIdentitySettings('audit', app.identity),
     MONGODB_URI: app.mongodbUri,
     AUDIT_DATABASE_NAME: app.databaseName,
     AUDIT_COLLECTION_NAME: app.collectionName,
@@ -47,19 +77,20 @@ export interface PatientTestsAppSettings {
   readonly databaseName: string;
   /** The Audit API's URL including its route prefix (`http://127.0.0.1:7072/api`). */
   readonly auditApiUrl: string;
-  readonly keys: LocalKeys;
+  readonly identity: AppIdentity;
   readonly telemetry?: AppTelemetry | undefined;
 }
 
-/** The PatientTests API's settings (its config.ts): its database, the Audit API and its key, the gateway's key. */
+/** The PatientTests API's settings (its config.ts): its database, and the Audit API with the identity that calls it. */
 export function patientTestsAppSettings(app: PatientTestsAppSettings): Record<string, string> {
   return {
     ...appTelemetrySettings(app.telemetry),
     ...localIndexes,
+    ...appIdentitySettings('patient_tests', app.identity),
     MONGODB_URI: app.mongodbUri,
     PATIENT_TESTS_DATABASE_NAME: app.databaseName,
     AUDIT_API_URL: app.auditApiUrl,
-    AUDIT_API_KEY: app.keys.auditFunctionKey,
-    GATEWAY_FUNCTION_KEY: app.keys.gatewayFunctionKey,
+    AUDIT_API_APPLICATION_ID: localApis.audit.clientId,
+    MANAGED_IDENTITY_CLIENT_ID: localIdentities.patientTests.clientId,
   };
 }

@@ -9,13 +9,13 @@ const keyFile = z.object({
   gatewaySubscriptionKey: key,
   /** A second client's subscription: two subscriptions are two actors in the audit register. */
   secondSubscriptionKey: key,
-  auditFunctionKey: key,
-  /** The PatientTests app's key for direct calls, as its default host key is in Azure. */
-  patientTestsFunctionKey: key,
-  /** The PatientTests app's key that only the gateway presents, as the `apim` key is in Azure. */
-  gatewayFunctionKey: key,
 });
 
+/**
+ * The clients' subscription keys, the only keys left: they are what a client presents to API Management.
+ * Between the gateway and the apps there are tokens (the identity service's signing key is kept beside
+ * these, in `.local/identity/`). A key file of an earlier version may hold function keys; they are ignored.
+ */
 export type LocalKeys = z.infer<typeof keyFile>;
 
 /**
@@ -28,20 +28,14 @@ export function loadOrCreateKeys(path: string, overrides: { [Name in keyof Local
   const keys: LocalKeys = {
     gatewaySubscriptionKey: stored.gatewaySubscriptionKey ?? newKey(),
     secondSubscriptionKey: stored.secondSubscriptionKey ?? newKey(),
-    auditFunctionKey: stored.auditFunctionKey ?? newKey(),
-    patientTestsFunctionKey: stored.patientTestsFunctionKey ?? newKey(),
-    gatewayFunctionKey: stored.gatewayFunctionKey ?? newKey(),
   };
-  if (Object.keys(stored).length < Object.keys(keys).length) {
+  if (stored.gatewaySubscriptionKey === undefined || stored.secondSubscriptionKey === undefined) {
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, `${JSON.stringify(keys, null, 2)}\n`, { mode: 0o600 });
   }
   return {
     gatewaySubscriptionKey: overrides.gatewaySubscriptionKey ?? keys.gatewaySubscriptionKey,
     secondSubscriptionKey: overrides.secondSubscriptionKey ?? keys.secondSubscriptionKey,
-    auditFunctionKey: overrides.auditFunctionKey ?? keys.auditFunctionKey,
-    patientTestsFunctionKey: overrides.patientTestsFunctionKey ?? keys.patientTestsFunctionKey,
-    gatewayFunctionKey: overrides.gatewayFunctionKey ?? keys.gatewayFunctionKey,
   };
 }
 

@@ -7,7 +7,9 @@ import type { AdmissionLimits } from '../gateway/admission-control';
 import { apiDocsDocuments } from '../gateway/api-docs';
 import { patientApiPolicyFile, readApiPolicy, type ApiPolicy } from '../gateway/api-policy';
 import { createGateway } from '../gateway/gateway';
+import type { GatewayManagedIdentity } from '../gateway/backend-token';
 import type { GatewaySubscription } from '../gateway/gateway-config';
+import { localApis, localIdentities } from '../identity/local-directory';
 import type { LocalKeys } from './local-keys';
 
 export interface PublishOptions {
@@ -21,6 +23,8 @@ export interface PublishOptions {
   /** Replaces the policy's calls per window (benchmarks). */
   readonly callsPerWindow?: number | undefined;
   readonly tracer?: Tracer | undefined;
+  /** The gateway's managed identity (API Management's), whose token the policy sends to the backend. */
+  readonly managedIdentity: GatewayManagedIdentity;
 }
 
 export interface PublishedGateway {
@@ -32,7 +36,8 @@ export interface PublishedGateway {
 /**
  * Publishes the PatientTests API on the gateway as env/apim.tf publishes it on API Management: under
  * `/patient`, its operations from openapi.json, the API policy file, the products' two local
- * subscriptions, the gateway's function key as the named value; plus the OpenAPI document and the docs.
+ * subscriptions, the named values the policy's authentication needs (the API's application id, the
+ * gateway identity's client id) and that identity; plus the OpenAPI document and the docs.
  */
 export async function publishPatientApi(options: PublishOptions): Promise<PublishedGateway> {
   const openApi = readFileSync(join(options.root, 'src', 'PatientTestsApi', 'openapi.json'), 'utf8');
@@ -50,8 +55,8 @@ export async function publishPatientApi(options: PublishOptions): Promise<Publis
     tracer: options.tracer,
     admission: options.admission,
     policy: withCallsPerWindow(readApiPolicy(patientApiPolicyFile(options.root)), options.callsPerWindow),
-    // APIM reads this named value from Key Vault (env/apim.tf); here it is the gateway's local key.
-    namedValues: { 'patient-tests-function-key': options.keys.gatewayFunctionKey },
+    namedValues: patientApiNamedValues,
+    managedIdentity: options.managedIdentity,
   });
   gateway.listen(options.port, '127.0.0.1');
   await once(gateway, 'listening');
@@ -62,6 +67,12 @@ export async function publishPatientApi(options: PublishOptions): Promise<Publis
     stop: () => new Promise((done) => { gateway.close(() => { done(); }); gateway.closeAllConnections(); }),
   };
 }
+
+/** The named values env/apim.tf gives API Management for the policy: ids, none of them a secret. */
+export const patientApiNamedValues = {
+  'patient-tests-api-application-id': localApis.patient_tests.clientId,
+  'gateway-identity-client-id': localIdentities.apiManagement.clientId,
+};
 
 /**
  * The local clients: two subscriptions of the product, as API Management would hold them, so that two

@@ -1,6 +1,10 @@
 import type { Server } from 'node:http';
 import type { EmbeddedDatabase, FerretDbBackend } from '../database/embedded-database';
 import type { AdmissionLimits } from '../gateway/admission-control';
+import type { GatewayManagedIdentity } from '../gateway/backend-token';
+import type { RunningIdentityService } from '../identity/identity-service';
+import type { ApiName } from '../identity/local-directory';
+import type { AppIdentity } from './app-settings';
 import type { RestartPolicySettings } from '../supervision/restart-policy';
 import type { SupervisedProcess } from '../supervision/supervised-process';
 import type { LocalKeys } from './local-keys';
@@ -15,7 +19,7 @@ export interface StackOptions {
   /** Another MongoDB to use; when absent, an embedded FerretDB is started. */
   readonly mongodbUri?: string | undefined;
   /** 0 lets the OS pick (the FerretDB port must be a real one); PostgreSQL's defaults to 0. */
-  readonly ports: { readonly gateway: number; readonly patientTests: number; readonly audit: number; readonly ferretdb: number; readonly postgresql?: number };
+  readonly ports: { readonly gateway: number; readonly patientTests: number; readonly audit: number; readonly ferretdb: number; readonly postgresql?: number; readonly identity?: number };
   /** The embedded database: FerretDB on a private PostgreSQL cluster (default) or on SQLite. */
   readonly database?: { readonly backend?: FerretDbBackend; readonly postgresqlBinDirectory?: string | undefined } | undefined;
   /** How processes that stop unexpectedly are restarted, and when the stack gives up. */
@@ -30,6 +34,8 @@ export interface StackOptions {
   /** Replaces the policy's calls per window; for benchmarks, which measure throughput, not the limit. */
   readonly callsPerWindow?: number | undefined;
   readonly telemetry?: StackTelemetry | undefined;
+  /** How long the managed identities' tokens last (1 hour by default; tests shorten it). */
+  readonly tokenLifetimeSeconds?: number | undefined;
 }
 
 /** Where the stack's spans go. Without it, nothing is recorded and nothing is sent. */
@@ -49,6 +55,12 @@ export interface RunningStack {
   readonly patientTests: SupervisedProcess<FunctionHostProcess>;
   /** Absent when MONGODB_URI names another database. */
   readonly database: EmbeddedDatabase | undefined;
+  /** The tenant's stand-in: managed identity endpoint, issuer, keys (identity/identity-service.ts). */
+  readonly identity: RunningIdentityService;
+  /** What an app of this stack is told about its identity and its callers' tokens (for a test's own host of it). */
+  readonly identityFor: (api: ApiName) => AppIdentity;
+  /** The gateway's managed identity (API Management's), for a test's own gateway in front of a host. */
+  readonly gatewayIdentity: GatewayManagedIdentity;
   readonly gateway: Server;
   /** Stops everything this stack started, newest first. */
   stop(): Promise<void>;

@@ -1,18 +1,23 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
-/** What clients, tests and load tests read to find the running stack (`.local/stack.json`, ignored). */
+/**
+ * What clients, tests and load tests read to find the running stack (`.local/stack.json`, ignored). It holds
+ * no credential that opens a backend: a token for one is minted on demand (`npm run token`), short-lived.
+ */
 export interface StackStatus {
   readonly gateway: { readonly url: string; readonly subscriptionKey: string; readonly secondSubscriptionKey: string; readonly openApi: string; readonly docs: string };
-  /** `mongodbUri`: the app's own credential (on the embedded PostgreSQL, a role that reaches its database only). */
-  readonly patientTests: { readonly url: string; readonly functionKey: string; readonly database: string; readonly mongodbUri: string };
+  /** `applicationId`: the audience of tokens for the API. `mongodbUri`: the app's own database credential (a role that reaches its database only). */
+  readonly patientTests: { readonly url: string; readonly applicationId: string; readonly database: string; readonly mongodbUri: string };
   readonly audit: {
     readonly url: string;
-    readonly functionKey: string;
+    readonly applicationId: string;
     readonly database: string;
     readonly collection: string;
     readonly mongodbUri: string;
   };
+  /** The local identity service: the authority of its tokens and its tenant; its signing keys stay in `keyFile`. */
+  readonly identity: { readonly url: string; readonly tenantId: string; readonly keyFile: string };
   /** Full access: for tools, benchmarks and looking around (the embedded cluster's superuser). */
   readonly mongodbUri: string;
   /** The embedded FerretDB's backend, or false when MONGODB_URI names another database. */
@@ -35,11 +40,12 @@ export function formatBanner(status: StackStatus, statusPath: string): string {
     ['  OpenAPI document', status.gateway.openApi],
     ['  interactive API docs', status.gateway.docs],
     ['PatientTests API (behind the gateway)', `${status.patientTests.url}/api`],
-    ['  function key', status.patientTests.functionKey],
     ['  database', status.patientTests.database],
     ['Audit API (internal)', `${status.audit.url}/api`],
-    ['  function key', status.audit.functionKey],
     ['  database', `${status.audit.database}.${status.audit.collection}`],
+    ['identity service (Entra stand-in)', status.identity.url],
+    ['  a token for a direct call', 'npm run --silent token -- operator     (PatientTests API, as a system allowed to call it)'],
+    ['  a token for the audit register', 'npm run --silent token -- auditor      (Audit API, read)'],
     ['database', `${redactPassword(status.mongodbUri)}${status.embeddedDatabase === false ? '' : ` (embedded FerretDB on ${status.embeddedDatabase === 'postgresql' ? 'PostgreSQL; each app has a role of its own' : 'SQLite'})`}`],
     ['status file', statusPath],
   ];

@@ -5,7 +5,9 @@ import { defaultRestartPolicy } from '../supervision/restart-policy';
 import { SupervisedProcess } from '../supervision/supervised-process';
 import type { AdmissionLimits } from '../gateway/admission-control';
 import { gatewayTracing } from '../telemetry/gateway-tracing';
+import { localApis, localIdentities } from '../identity/local-directory';
 import { auditAppSettings, patientTestsAppSettings } from './app-settings';
+import { signingKeyFile, startStackIdentity } from './stack-identity';
 import { publishPatientApi } from './publish-patient-api';
 import { startFunctionHost, type FunctionHostProcess } from './start-function-host';
 import type { StackStatus } from './stack-status';
@@ -24,8 +26,8 @@ export const defaultAdmissionLimits: AdmissionLimits = { maxConcurrent: 32, maxQ
 export const appRoles = { patientTests: 'patient_tests_api', audit: 'audit_api' } as const;
 
 /**
- * Starts the database (unless one is given), each function app in its own host process, and the
- * gateway in front of the PatientTests API, then checks that each answers. Every process it starts is
+ * Starts the identity service (the tenant's stand-in), the database (unless one is given), each function
+ * app in its own host process, and the gateway in front of the PatientTests API, then checks that each answers. Every process it starts is
  * supervised: restarted with backoff when it stops unexpectedly, and when one keeps failing the whole
  * stack stops. On a failed start, whatever was already started is stopped again.
  */
@@ -44,6 +46,9 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   };
   const policy = options.restartPolicy ?? defaultRestartPolicy;
   try {
+    const stackIdentity = await startStackIdentity({ root: options.root, stateDirectory: options.stateDirectory, port: options.ports.identity ?? 0, tokenLifetimeSeconds: options.tokenLifetimeSeconds });
+    const { service: identity, identityFor, gateway: gatewayIdentity } = stackIdentity;
+    stoppers.push(() => identity.stop());
     let database: EmbeddedDatabase | undefined;
     let uris: { admin: string; patientTests: string; audit: string };
     if (options.mongodbUri === undefined) {
@@ -76,8 +81,13 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       const host = await startFunctionHost({
         appDirectory: join(options.root, 'src', 'AuditApi'),
         port: auditPort,
-        functionKeys: [options.keys.auditFunctionKey],
-        settings: auditAppSettings({ mongodbUri: uris.audit, databaseName: options.names.auditDatabase, collectionName: options.names.auditCollection, telemetry: options.telemetry }),
+        settings: auditAppSettings({
+          mongodbUri: uris.audit,
+          databaseName: options.names.auditDatabase,
+          collectionName: options.names.auditCollection,
+          identity: identityFor('audit'),
+          telemetry: options.telemetry,
+        }),
         log: options.log('audit'),
       });
       auditPort = host.port;
@@ -85,20 +95,20 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     });
     stoppers.push(() => audit.stop());
     const auditUrl = audit.running.url;
-    await expectStatus(`${auditUrl}/api/auditrecords?resourceType=stack-check&limit=1`, options.keys.auditFunctionKey, 200);
+    // As an auditor would: a token of the auditors' group, which is all the read role is open to.
+    const auditorToken = (await identity.tokens.issue(localIdentities.auditor, 'audit', 300)).token;
+    await expectStatus(`${auditUrl}/api/auditrecords?resourceType=stack-check&limit=1`, auditorToken, 200);
 
     let patientTestsPort = options.ports.patientTests;
     const patientTests = await supervise('PatientTests API', async () => {
       const host = await startFunctionHost({
         appDirectory: join(options.root, 'src', 'PatientTestsApi'),
         port: patientTestsPort,
-        // Two keys, as in Azure: the one for direct calls, and the one only the gateway presents.
-        functionKeys: [options.keys.patientTestsFunctionKey, options.keys.gatewayFunctionKey],
         settings: patientTestsAppSettings({
           mongodbUri: uris.patientTests,
           databaseName: options.names.patientTestsDatabase,
           auditApiUrl: `${auditUrl}/api`,
-          keys: options.keys,
+          identity: identityFor('patient_tests'),
           telemetry: options.telemetry,
         }),
         log: options.log('patient-tests'),
@@ -109,7 +119,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     stoppers.push(() => patientTests.stop());
     const patientTestsUrl = patientTests.running.url;
     // The host listens only once the app has registered its functions; its home page has no side effects.
-    await expectStatus(`${patientTestsUrl}/`, options.keys.patientTestsFunctionKey, 200);
+    await expectStatus(`${patientTestsUrl}/`, undefined, 200);
 
     const tracing = options.telemetry?.otlpEndpoint === undefined ? undefined : gatewayTracing(options.telemetry.otlpEndpoint, options.telemetry.exportDelayMs);
     if (tracing) stoppers.push(() => tracing.shutdown());
@@ -121,6 +131,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       admission: options.admission ?? defaultAdmissionLimits,
       callsPerWindow: options.callsPerWindow,
       tracer: tracing?.tracer,
+      managedIdentity: gatewayIdentity,
     });
     stoppers.push(() => published.stop());
     const { gateway, port: gatewayPort } = published;
@@ -133,13 +144,14 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         openApi: `http://127.0.0.1:${gatewayPort}/openapi/patient.json`,
         docs: `http://127.0.0.1:${gatewayPort}/docs/`,
       },
-      patientTests: { url: patientTestsUrl, functionKey: options.keys.patientTestsFunctionKey, database: options.names.patientTestsDatabase, mongodbUri: uris.patientTests },
-      audit: { url: auditUrl, functionKey: options.keys.auditFunctionKey, database: options.names.auditDatabase, collection: options.names.auditCollection, mongodbUri: uris.audit },
+      patientTests: { url: patientTestsUrl, applicationId: localApis.patient_tests.clientId, database: options.names.patientTestsDatabase, mongodbUri: uris.patientTests },
+      audit: { url: auditUrl, applicationId: localApis.audit.clientId, database: options.names.auditDatabase, collection: options.names.auditCollection, mongodbUri: uris.audit },
+      identity: { url: identity.url, tenantId: identity.tenantId, keyFile: signingKeyFile(options.stateDirectory) },
       mongodbUri: uris.admin,
       embeddedDatabase: database === undefined ? false : database.backend,
       startedAt: new Date().toISOString(),
     };
-    return { status, audit, patientTests, database, gateway, stop };
+    return { status, audit, patientTests, database, identity, identityFor, gatewayIdentity, gateway, stop };
   } catch (error: unknown) {
     await stop();
     throw error;
@@ -155,8 +167,8 @@ async function pingDatabase(uri: string): Promise<void> {
   }
 }
 
-async function expectStatus(url: string, key: string, expected: number): Promise<void> {
-  const response = await fetch(url, { headers: { 'x-functions-key': key } });
+async function expectStatus(url: string, token: string | undefined, expected: number): Promise<void> {
+  const response = await fetch(url, { headers: token === undefined ? {} : { authorization: `Bearer ${token}` } });
   await response.arrayBuffer();
   if (response.status !== expected) throw new Error(`${new URL(url).pathname} answered ${response.status} to its start-up check`);
 }

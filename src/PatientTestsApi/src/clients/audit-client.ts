@@ -1,3 +1,4 @@
+import type { AccessTokenSource } from '@patient-tests/shared/auth';
 import { ServiceUnavailableError } from '@patient-tests/shared/errors';
 import { childTraceParent, formatTraceParent, newTraceParent, parseTraceParent } from '@patient-tests/shared/http';
 import { SpanKind, SpanStatusCode, context, propagation, trace, type Span } from '@opentelemetry/api';
@@ -7,7 +8,6 @@ import { actorIdOf, type Actor, type AuditEntry, type AuditTrail, type RequestSc
 export interface AuditClientSettings {
   /** Base URL of the Audit API including its route prefix, e.g. `http://127.0.0.1:7072/api`. */
   readonly baseUrl: string;
-  readonly functionKey: string;
   /** No request waits longer than this for the audit register. */
   readonly timeoutMs: number;
 }
@@ -20,7 +20,11 @@ const tracer = trace.getTracer('patient-tests-api');
 export class AuditClient implements AuditTrail {
   private readonly endpoint: URL;
 
-  constructor(private readonly settings: AuditClientSettings) {
+  constructor(
+    private readonly settings: AuditClientSettings,
+    /** Tokens of this app's managed identity for the Audit API (its append role). */
+    private readonly tokens: AccessTokenSource,
+  ) {
     this.endpoint = new URL(`${settings.baseUrl.replace(/\/$/, '')}/auditrecord`);
   }
 
@@ -48,8 +52,15 @@ export class AuditClient implements AuditTrail {
     requireRecordedInTime(await this.post(entry, scope, span), this.settings.timeoutMs);
   }
 
-  /** One POST of the entry, bounded by the timeout; what happened, never thrown. */
+  /** The token and one POST of the entry, both within the timeout; what happened, never thrown. */
   private async post(entry: AuditEntry, scope: RequestScope, span: Span): Promise<AuditCallOutcome> {
+    const signal = AbortSignal.timeout(this.settings.timeoutMs);
+    let token: string;
+    try {
+      token = await this.tokens.token(signal);
+    } catch (error: unknown) {
+      return { failure: 'no token', cause: error };
+    }
     try {
       // undici is loaded on the first call, not with the entry file (about 85 ms of a cold start).
       // eslint-disable-next-line @typescript-eslint/no-require-imports -- a deferred, synchronous load
@@ -58,11 +69,11 @@ export class AuditClient implements AuditTrail {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
-          'x-functions-key': this.settings.functionKey,
+          authorization: `Bearer ${token}`,
           traceparent: traceParentFor(scope),
         },
         body: JSON.stringify({ sourceSystemName, actor: toAuditActor(scope.actor), resource: entry }),
-        signal: AbortSignal.timeout(this.settings.timeoutMs),
+        signal,
       });
       span.setAttribute('http.response.status_code', response.statusCode);
       // Read the body either way so the keep-alive connection goes back to the pool.
@@ -76,7 +87,7 @@ export class AuditClient implements AuditTrail {
 }
 
 /** How one call to the Audit API ended: an answer with its status, or none (too slow, not reachable). */
-export type AuditCallOutcome = { readonly status: number } | { readonly failure: 'timeout' | 'unreachable'; readonly cause: unknown };
+export type AuditCallOutcome = { readonly status: number } | { readonly failure: 'timeout' | 'unreachable' | 'no token'; readonly cause: unknown };
 
 /**
  * The fail-closed decision: an entry counts as recorded when the Audit API answered 201 within the
@@ -89,16 +100,14 @@ export function requireRecordedInTime(outcome: AuditCallOutcome, timeoutMs: numb
     if (outcome.status === 201) return;
     throw new ServiceUnavailableError(unavailable, 5, { diagnostic: `audit answered ${outcome.status}` });
   }
-  const reason = outcome.failure === 'timeout' ? `no answer within ${timeoutMs} ms` : 'not reachable';
+  const reason = { timeout: `no answer within ${timeoutMs} ms`, unreachable: 'not reachable', 'no token': 'no token of our identity for it in time' }[outcome.failure];
   throw new ServiceUnavailableError(unavailable, 5, { cause: outcome.cause, diagnostic: `audit ${reason}` });
 }
 
-/** The actor as the Audit API records it; `id` (actorIdOf) is what reviewers list by. */
+/** The actor as the Audit API records it: `id` (actorIdOf) is what reviewers list by, `kind` its first segment. */
 function toAuditActor(actor: Actor): Record<string, string> {
-  if (actor.kind === 'direct') {
-    return { id: actorIdOf(actor), kind: 'function-key', name: 'A direct call with a function key, not through API Management' };
-  }
-  const wire: Record<string, string> = { id: actorIdOf(actor), kind: 'apim-subscription' };
+  const wire: Record<string, string> = { id: actorIdOf(actor), kind: actor.kind };
+  if (actor.kind === 'entra-principal') return wire;
   if (actor.subscriptionName !== undefined) wire.name = actor.subscriptionName;
   if (actor.productId !== undefined) wire.product = actor.productId;
   if (actor.clientAddress !== undefined) wire.clientAddress = actor.clientAddress;

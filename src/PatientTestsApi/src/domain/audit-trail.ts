@@ -16,36 +16,36 @@ export interface AuditEntry {
 
 /**
  * Who is calling. Through API Management: the client's subscription (and its product and address), as
- * the gateway's policy states it. A call that reached the app directly with a function key, bypassing
- * the gateway, is recorded as exactly that, told apart by a fingerprint of its key (never the key).
+ * the gateway's policy states it. Any other caller the API lets in (its token names an identity allowed to
+ * call directly) is recorded as exactly that: its Entra object id. `kind` is spelled the same here, on the
+ * wire to the Audit API and as the first segment of the actor id.
  */
 export type Actor =
   | {
-      readonly kind: 'subscription';
+      readonly kind: 'apim-subscription';
       readonly subscriptionId: string;
       readonly subscriptionName?: string | undefined;
       readonly productId?: string | undefined;
       readonly clientAddress?: string | undefined;
     }
   | {
-      readonly kind: 'direct';
-      /** The first 16 hex digits of the SHA-256 of the function key presented: one actor per key holder. */
-      readonly keyFingerprint: string;
+      readonly kind: 'entra-principal';
+      /** The `oid` of the caller's token: the object id of a service principal, managed identity or user. */
+      readonly objectId: string;
     };
 
 /**
  * The one string that stands for an actor, in the audit register (what reviewers list by) and as the
- * scope of idempotency keys: a subscription is `apim-subscription/<id>`; a direct call with a function
- * key is `direct-function-key/<fingerprint of that key>`, so two holders of different keys never share
- * a scope or an actor.
+ * scope of idempotency keys: `<kind>/<id>`, so a subscription is `apim-subscription/<subscription id>` and
+ * a direct caller `entra-principal/<object id>`; two callers never share a scope or an actor.
  */
 export function actorIdOf(actor: Actor): string {
-  if (actor.kind === 'direct') return `direct-function-key/${actor.keyFingerprint}`;
-  const id = `apim-subscription/${actor.subscriptionId}`;
+  if (actor.kind === 'entra-principal') return `${actor.kind}/${actor.objectId}`;
+  const id = `${actor.kind}/${actor.subscriptionId}`;
   // An API Management subscription id may be 256 characters, the Audit API's limit for the whole actor id:
   // a longer one is recorded by its SHA-256 (a colon never occurs in a subscription id, so this can name
   // no other subscription), rather than have every call of that subscription refused by the register.
-  return id.length <= maxActorIdLength ? id : `apim-subscription/sha256:${createHash('sha256').update(actor.subscriptionId, 'utf8').digest('hex')}`;
+  return id.length <= maxActorIdLength ? id : `${actor.kind}/sha256:${createHash('sha256').update(actor.subscriptionId, 'utf8').digest('hex')}`;
 }
 
 /** The Audit API's limit on `actor.id` (its audit-record-schema.ts). */

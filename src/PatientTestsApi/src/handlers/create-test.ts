@@ -6,10 +6,10 @@ import { createTestSchema } from '../domain/medical-test-schema';
 import { thirdPartyBodies } from './http-helpers';
 import { idempotencyKeyOf, replayedHeader } from './idempotency-key';
 import { toMedicalTestJson } from './medical-test-json';
-import type { RequestScopes } from './request-scopes';
+import type { CallerIdentity } from './caller-identity';
 
 /** A repeated Idempotency-Key gets the first answer again, as for patients. */
-export function createTestHandler(tests: MedicalTestService, scopes: RequestScopes, maxBodyBytes: number): HttpHandler {
+export function createTestHandler(tests: MedicalTestService, callers: CallerIdentity, maxBodyBytes: number): HttpHandler {
   return withProblemHandling(async (request, context) => {
     const [patientId, body, idempotencyKey] = await decodeTogether(
       () => routeId(request, 'patientId'),
@@ -19,7 +19,7 @@ export function createTestHandler(tests: MedicalTestService, scopes: RequestScop
     if (body.patientId !== undefined && body.patientId.toLowerCase() !== patientId) {
       throw new ValidationError([{ field: 'patientId', message: 'must match the patient id in the URL' }]);
     }
-    const { resource: test, replayed } = await tests.create(patientId, body.fields, scopes.of(request, context), idempotencyKey);
+    const { resource: test, replayed } = await tests.create(patientId, body.fields, callers.identify(request, context), idempotencyKey);
     const headers: Record<string, string> = { location: locationOf(request, test.id) };
     if (replayed) headers[replayedHeader] = 'true';
     return { status: 201, headers, jsonBody: toMedicalTestJson(test) };

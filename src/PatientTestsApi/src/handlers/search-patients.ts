@@ -5,7 +5,7 @@ import type { PatientService } from '../domain/patient-service';
 import { patientSearchSchema, searchPageSchema, toPatientCriteria } from '../domain/patient-search';
 import { continuationHeader, thirdPartyBodies } from './http-helpers';
 import { toPatientJson } from './patient-json';
-import type { RequestScopes } from './request-scopes';
+import type { CallerIdentity } from './caller-identity';
 
 /** A page of search results ends at its last patient's id; the token is that id (shared continuationTokens). */
 const searchPageTokens = continuationTokens<string>({
@@ -13,7 +13,7 @@ const searchPageTokens = continuationTokens<string>({
   fromText: (text) => (isGuid(text) ? text : undefined),
 });
 
-export function searchPatientsHandler(patients: PatientService, scopes: RequestScopes, maxBodyBytes: number): HttpHandler {
+export function searchPatientsHandler(patients: PatientService, callers: CallerIdentity, maxBodyBytes: number): HttpHandler {
   return withProblemHandling(async (request, context) => {
     const [page, body] = await decodeTogether(
       () => {
@@ -22,7 +22,7 @@ export function searchPatientsHandler(patients: PatientService, scopes: RequestS
       },
       async () => decode(patientSearchSchema, await readJsonBody(request, maxBodyBytes, thirdPartyBodies)),
     );
-    const result = await patients.search(toPatientCriteria(body), page.limit, page.afterId, scopes.of(request, context));
+    const result = await patients.search(toPatientCriteria(body), page.limit, page.afterId, callers.identify(request, context));
     const headers: Record<string, string> = {};
     if (result.nextAfterId !== null) headers[continuationHeader] = searchPageTokens.encode(result.nextAfterId);
     return { status: 200, headers, jsonBody: result.patients.map(toPatientJson) };

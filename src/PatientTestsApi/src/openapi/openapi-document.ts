@@ -131,7 +131,7 @@ function operation(operationId: string, summary: string, shape: OperationShape):
   if (shape.ifMatch) problems.push(['412', problemTypes.preconditionFailed.title]);
   if (shape.idempotent) problems.push(['422', `${problemTypes.idempotencyKeyReused.title}: use a new Idempotency-Key for a new request`]);
   problems.push(['429', `${problemTypes.tooManyRequests.title}: the subscription's rate limit; see Retry-After`]);
-  problems.push(['500', problemTypes.internal.title], ['503', 'The audit register or the database is unavailable, or the caller cannot be identified right now; nothing was done. Retry after Retry-After']);
+  problems.push(['500', problemTypes.internal.title], ['503', 'The audit register or the database is unavailable; nothing was done. Retry after Retry-After']);
   for (const [status, description] of problems) {
     responses[status] = { description, content: { 'application/problem+json': { schema: ref('Problem') } } };
   }

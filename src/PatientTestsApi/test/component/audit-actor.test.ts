@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
+import { localIdentities } from '@patient-tests/local-stack';
 import { aPatientBody, newTrace } from '../fixtures/builders';
 import { TestStack } from '../fixtures/test-stack';
 
@@ -28,10 +28,9 @@ describe('the audit trail says who', () => {
     return records[0]?.actor;
   }
 
-  /** The Audit API's list, as a compliance reviewer calls it. */
+  /** The Audit API's list, as a compliance reviewer (a member of the auditors' group) calls it. */
   async function listAudits(query: string): Promise<AuditPage> {
-    const { url, functionKey } = api.stack.status.audit;
-    const response = await fetch(`${url}/api/auditrecords?${query}`, { headers: { 'x-functions-key': functionKey } });
+    const response = await api.auditorGet(`auditrecords?${query}`);
     assert.equal(response.status, 200);
     return (await response.json()) as AuditPage;
   }
@@ -67,59 +66,39 @@ describe('the audit trail says who', () => {
     assert.deepEqual(reader, secondClient);
   });
 
-  it('records a direct call with a function key as exactly that, under a fingerprint of its key (never the key)', async () => {
-    const { url, functionKey } = api.stack.status.patientTests;
-    const expected = { id: `direct-function-key/${createHash('sha256').update(functionKey).digest('hex').slice(0, 16)}`, kind: 'function-key', name: 'A direct call with a function key, not through API Management' };
-    const ways: { header: Record<string, string>; query: string }[] = [
-      { header: { 'x-functions-key': functionKey }, query: '' },
-      { header: {}, query: `?code=${encodeURIComponent(functionKey)}` },
-    ];
-    for (const credentials of ways) {
-      const { traceparent, traceId } = newTrace();
-      const response = await fetch(`${url}/api/patient${credentials.query}`, {
-        method: 'POST',
-        headers: { ...credentials.header, traceparent, 'content-type': 'application/json' },
-        body: JSON.stringify(aPatientBody()),
-      });
-      assert.equal(response.status, 201);
-      assert.deepEqual(await actorOf(traceId), expected);
-    }
-    assert.equal(await api.audits.countDocuments({ $or: [{ 'actor.id': { $regex: functionKey } }, { 'actor.name': { $regex: functionKey } }] }), 0);
+  it('records a direct call of an identity allowed to call the API as exactly that identity (its object id)', async () => {
+    const { traceparent, traceId } = newTrace();
+    const response = await api.callDirectly('', localIdentities.operator, { method: 'POST', body: aPatientBody(), headers: { traceparent } });
+    assert.equal(response.status, 201);
+    assert.deepEqual(await actorOf(traceId), { id: `entra-principal/${localIdentities.operator.objectId}`, kind: 'entra-principal' });
   });
 
-  it('refuses (503, Retry-After) a call that names a caller but does not present the gateway\'s key, and audits, reads and writes nothing', async () => {
-    // What API Management sends while a key rotation has given the app the new key and APIM not yet (or
-    // the reverse), and what a direct caller pretending to be a subscription sends: neither is recorded
-    // as a direct call.
-    const { url, functionKey } = api.stack.status.patientTests;
+  it('refuses (403) a direct caller that names a caller, and audits, reads and writes nothing', async () => {
+    // A system with its own valid token pretending to speak for a subscription: only API Management may.
     const before = await api.counts();
     const { traceparent, traceId } = newTrace();
-    const response = await fetch(`${url}/api/patient`, {
-      method: 'POST',
-      headers: { 'x-functions-key': functionKey, ...spoofed, traceparent, 'content-type': 'application/json' },
-      body: JSON.stringify(aPatientBody()),
-    });
-    assert.equal(response.status, 503);
-    assert.ok(Number(response.headers.get('retry-after')) > 0);
+    const response = await api.callDirectly('', localIdentities.operator, { method: 'POST', body: aPatientBody(), headers: { ...spoofed, traceparent } });
+    assert.equal(response.status, 403);
     assert.equal(response.headers.get('content-type'), 'application/problem+json');
     const problem = (await response.json()) as { type: string; operationId: string };
-    assert.equal(problem.type, 'urn:patient-tests:problem:service-unavailable');
+    assert.equal(problem.type, 'urn:patient-tests:problem:forbidden');
     assert.equal(problem.operationId, traceId);
     assert.deepEqual(await api.counts(), before);
-    assert.ok(api.logLines.some((line) => line.includes(traceId) && line.includes('caller headers without the gateway key')), 'logged with the operation id');
+    assert.ok(api.logLines.some((line) => line.includes(traceId) && line.includes('caller headers from an identity other than the gateway')), 'logged with the operation id');
   });
 
-  it('refuses a call with the gateway\'s key that names no caller (the policy did not run), before anything is audited or stored', async () => {
+  it('refuses a call with the gateway\'s token that names no caller (the policy did not run), before anything is audited or stored', async () => {
     const before = await api.counts();
+    const token = await api.tokenFor(localIdentities.apiManagement, 'patient_tests');
     const response = await fetch(`${api.stack.status.patientTests.url}/api/patient`, {
       method: 'POST',
-      headers: { 'x-functions-key': api.gatewayFunctionKey, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: JSON.stringify(aPatientBody()),
     });
     assert.equal(response.status, 500);
     const text = await response.text();
     assert.equal((JSON.parse(text) as { type: string }).type, 'urn:patient-tests:problem:internal');
-    assert.ok(!text.includes(api.gatewayFunctionKey));
+    assert.ok(!text.includes(token));
     assert.deepEqual(await api.counts(), before);
   });
 

@@ -2,7 +2,22 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ferretDbBinary, freePort, repositoryRoot, startFerretDb, startFunctionHost, testPostgresql, uniqueDatabaseName, type FunctionHostProcess, type RunningFerretDb } from '@patient-tests/local-stack';
+import {
+  auditAppSettings,
+  ferretDbBinary,
+  freePort,
+  localIdentities,
+  patientTestsAppSettings,
+  repositoryRoot,
+  startFerretDb,
+  startFunctionHost,
+  startStackIdentity,
+  testPostgresql,
+  uniqueDatabaseName,
+  type FunctionHostProcess,
+  type RunningFerretDb,
+  type StackIdentity,
+} from '@patient-tests/local-stack';
 import { MongoClient } from 'mongodb';
 import { aPatientBody } from '../fixtures/builders';
 
@@ -17,13 +32,14 @@ describe('database outages (both apps, their own FerretDB)', function () {
   this.timeout(90_000);
   const root = repositoryRoot();
   const dataDirectory = mkdtempSync(join(tmpdir(), 'patient-tests-outage-'));
-  const patientKey = 'outage-patient-key';
   const names = { patientTests: uniqueDatabaseName('outage_patients'), audit: uniqueDatabaseName('outage_audit') };
   let port: number;
   let uri: string;
   let database: RunningFerretDb | undefined;
   let audit: FunctionHostProcess;
   let patientTests: FunctionHostProcess;
+  let identity: StackIdentity;
+  let operatorToken: string;
 
   const startDatabase = async () => {
     const cluster = testPostgresql();
@@ -32,20 +48,27 @@ describe('database outages (both apps, their own FerretDB)', function () {
   const createPatient = () =>
     fetch(`${patientTests.url}/api/patient`, {
       method: 'POST',
-      headers: { 'x-functions-key': patientKey, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${operatorToken}`, 'content-type': 'application/json' },
       body: JSON.stringify(aPatientBody()),
     });
 
   before(async () => {
     port = await freePort();
     uri = testPostgresql()?.uriOnPort(port) ?? `mongodb://127.0.0.1:${port}/`;
-    const fast = { MONGODB_URI: uri, MONGODB_SERVER_SELECTION_TIMEOUT_MS: '500', PATIENT_TESTS_DATABASE_NAME: names.patientTests, AUDIT_DATABASE_NAME: names.audit };
-    audit = await startFunctionHost({ appDirectory: join(root, 'src', 'AuditApi'), port: 0, functionKeys: ['outage-audit-key'], settings: fast, log: () => undefined });
+    // Both apps call each other with tokens, so they get an identity service of their own too.
+    identity = await startStackIdentity({ root, stateDirectory: dataDirectory, port: 0 });
+    operatorToken = (await identity.service.tokens.issue(localIdentities.operator, 'patient_tests', 600)).token;
+    const fast = { MONGODB_SERVER_SELECTION_TIMEOUT_MS: '500', MONGODB_CREATE_INDEXES: 'false' };
+    audit = await startFunctionHost({
+      appDirectory: join(root, 'src', 'AuditApi'),
+      port: 0,
+      settings: { ...auditAppSettings({ mongodbUri: uri, databaseName: names.audit, collectionName: 'auditrecords', identity: identity.identityFor('audit') }), ...fast },
+      log: () => undefined,
+    });
     patientTests = await startFunctionHost({
       appDirectory: join(root, 'src', 'PatientTestsApi'),
       port: 0,
-      functionKeys: [patientKey],
-      settings: { ...fast, AUDIT_API_URL: `${audit.url}/api`, AUDIT_API_KEY: 'outage-audit-key', GATEWAY_FUNCTION_KEY: 'outage-gateway-key' },
+      settings: { ...patientTestsAppSettings({ mongodbUri: uri, databaseName: names.patientTests, auditApiUrl: `${audit.url}/api`, identity: identity.identityFor('patient_tests') }), ...fast },
       log: () => undefined,
     });
   });
@@ -57,6 +80,7 @@ describe('database outages (both apps, their own FerretDB)', function () {
     await client.db(names.audit).dropDatabase().catch(() => undefined);
     await client.close();
     await database?.stop();
+    await identity.service.stop();
     rmSync(dataDirectory, { recursive: true, force: true });
   });
 

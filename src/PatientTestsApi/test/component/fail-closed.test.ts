@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { startFunctionHost, type FunctionHostProcess } from '@patient-tests/local-stack';
 import { AuditFaultRelay } from '../fixtures/audit-fault-relay';
 import { aPatientBody, aTestBody } from '../fixtures/builders';
-import { testMongoUri } from '@patient-tests/local-stack';
 import { startGatewayInFront, type GatewayInFront } from '../fixtures/gateway-in-front';
 import { TestStack } from '../fixtures/test-stack';
 
@@ -30,21 +29,13 @@ describe('fail closed: when the audit register cannot record, nothing is read, r
     host = await startFunctionHost({
       appDirectory: join(__dirname, '..', '..', '..'),
       port: 0,
-      functionKeys: ['fail-closed-key'],
-      settings: {
-        MONGODB_URI: testMongoUri(),
-        PATIENT_TESTS_DATABASE_NAME: api.databases.patientTests,
-        AUDIT_API_URL: relay.url,
-        AUDIT_API_KEY: api.stack.status.audit.functionKey,
-        AUDIT_TIMEOUT_MS: String(auditTimeoutMs),
-        GATEWAY_FUNCTION_KEY: 'fail-closed-key',
-      },
+      settings: api.patientTestsHostSettings(relay.url, { AUDIT_TIMEOUT_MS: String(auditTimeoutMs) }),
       log: () => undefined,
     });
     gateway = await startGatewayInFront({
       backendUrl: host.url,
       subscription: { id: 'fail-closed-client', name: 'Fail-closed client', key: 'fail-closed-subscription' },
-      functionKey: 'fail-closed-key',
+      managedIdentity: api.stack.gatewayIdentity,
       limits: { callsPerWindow: 10_000, windowSeconds: 60, maxBodyBytes: 65_536, backendTimeoutMs: 10_000 },
     });
   });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { EventEmitter, once } from 'node:events';
 import { join } from 'node:path';
-import { startFunctionHost, testMongoUri, type FunctionHostProcess } from '@patient-tests/local-stack';
+import { startFunctionHost, type FunctionHostProcess } from '@patient-tests/local-stack';
 import { AuditFaultRelay } from '../fixtures/audit-fault-relay';
 import { aPatientBody } from '../fixtures/builders';
 import { startGatewayInFront, type GatewayInFront } from '../fixtures/gateway-in-front';
@@ -33,7 +33,6 @@ describe('process faults under load (gateway → PatientTests → Audit)', funct
 
   describe('SIGTERM to the PatientTests app with requests in flight', () => {
     const inFlight = 10;
-    const functionKey = 'process-faults-gateway-key';
     let api: TestStack;
     let relay: AuditFaultRelay;
     let host: FunctionHostProcess;
@@ -51,21 +50,13 @@ describe('process faults under load (gateway → PatientTests → Audit)', funct
       host = await startFunctionHost({
         appDirectory: join(__dirname, '..', '..', '..'),
         port: 0,
-        functionKeys: [functionKey],
-        settings: {
-          MONGODB_URI: testMongoUri(),
-          PATIENT_TESTS_DATABASE_NAME: api.databases.patientTests,
-          AUDIT_API_URL: relay.url,
-          AUDIT_API_KEY: api.stack.status.audit.functionKey,
-          AUDIT_TIMEOUT_MS: '30000',
-          GATEWAY_FUNCTION_KEY: functionKey,
-        },
+        settings: api.patientTestsHostSettings(relay.url, { AUDIT_TIMEOUT_MS: '30000' }),
         log: (line) => { hostLog.push(line); hostEvents.emit('line', line); },
       });
       gateway = await startGatewayInFront({
         backendUrl: host.url,
         subscription: { id: 'process-faults-client', name: 'Process faults client', key: 'process-faults-subscription' },
-        functionKey,
+        managedIdentity: api.stack.gatewayIdentity,
       });
     });
     after(async () => {

@@ -4,7 +4,7 @@ import { requireRecordedInTime } from '../../src/clients/audit-client';
 import { auditFirst, type AuditEntry, type AuditTrail, type RequestScope } from '../../src/domain/audit-trail';
 
 const entry: AuditEntry = { type: 'patient', id: '2f1c7c2e-8f0a-4c1e-9a57-0f3a2b1c4d5e', operation: 'read' };
-const scope: RequestScope = { actor: { kind: 'direct', keyFingerprint: '0123456789abcdef' }, log: { warn: () => undefined } };
+const scope: RequestScope = { actor: { kind: 'entra-principal', objectId: '6eaeb0ac-199c-4753-a5cc-b1c44d89ec67' }, log: { warn: () => undefined } };
 
 /** The two rules the whole fail-closed design rests on, each found by its name. */
 describe('audit decisions, by name', () => {

@@ -10,8 +10,8 @@ import { aDateOfBirth } from '../fixtures/builders';
 import { FakeAuditTrail, FakeKeyClaimStore, FakeMedicalTestStore, FakePatientStore, Journal, RecordingLog, recordingBackoff } from '../fixtures/fakes';
 
 const fields: PatientFields = { firstName: 'Ada', gender: 'female', dateOfBirth: aDateOfBirth('1815-12-10'), postCode: '2000' };
-const first: RequestScope = { actor: { kind: 'subscription', subscriptionId: 'first-client' }, log: new RecordingLog() };
-const second: RequestScope = { actor: { kind: 'subscription', subscriptionId: 'second-client' }, log: new RecordingLog() };
+const first: RequestScope = { actor: { kind: 'apim-subscription', subscriptionId: 'first-client' }, log: new RecordingLog() };
+const second: RequestScope = { actor: { kind: 'apim-subscription', subscriptionId: 'second-client' }, log: new RecordingLog() };
 const lifetimeMs = 24 * 3600_000;
 
 function setUp() {

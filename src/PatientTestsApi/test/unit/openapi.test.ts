@@ -4,6 +4,7 @@ import SwaggerParser from '@apidevtools/swagger-parser';
 import { composePatientTestsApp } from '../../src/app';
 import { loadPatientTestsConfig } from '../../src/config';
 import { openApiPath, renderOpenApi } from '../../src/openapi/write-openapi';
+import { requiredSettings } from '../fixtures/settings';
 
 describe('OpenAPI document', () => {
   it('is up to date with the validators (run `npm run openapi -w @patient-tests/patient-tests-api`)', () => {
@@ -28,16 +29,16 @@ describe('OpenAPI document', () => {
 
   it('documents every operation the app publishes under /patient, with the same methods', async () => {
     // Composing the app connects to nothing: the database is reached on first use only.
-    const app = composePatientTestsApp(loadPatientTestsConfig({ MONGODB_URI: 'mongodb://127.0.0.1:1/', AUDIT_API_URL: 'http://127.0.0.1:1/api', AUDIT_API_KEY: 'k', GATEWAY_FUNCTION_KEY: 'g' }));
+    const app = composePatientTestsApp(loadPatientTestsConfig({ ...requiredSettings, MONGODB_URI: 'mongodb://127.0.0.1:1/' }));
     const document = JSON.parse(readFileSync(openApiPath, 'utf8')) as { paths: Record<string, Record<string, unknown>> };
     const documented = Object.entries(document.paths).flatMap(([path, item]) =>
       Object.keys(item).filter((key) => key !== 'parameters').map((method) => `${method.toUpperCase()} ${path}`)).sort();
     // The platform health check (route `health`) is not published through API Management.
-    const published = app.functions.filter((fn) => (fn.options.route ?? '').startsWith('patient'));
+    const published = app.functions.filter((fn) => fn.route.startsWith('patient'));
     assert.deepEqual(app.functions.filter((fn) => !published.includes(fn)).map((fn) => fn.name), ['health']);
     const registered = published.map((fn) => {
-      const route = (fn.options.route ?? '').replace(/^patient/, '').replace(/:guid/g, '') || '/';
-      return `${fn.options.methods?.[0] ?? ''} ${route}`;
+      const route = fn.route.replace(/^patient/, '').replace(/:guid/g, '') || '/';
+      return `${fn.methods[0] ?? ''} ${route}`;
     }).sort();
     assert.deepEqual(documented, registered);
     await app.connection.close();

@@ -8,7 +8,7 @@ import { aDateOfBirth } from '../fixtures/builders';
 import { FakeAuditTrail, FakeKeyClaimStore, FakeMedicalTestStore, FakePatientStore, Journal, RecordingLog, recordingBackoff } from '../fixtures/fakes';
 
 const fields: PatientFields = { firstName: 'Ada', gender: 'female', dateOfBirth: aDateOfBirth('1815-12-10'), postCode: '2000' };
-const scope = { actor: { kind: 'direct' as const, keyFingerprint: '0123456789abcdef' }, traceParent: undefined, log: new RecordingLog() };
+const scope = { actor: { kind: 'entra-principal' as const, objectId: '6eaeb0ac-199c-4753-a5cc-b1c44d89ec67' }, traceParent: undefined, log: new RecordingLog() };
 
 function setUp() {
   const journal = new Journal();

@@ -6,8 +6,8 @@ type Environment = Readonly<Record<string, string | undefined>>;
 /**
  * App Service leaves a Key Vault reference it cannot resolve (no access, a wrong name, the vault out of
  * reach) in the setting as the literal text, and starts the app anyway. No setting of ours can mean that
- * text, and taking it as a value fails open: as GATEWAY_FUNCTION_KEY it would make every call through API
- * Management a direct call.
+ * text, and taking it as a value fails late and obscurely (a connection string that is not one, a secret
+ * that is the text of its own reference), or open, for a setting that would decide who may do what.
  */
 const unresolvedKeyVaultReference = /^\s*@Microsoft\.KeyVault\(/i;
 

@@ -1,5 +1,4 @@
 import type { z } from 'zod';
-import { decodeEnvironment } from './decode-environment';
 import { defaultThrottlingRetryPolicy, type ThrottlingRetryPolicy } from '../mongo/throttling-retry';
 import { setting } from './settings';
 
@@ -28,14 +27,4 @@ export function mongoConfigOf(values: MongoSettingValues): MongoConfig {
     mongo: { uri: values.MONGODB_URI, serverSelectionTimeoutMs: values.MONGODB_SERVER_SELECTION_TIMEOUT_MS, createIndexes: values.MONGODB_CREATE_INDEXES },
     throttling: { ...defaultThrottlingRetryPolicy, maxTotalWaitMs: values.COSMOS_THROTTLE_MAX_WAIT_MS },
   };
-}
-
-/**
- * An app's settings decoded once at start-up: the shared database fragment plus the app's own `shape`
- * (its database and collection names, limits, keys). Both apps' config.ts start here.
- */
-export function decodeAppSettings<Shape extends z.ZodRawShape>(shape: Shape, environment: Readonly<Record<string, string | undefined>>) {
-  const values = decodeEnvironment({ ...mongoSettings, ...shape }, environment);
-  // The fragment's members are in `values` (decoded above); TypeScript cannot see that through the generic shape.
-  return { values, ...mongoConfigOf(values as unknown as MongoSettingValues) };
 }

@@ -5,7 +5,42 @@ import type { FieldError } from './field-error';
  * an internal error and is answered with a fixed text (see to-problem-response.ts).
  */
 export abstract class ApiError extends Error {
-  abstract readonly kind: 'validation' | 'notFound' | 'preconditionFailed' | 'payloadTooLarge' | 'unsupportedMediaType' | 'idempotencyKeyReused' | 'serviceUnavailable';
+  abstract readonly kind:
+    | 'validation'
+    | 'unauthorized'
+    | 'forbidden'
+    | 'notFound'
+    | 'preconditionFailed'
+    | 'payloadTooLarge'
+    | 'unsupportedMediaType'
+    | 'idempotencyKeyReused'
+    | 'serviceUnavailable';
+}
+
+/**
+ * No valid access token: none, or one that fails a check (signature, issuer, audience, tenant, lifetime).
+ * Answered 401 with a `WWW-Authenticate: Bearer` challenge. `diagnostic` names the failed check for our
+ * logs only; the answer says the same thing for every failure, and nothing of the token is kept.
+ */
+export class UnauthorizedError extends ApiError {
+  readonly kind = 'unauthorized';
+  constructor(
+    readonly diagnostic: string,
+    /** False when the request carried no token at all (RFC 6750 §3.1: then the challenge names no error). */
+    readonly tokenPresented = true,
+  ) {
+    super('A valid access token for this API is required (Authorization: Bearer).');
+    this.name = 'UnauthorizedError';
+  }
+}
+
+/** A valid token of a caller that may not do this (not one of the identities allowed, or without the role). */
+export class ForbiddenError extends ApiError {
+  readonly kind = 'forbidden';
+  constructor(detail: string, readonly diagnostic: string) {
+    super(detail);
+    this.name = 'ForbiddenError';
+  }
 }
 
 export class ValidationError extends ApiError {

@@ -8,10 +8,9 @@ import type { HttpFunctionDefinition } from './http-function-definition';
  */
 export const healthCheck: HttpFunctionDefinition = {
   name: 'health',
-  options: {
-    methods: ['GET'],
-    route: 'health',
-    authLevel: 'anonymous',
-    handler: () => Promise.resolve({ status: 200, jsonBody: { status: 'ok' } }),
-  },
+  methods: ['GET'],
+  route: 'health',
+  // The platform's health probe presents no token (App Service sends a plain GET).
+  access: { anonymous: 'the platform health check calls it without a token; it reveals and changes nothing' },
+  handler: () => Promise.resolve({ status: 200, jsonBody: { status: 'ok' } }),
 };

@@ -6,7 +6,7 @@ export { queryParameters } from './query-parameters';
 export { readJsonBody } from './read-json-body';
 export type { JsonBodyTypes } from './json-media-type';
 export * from './trace-context';
-export { operationIdOf, withProblemHandling } from './with-problem-handling';
+export { operationIdOf, problemAnswer, withProblemHandling } from './with-problem-handling';
 export { locationOf } from './location';
 export { routeId } from './route-id';
 export { continuationTokens, type ContinuationTokens, type PagePosition } from './continuation-token';

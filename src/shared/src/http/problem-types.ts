@@ -12,6 +12,7 @@ export const problemTypes = {
   unsupportedMediaType: { type: 'urn:patient-tests:problem:unsupported-media-type', title: 'The request body must be JSON', status: 415 },
   idempotencyKeyReused: { type: 'urn:patient-tests:problem:idempotency-key-reused', title: 'The idempotency key was used for another request', status: 422 },
   unauthorized: { type: 'urn:patient-tests:problem:unauthorized', title: 'Access denied', status: 401 },
+  forbidden: { type: 'urn:patient-tests:problem:forbidden', title: 'The caller may not do this', status: 403 },
   tooManyRequests: { type: 'urn:patient-tests:problem:too-many-requests', title: 'Too many requests', status: 429 },
   badGateway: { type: 'urn:patient-tests:problem:bad-gateway', title: 'The backend could not be reached', status: 502 },
   gatewayTimeout: { type: 'urn:patient-tests:problem:gateway-timeout', title: 'The backend did not answer in time', status: 504 },

@@ -1,5 +1,5 @@
 import type { HttpResponseInit } from '@azure/functions';
-import { ApiError, PayloadTooLargeError, ServiceUnavailableError, ValidationError } from '../errors/api-errors';
+import { ApiError, ForbiddenError, PayloadTooLargeError, ServiceUnavailableError, UnauthorizedError, ValidationError } from '../errors/api-errors';
 import { problemContentType, problemTypes, type ProblemDocument } from './problem-types';
 
 const internalDetail = 'The request could not be completed. Quote the operationId when you contact support.';
@@ -23,6 +23,9 @@ export function toProblemResponse(error: unknown, operationId: string, instance?
   };
   if (error instanceof ServiceUnavailableError) headers['retry-after'] = String(error.retryAfterSeconds);
   if (error instanceof PayloadTooLargeError) headers.connection = 'close';
+  // RFC 6750 §3: the challenge of a bearer-token API; the error code, never what was wrong with the token.
+  if (error instanceof UnauthorizedError) headers['www-authenticate'] = error.tokenPresented ? 'Bearer error="invalid_token"' : 'Bearer';
+  if (error instanceof ForbiddenError) headers['www-authenticate'] = 'Bearer error="insufficient_scope"';
   return respond(headers, document);
 }
 

@@ -1,5 +1,5 @@
 import type { HttpHandler, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
-import { ApiError, ServiceUnavailableError } from '../errors/api-errors';
+import { ApiError } from '../errors/api-errors';
 import { refuseBody } from './read-json-body';
 import { toProblemResponse } from './to-problem-response';
 import { parseTraceParent } from './trace-context';
@@ -11,9 +11,7 @@ export function operationIdOf(context: InvocationContext): string {
 
 /**
  * Wraps a handler so that every failure is answered as a problem document and logged once. A read
- * (GET, HEAD) that carries a body is refused here, for every operation at once. Expected
- * API errors are logged as warnings by kind; anything else as an error by type only, because driver
- * messages can carry connection details.
+ * (GET, HEAD) that carries a body is refused here, for every operation at once.
  */
 export function withProblemHandling(
   handler: (request: HttpRequest, context: InvocationContext) => Promise<HttpResponseInit>,
@@ -23,15 +21,23 @@ export function withProblemHandling(
       if (request.method === 'GET' || request.method === 'HEAD') refuseBody(request);
       return await handler(request, context);
     } catch (error: unknown) {
-      const operationId = operationIdOf(context);
-      if (error instanceof ServiceUnavailableError) {
-        context.warn(`request rejected: ${error.kind}`, { operationId, diagnostic: error.diagnostic ?? error.cause?.constructor.name });
-      } else if (error instanceof ApiError) {
-        context.warn(`request rejected: ${error.kind}`, { operationId });
-      } else {
-        context.error(`unhandled ${error instanceof Error ? error.name : typeof error}`, { operationId });
-      }
-      return toProblemResponse(error, operationId, new URL(request.url).pathname);
+      return problemAnswer(error, request, context);
     }
   };
+}
+
+/**
+ * A failure as the caller sees it (a problem document) and as our logs keep it: expected API errors as
+ * warnings by kind with their diagnostic (which names a cause, never a value); anything else as an error by
+ * type only, because driver messages can carry connection details.
+ */
+export function problemAnswer(error: unknown, request: HttpRequest, context: InvocationContext): HttpResponseInit {
+  const operationId = operationIdOf(context);
+  if (error instanceof ApiError) {
+    const diagnostic = 'diagnostic' in error && typeof error.diagnostic === 'string' ? error.diagnostic : error.cause?.constructor.name;
+    context.warn(`request rejected: ${error.kind}`, diagnostic === undefined ? { operationId } : { operationId, diagnostic });
+  } else {
+    context.error(`unhandled ${error instanceof Error ? error.name : typeof error}`, { operationId });
+  }
+  return toProblemResponse(error, operationId, new URL(request.url).pathname);
 }
