@@ -6,7 +6,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LocalTokenIssuer } from '../identity/token-issuer';
 import { identityNamed, localIdentities, type ApiName } from '../identity/local-directory';
-import { SigningKeys } from '../identity/signing-keys';
 import { repositoryRoot } from '../stack/repository-root';
 import type { StackStatus } from '../stack/stack-status';
 
@@ -29,7 +28,7 @@ async function main(): Promise<void> {
   if (!existsSync(statusFile)) fail(`no local stack has run here (${statusFile} is missing): npm start first`);
   const status = JSON.parse(readFileSync(statusFile, 'utf8')) as StackStatus;
   if (!existsSync(status.identity.keyFile)) fail(`the identity service's keys are missing (${status.identity.keyFile}): npm start first`);
-  const issuer = new LocalTokenIssuer(await SigningKeys.open(status.identity.keyFile), status.identity.url, repositoryRoot());
+  const issuer = await LocalTokenIssuer.open(status.identity.keyFile, status.identity.url, repositoryRoot());
   if (issuer.rolesOf(identity, api).length === 0) fail(`${identity.name} holds no role on that API, so no token is issued for it (as in Entra)`);
   process.stdout.write(`${(await issuer.issue(identity, api, lifetimeSeconds)).token}\n`);
 }

@@ -1,6 +1,7 @@
-import { randomBytes, timingSafeEqual, createHash } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { KeyRing } from '../http/key-ring';
 import { issuerOf, LocalTokenIssuer } from './token-issuer';
 import { localApis, localTenantId, type LocalIdentity } from './local-directory';
 import { SigningKeys } from './signing-keys';
@@ -60,6 +61,8 @@ const apiVersion = '2019-08-01';
 export async function startIdentityService(options: IdentityServiceOptions): Promise<RunningIdentityService> {
   const keys = await SigningKeys.open(options.keyFile);
   const headers = new Map(options.sites.map((site) => [site.name, randomBytes(24).toString('base64url')]));
+  // Which site a presented IDENTITY_HEADER belongs to, compared as every key of the stack is (key-ring.ts).
+  const sites = new KeyRing(options.sites.map((site) => [headers.get(site.name) ?? '', site] as const));
   const lifetime = options.tokenLifetimeSeconds ?? 3_600;
   let faults: IdentityFaults = {};
   const server = createServer((req, res) => {
@@ -107,7 +110,8 @@ export async function startIdentityService(options: IdentityServiceOptions): Pro
   }
 
   async function managedIdentityToken(req: IncomingMessage, res: ServerResponse, requestUrl: URL): Promise<void> {
-    const site = siteOf(req.headers['x-identity-header']);
+    const presented = req.headers['x-identity-header'];
+    const site = sites.ownerOf(typeof presented === 'string' ? presented : undefined);
     if (site === undefined) {
       fail(res, 401, 'unauthorized_client', 'X-IDENTITY-HEADER is missing or wrong');
       return;
@@ -143,14 +147,6 @@ export async function startIdentityService(options: IdentityServiceOptions): Pro
     json(res, 200, { access_token: issued.token, expires_on: String(issued.expiresOn), resource, token_type: 'Bearer', client_id: identity.clientId });
   }
 
-  function siteOf(header: string | string[] | undefined): IdentitySite | undefined {
-    if (typeof header !== 'string') return undefined;
-    const presented = digest(header);
-    let found: IdentitySite | undefined;
-    for (const site of options.sites) if (timingSafeEqual(digest(headers.get(site.name) ?? ''), presented)) found = site;
-    return found;
-  }
-
   return {
     url,
     tenantId: localTenantId,
@@ -179,8 +175,4 @@ function json(res: ServerResponse, status: number, body: unknown): void {
 /** An error as Entra and the App Service endpoint shape them; MSAL reads `error` and `error_description`. */
 function fail(res: ServerResponse, status: number, error: string, description: string): void {
   json(res, status, { error, error_description: description, statusCode: status, message: description });
-}
-
-function digest(value: string): Buffer {
-  return createHash('sha256').update(value, 'utf8').digest();
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { holderKinds, localApis, localTenantId, readAppRoles, rolesOf, type ApiName, type AppRoles, type LocalIdentity } from './local-directory';
-import type { SigningKeys } from './signing-keys';
+import { SigningKeys } from './signing-keys';
 
 /** The issuer of a local tenant's v2 tokens: what Entra writes into `iss`, with the local authority in front. */
 export function issuerOf(authority: string, tenantId = localTenantId): string {
@@ -23,6 +23,16 @@ export class LocalTokenIssuer {
     repositoryRoot: string,
   ) {
     this.appRoles = { patient_tests: readAppRoles(repositoryRoot, 'patient_tests'), audit: readAppRoles(repositoryRoot, 'audit') };
+  }
+
+  /** The issuer of a stack that has run: its key file (kept by the identity service) and its authority. */
+  static async open(keyFile: string, authority: string, repositoryRoot: string): Promise<LocalTokenIssuer> {
+    return new LocalTokenIssuer(await SigningKeys.open(keyFile), authority, repositoryRoot);
+  }
+
+  /** An API's role declaration, as read once from its app-roles.json. */
+  appRolesOf(api: ApiName): AppRoles {
+    return this.appRoles[api];
   }
 
   /** The API whose application (client) id is `audience`, if it is one of ours. */

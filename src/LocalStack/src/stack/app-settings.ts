@@ -1,3 +1,4 @@
+import { holderKindsOf, holderSettingName } from '@patient-tests/shared/config';
 import { holderKinds, localApis, localIdentities, localTenantId, type ApiName, type AppRoles } from '../identity/local-directory';
 
 /**
@@ -41,12 +42,11 @@ export function appTelemetrySettings(telemetry: AppTelemetry | undefined): Recor
  * object ids of each kind of role holder) and reaches its managed identity, as env/functions.tf sets them.
  */
 export function appIdentitySettings(api: ApiName, identity: AppIdentity): Record<string, string> {
-  const kinds = new Set(Object.values(identity.appRoles.roles).flatMap((role) => role.holders));
   return {
     AUTH_TENANT_ID: localTenantId,
     AUTH_APPLICATION_ID: localApis[api].clientId,
     AUTH_AUTHORITY: identity.authority,
-    ...Object.fromEntries([...kinds].map((kind) => [`AUTH_${kind.toUpperCase()}_OBJECT_IDS`, (holderKinds[kind] ?? []).join(',')])),
+    ...Object.fromEntries(holderKindsOf(identity.appRoles).map((kind) => [holderSettingName(kind), (holderKinds[kind] ?? []).join(',')])),
     IDENTITY_ENDPOINT: identity.endpoint,
     IDENTITY_HEADER: identity.header,
   };

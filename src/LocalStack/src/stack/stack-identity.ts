@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { GatewayManagedIdentity } from '../gateway/backend-token';
 import { startIdentityService, type RunningIdentityService } from '../identity/identity-service';
-import { localIdentities, readAppRoles, type ApiName } from '../identity/local-directory';
+import { localIdentities, type ApiName } from '../identity/local-directory';
 import type { AppIdentity } from './app-settings';
 
 /** What the identity service calls the places that hold managed identities: as many as App Service sites. */
@@ -38,7 +38,7 @@ export async function startStackIdentity(options: { root: string; stateDirectory
       authority: service.url,
       endpoint: service.managedIdentityEndpoint,
       header: service.headerOf(sites[api]),
-      appRoles: readAppRoles(options.root, api),
+      appRoles: service.tokens.appRolesOf(api),
     }),
     gateway: { endpoint: service.managedIdentityEndpoint, header: service.headerOf(sites.gateway) },
   };

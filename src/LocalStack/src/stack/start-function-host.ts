@@ -14,8 +14,6 @@ export interface FunctionHostProcess {
 export interface StartFunctionHostOptions {
   readonly appDirectory: string;
   readonly port: number;
-  /** The host's function keys, for functions whose auth level asks for one; none by default (ours use tokens). */
-  readonly functionKeys?: readonly string[];
   /** The app's own settings (what local.settings.json "Values" or Azure app settings hold). */
   readonly settings: Readonly<Record<string, string>>;
   readonly log: (line: string) => void;
@@ -38,7 +36,6 @@ export function startFunctionHost(options: StartFunctionHostOptions): Promise<Fu
       ...options.settings,
       FUNCTIONS_APP_DIR: options.appDirectory,
       FUNCTIONS_HOST_PORT: String(options.port),
-      FUNCTIONS_KEYS: (options.functionKeys ?? []).join(','),
     },
     stdio: ['pipe', 'pipe', 'pipe'],
   });

@@ -1,6 +1,5 @@
 import { LocalTokenIssuer } from '../identity/token-issuer';
 import type { ApiName, LocalIdentity } from '../identity/local-directory';
-import { SigningKeys } from '../identity/signing-keys';
 import { repositoryRoot } from '../stack/repository-root';
 import type { StackStatus } from '../stack/stack-status';
 
@@ -10,6 +9,6 @@ import type { StackStatus } from '../stack/stack-status';
  * through the app that holds it. Tests only: `npm run token` serves the identities that get tokens themselves.
  */
 export async function localTokenFor(status: StackStatus, identity: LocalIdentity, api: ApiName, lifetimeSeconds = 600): Promise<string> {
-  const issuer = new LocalTokenIssuer(await SigningKeys.open(status.identity.keyFile), status.identity.url, repositoryRoot());
+  const issuer = await LocalTokenIssuer.open(status.identity.keyFile, status.identity.url, repositoryRoot());
   return (await issuer.issue(identity, api, lifetimeSeconds)).token;
 }

@@ -1,4 +1,4 @@
-import type { JWTPayload } from 'jose' with { 'resolution-mode': 'import' };
+import type { JWSHeaderParameters, JWTPayload } from 'jose' with { 'resolution-mode': 'import' };
 import type { AuthConfig } from '../config/auth-settings';
 import { ServiceUnavailableError, UnauthorizedError } from '../errors/api-errors';
 import { IssuerKeys, SigningKeysUnavailableError } from './issuer-keys';
@@ -31,10 +31,9 @@ export class AccessTokenVerifier {
     if (authorization === null || authorization.trim() === '') throw new UnauthorizedError('no token', false);
     const token = authorization.length > maxTokenLength ? undefined : bearer.exec(authorization.trim())?.[1];
     if (token === undefined) throw new UnauthorizedError('not a bearer token');
-    const { jwtVerify, decodeProtectedHeader } = await loadJose();
+    const { jwtVerify } = await loadJose();
     try {
-      if (typeof decodeProtectedHeader(token).kid !== 'string') throw new UnauthorizedError('no key id');
-      const { payload } = await jwtVerify(token, this.keys.keyFor, {
+      const { payload } = await jwtVerify(token, this.keyFor, {
         algorithms,
         issuer: this.config.issuer,
         audience: this.config.audience,
@@ -47,6 +46,12 @@ export class AccessTokenVerifier {
       throw refusal(error);
     }
   }
+
+  /** Entra's tokens always name their key; one without would match whichever key the set holds. */
+  private readonly keyFor = (header: JWSHeaderParameters) => {
+    if (typeof header.kid !== 'string') throw new UnauthorizedError('no key id');
+    return this.keys.keyFor(header);
+  };
 
   private callerOf(payload: JWTPayload): VerifiedCaller {
     if (String(payload.tid).toLowerCase() !== this.config.tenantId) throw new UnauthorizedError('another tenant');

@@ -47,16 +47,19 @@ export function holderSettingName(kind: string): string {
   return `AUTH_${kind.toUpperCase()}_OBJECT_IDS`;
 }
 
+/** Every kind of holder the declaration's roles name, once each. */
+export function holderKindsOf(declaration: AppRoleDeclaration): string[] {
+  return [...new Set(Object.values<{ readonly holders: readonly string[] }>(declaration.roles).flatMap((role) => role.holders))];
+}
+
 /** One setting per kind of holder the declaration names, each a list of object ids (none when unset). */
 export function roleHolderSettings(declaration: AppRoleDeclaration): Record<string, ReturnType<typeof setting.guidList>> {
-  const kinds = new Set(Object.values(declaration.roles).flatMap((role) => role.holders));
-  return Object.fromEntries([...kinds].map((kind) => [holderSettingName(kind), setting.guidList()]));
+  return Object.fromEntries(holderKindsOf(declaration).map((kind) => [holderSettingName(kind), setting.guidList()]));
 }
 
 /** The object ids of each kind of holder, from the decoded settings. */
 export function holderObjectIdsOf(declaration: AppRoleDeclaration, values: Readonly<Record<string, unknown>>): Record<string, string[]> {
-  const kinds = new Set(Object.values<{ readonly holders: readonly string[] }>(declaration.roles).flatMap((role) => role.holders));
-  return Object.fromEntries([...kinds].map((kind) => [kind, values[holderSettingName(kind)] as string[]]));
+  return Object.fromEntries(holderKindsOf(declaration).map((kind) => [kind, values[holderSettingName(kind)] as string[]]));
 }
 
 /** Each role's identities: the object ids of all its holders, from the decoded settings. */

@@ -3,5 +3,5 @@ export { ConfigurationError } from './configuration-error';
 export { decodeEnvironment } from './decode-environment';
 export { setting } from './settings';
 export { mongoConfigOf, mongoSettings, type MongoConfig } from './mongo-settings';
-export { authConfigOf, authSettings, holderObjectIdsOf, holderSettingName, roleHolderSettings, roleHoldersOf, type AppRoleDeclaration, type AuthConfig } from './auth-settings';
+export { authConfigOf, authSettings, holderKindsOf, holderObjectIdsOf, holderSettingName, roleHolderSettings, roleHoldersOf, type AppRoleDeclaration, type AuthConfig } from './auth-settings';
 export { decodeAppSettings } from './app-settings';
