@@ -7,19 +7,20 @@ resource "azurerm_public_ip" "apim" {
   allocation_method   = "Static"
   sku                 = "Standard"
   domain_name_label   = "apim-${local.resource_prefix}"
-  tags                = local.tags
+  # In prod zone-redundant, as API Management in a VNet over availability zones requires of its address
+  # (API Management's VNet prerequisites: "zone-redundant" Standard IP). Said, not left to the region's
+  # default: zones are fixed at creation (azurerm replaces the address when they change: ForceNew), and a
+  # dev region may have no zones at all.
+  zones = local.apim_zone_redundant ? ["1", "2", "3"] : null
+  tags  = local.tags
 }
 
-# Zone redundancy in prod, where the tier allows it: only Premium has availability zones, and its units are
-# spread evenly over them, so 2 or 4 units use two zones and 3 or 6 use three (each unit costs a Premium
-# unit's price: Premium_2 doubles Premium_1). Developer and an odd unit count stay zonal.
+# Zone redundancy in prod, as Microsoft recommends for Premium (enable-availability-zone-support.md,
+# reliability-api-management.md): automatic zones (none named: the platform spreads the units over the
+# region's zones) and at least three units, so a zone's loss takes a third of the gateway, not half. Only
+# Premium has zones; the variable's validation asks prod for Premium_3 or more.
 locals {
-  apim_units = tonumber(split("_", var.apim_sku)[1])
-  apim_zone_count = (
-    var.environment != "prod" || !startswith(var.apim_sku, "Premium_") ? 0 :
-    local.apim_units % 3 == 0 ? 3 :
-    local.apim_units % 2 == 0 ? 2 : 0
-  )
+  apim_zone_redundant = var.environment == "prod" && startswith(var.apim_sku, "Premium_")
 }
 
 resource "azurerm_api_management" "main" {
@@ -30,7 +31,6 @@ resource "azurerm_api_management" "main" {
   publisher_name      = var.apim_publisher_name
   publisher_email     = var.apim_publisher_email
   sku_name            = var.apim_sku
-  zones               = local.apim_zone_count == 0 ? null : [for zone in range(1, local.apim_zone_count + 1) : tostring(zone)]
 
   virtual_network_type = "External"
   virtual_network_configuration {
@@ -57,7 +57,24 @@ resource "azurerm_api_management" "main" {
     frontend_tls11_enabled = false
   }
 
+  # Nobody signs up: the developer portal is public in External mode, and every subscription here is made by
+  # Terraform (a client's, the release check's). azurerm writes sign-up off at creation even without this
+  # block (api_management_resource.go, Create); said here, a change made in the portal shows as drift in the
+  # next plan and is put back.
+  sign_up {
+    enabled = false
+    terms_of_service {
+      enabled          = false
+      consent_required = false
+    }
+  }
+
   tags = local.tags
+
+  lifecycle {
+    # Automatic zones: Azure places the units and may report where; naming none is the configuration.
+    ignore_changes = [zones]
+  }
 
   depends_on = [azurerm_subnet_network_security_group_association.apim]
 }
@@ -194,5 +211,32 @@ resource "azurerm_api_management_api_diagnostic" "patient_tests" {
   backend_response {
     body_bytes     = 0
     headers_to_log = []
+  }
+}
+
+# What a new API Management service may come with and this deployment does not want: the sample products
+# (Starter, Unlimited: open subscriptions to every API added to them) and the Echo API. Deleted once after
+# the service is created, with their subscriptions and revisions; absent ones are fine (ignore_not_found), so
+# it holds whether or not Azure still creates them. The release check lists products and APIs afterwards and
+# fails on anything this configuration did not make (scripts/verify-access.sh).
+locals {
+  apim_samples = {
+    starter   = { type = "products", name = "starter", query = { deleteSubscriptions = ["true"] } }
+    unlimited = { type = "products", name = "unlimited", query = { deleteSubscriptions = ["true"] } }
+    echo_api  = { type = "apis", name = "echo-api", query = { deleteRevisions = ["true"] } }
+  }
+}
+
+resource "azapi_resource_action" "remove_apim_sample" {
+  for_each         = local.apim_samples
+  type             = "Microsoft.ApiManagement/service/${each.value.type}@2022-08-01"
+  resource_id      = "${azurerm_api_management.main.id}/${each.value.type}/${each.value.name}"
+  method           = "DELETE"
+  query_parameters = each.value.query
+  ignore_not_found = true
+
+  lifecycle {
+    # Again for a new service (a replaced one comes with its samples again), not on every change of it.
+    replace_triggered_by = [azurerm_api_management.main.id]
   }
 }

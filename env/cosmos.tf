@@ -127,7 +127,8 @@ resource "azurerm_private_endpoint" "cosmos" {
 # control: users and roles cannot span databases), so one app's credential cannot touch the other's data.
 # The Audit API may only insert and find: the register is append-only at the database, not just in code.
 # Neither app may create or drop collections or indexes: Terraform owns those (above). The account keys
-# exist (key authentication cannot be switched off for MongoDB accounts) but are handed to nobody.
+# exist (key authentication cannot be switched off for MongoDB accounts) and no app uses them; every refresh
+# writes them into the state, which is why the state is guarded as the most sensitive secret (README.md, "State").
 locals {
   database_users = {
     patient_tests = { username = "patient-tests-api", actions = ["find", "insert", "update"] }

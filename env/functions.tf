@@ -3,15 +3,23 @@
 # whose subnet admits one caller, HTTPS only, TLS 1.2+, Key Vault references for every secret, and (entra.tf)
 # the settings by which each checks its callers' Entra ID tokens: no function key opens either app.
 locals {
+  function_app_names = {
+    patient_tests = "func-${local.resource_prefix}-patienttests"
+    audit         = "func-${local.resource_prefix}-audit"
+  }
   function_apps = {
     patient_tests = {
-      name = "func-${local.resource_prefix}-patienttests"
+      name = local.function_app_names["patient_tests"]
       # Who may reach it on the network: API Management only.
       caller_subnet = "apim"
       app_settings = {
         MONGODB_URI                 = "@Microsoft.KeyVault(SecretUri=${azurerm_key_vault_secret.connection["patient-tests-mongodb-uri"].versionless_id})"
         PATIENT_TESTS_DATABASE_NAME = azurerm_cosmosdb_mongo_database.main["patient_tests"].name
-        AUDIT_API_URL               = "https://func-${local.resource_prefix}-audit.azurewebsites.net/api"
+        # The Audit app's default host name. Not its default_hostname attribute: an app's settings cannot
+        # name an attribute of the resource they belong to (both apps are one resource), so the host name is
+        # the one Azure gives an app created without a unique default host name, and the app's postcondition
+        # (below) stops the apply if Azure gave it another.
+        AUDIT_API_URL = "https://${local.function_app_names["audit"]}.azurewebsites.net/api"
         # The Audit API's application: the audience of the tokens this app's identity presents to it.
         AUDIT_API_APPLICATION_ID   = local.entra.audit_api_client_id
         MANAGED_IDENTITY_CLIENT_ID = local.identities["patient_tests"].client_id
@@ -20,7 +28,7 @@ locals {
       }
     }
     audit = {
-      name = "func-${local.resource_prefix}-audit"
+      name = local.function_app_names["audit"]
       # Who may reach it on the network: the PatientTests app only (its outbound subnet).
       caller_subnet = "patient_tests_outbound"
       app_settings = {
@@ -125,6 +133,9 @@ resource "azurerm_role_assignment" "function_storage" {
   scope                = azurerm_storage_account.functions[each.value.app].id
   role_definition_name = each.value.role
   principal_id         = local.identities[each.value.app].principal_id
+  # Said, not looked up: the deploy identity may assign roles to service principals only (README.md,
+  # "Continuous deployment"), and a new identity is found sooner by type.
+  principal_type = "ServicePrincipal"
 }
 
 # The host reaches its storage with these roles from its first start (keys, leases, the package).
@@ -196,9 +207,17 @@ resource "azurerm_function_app_flex_consumption" "main" {
 
   app_settings = local.app_settings[each.key]
 
-  tags = local.tags
+  # The Azure Developer CLI finds each app by this tag: the service of the same key in azure.yaml.
+  tags = merge(local.tags, { "azd-service-name" = each.key })
 
   depends_on = [time_sleep.storage_roles_propagated, time_sleep.secret_readers_propagated]
+
+  lifecycle {
+    postcondition {
+      condition     = self.default_hostname == "${each.value.name}.azurewebsites.net"
+      error_message = "Azure gave ${each.value.name} the host name ${self.default_hostname}, not ${each.value.name}.azurewebsites.net, which PatientTests' AUDIT_API_URL names: build that setting from this host name (functions.tf)."
+    }
+  }
 }
 
 # What each app's settings hold. azurerm (5.2) adds to app_settings an `AzureWebJobsStorage` connection
@@ -238,6 +257,10 @@ resource "azapi_resource_action" "app_settings_without_storage_key" {
     properties = local.app_settings_written[each.key]
   }
 
+  # The references in these settings resolve when the app restarts after this write: with the right
+  # identity only if it is set by then.
+  depends_on = [azapi_resource_action.key_vault_reference_identity]
+
   lifecycle {
     replace_triggered_by = [azurerm_function_app_flex_consumption.main[each.key]]
   }
@@ -266,11 +289,17 @@ resource "azurerm_private_endpoint" "function_apps" {
 
 # Key Vault references resolve with the app's user-assigned identity (the platform would otherwise try a
 # system-assigned one, which these apps do not have); azurerm's Flex Consumption resource has no argument
-# for it (PR hashicorp/terraform-provider-azurerm#31439 is open). Set again after each update of the app.
-resource "azapi_update_resource" "key_vault_reference_identity" {
+# for it (PR hashicorp/terraform-provider-azurerm#31439 is open). A PATCH of that one property, the request
+# the App Service Key Vault references documentation makes (`az rest --method PATCH`): azapi_update_resource
+# would GET the whole site and PUT it back, echoing siteConfig fields a Flex Consumption site refuses to be
+# sent (ARM 51021; Azure/azure-functions-host#10643, Azure/terraform-azurerm-avm-res-web-site#345).
+# Set again after each update of the app, and before the settings are written (below), so the restart that
+# write causes resolves the references with this identity.
+resource "azapi_resource_action" "key_vault_reference_identity" {
   for_each    = local.function_apps
   type        = "Microsoft.Web/sites@2024-04-01"
   resource_id = azurerm_function_app_flex_consumption.main[each.key].id
+  method      = "PATCH"
   body = {
     properties = {
       keyVaultReferenceIdentity = local.identities[each.key].id

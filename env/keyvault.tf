@@ -105,6 +105,7 @@ resource "azurerm_role_assignment" "secret_reader" {
   scope                = local.secret_ids[each.value.secret].resource_versionless_id
   role_definition_name = "Key Vault Secrets User"
   principal_id         = local.reader_principals[each.value.reader]
+  principal_type       = "ServicePrincipal"
 }
 
 # The readers' roles must have reached Key Vault before the apps first resolve their references.

@@ -49,6 +49,11 @@ resource "azurerm_subnet" "deployment_runner" {
   resource_group_name  = azurerm_resource_group.main.name
   virtual_network_name = azurerm_virtual_network.main.name
   address_prefixes     = [local.subnets.deployment_runner]
+  # The state's storage account (made before env/, README.md "State") admits this subnet and nothing else once
+  # the bootstrap is done: its requests reach it from this subnet through the service endpoint.
+  service_endpoint {
+    service = "Microsoft.Storage"
+  }
 }
 
 # Private endpoints: one subnet per kind of endpoint, so each NSG below speaks for one destination.

@@ -47,3 +47,12 @@ output "key_vault_url" {
   description = "The Key Vault's URL (with-key-vault, for hosts outside App Service)."
   value       = azurerm_key_vault.main.vault_uri
 }
+
+output "api_management" {
+  description = "API Management's name and everything it should serve: the products and APIs this configuration makes. The release check (scripts/verify-access.sh) fails on any other (a sample a new service came with)."
+  value = {
+    name     = azurerm_api_management.main.name
+    products = [azurerm_api_management_product.clients.product_id]
+    apis     = [azurerm_api_management_api.patient_tests.name]
+  }
+}

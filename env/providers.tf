@@ -33,6 +33,14 @@ provider "azurerm" {
     resource_group {
       prevent_deletion_if_contains_resources = true
     }
+    # Application Insights makes a "Failure Anomalies" smart detector rule of its own in the resource group,
+    # which alerts nobody useful and which no `terraform destroy` would remove, so the resource group would
+    # refuse deletion (above). With this, azurerm disables the rule after creating the component and deletes it
+    # with the component (application_insights_resource.go, Create and Delete). The action group Azure makes
+    # for it is removed on destroy in monitoring.tf.
+    application_insights {
+      disable_generated_rule = true
+    }
   }
 }
 

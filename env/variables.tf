@@ -54,6 +54,10 @@ variable "apim_sku" {
     condition     = can(regex("^(Developer_1|Premium_[1-9][0-9]*)$", var.apim_sku))
     error_message = "apim_sku must be Developer_1 or Premium_N: only these tiers can be injected into a VNet (the only public entry must sit in it)."
   }
+  validation {
+    condition     = var.environment != "prod" || can(regex("^Premium_([3-9]|[1-9][0-9]+)$", var.apim_sku))
+    error_message = "In prod, apim_sku must be Premium_3 or more: the only tier with availability zones, and Microsoft recommends at least three units over a region's zones (env/apim.tf)."
+  }
 }
 
 variable "apim_publisher_name" {
@@ -182,4 +186,31 @@ variable "tags" {
   type        = map(string)
   description = "Extra tags for every resource."
   default     = {}
+}
+
+variable "alert_email_receivers" {
+  type = list(object({
+    name  = string
+    email = string
+  }))
+  description = "Who is e-mailed when an alert fires (docs/operations.md says what each alert means and what to do): a short name and an address each. Empty: the alerts still fire and show in the portal, but notify nobody."
+  default     = []
+  validation {
+    condition     = alltrue([for receiver in var.alert_email_receivers : length(trimspace(receiver.name)) > 0 && can(regex("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", receiver.email))])
+    error_message = "Every entry of alert_email_receivers needs a non-empty name and an e-mail address, e.g. { name = \"on-call\", email = \"oncall@example.org\" }."
+  }
+  validation {
+    condition     = length(distinct([for receiver in var.alert_email_receivers : receiver.name])) == length(var.alert_email_receivers)
+    error_message = "The names in alert_email_receivers must be unique: the action group tells its receivers apart by name."
+  }
+}
+
+variable "audit_log_retention_days" {
+  type        = number
+  description = "How long the data-plane audit logs (Key Vault AuditEvent, Cosmos DB MongoRequests, API Management GatewayLogs) are kept in all, in days: searchable for the workspace's 90 days, then in long-term retention. 2191 (six years) by default, the period HIPAA sets for keeping its required documentation; choose your own period with your compliance officer."
+  default     = 2191
+  validation {
+    condition     = (var.audit_log_retention_days >= 90 && var.audit_log_retention_days <= 730) || contains([1095, 1460, 1826, 2191, 2556, 2922, 3288, 3653, 4018, 4383], var.audit_log_retention_days)
+    error_message = "audit_log_retention_days must be 90 to 730, or a whole number of years that Log Analytics accepts: 1095, 1460, 1826, 2191, 2556, 2922, 3288, 3653, 4018 or 4383 (3 to 12 years)."
+  }
 }

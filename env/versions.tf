@@ -12,8 +12,9 @@ terraform {
     }
     azapi = {
       source = "Azure/azapi"
-      # Only for what azurerm lacks: the app settings rewrite and the Key Vault reference identity.
-      version = ">= 2.4.0, < 3.0.0"
+      # Only for what azurerm lacks: the app settings rewrite, the Key Vault reference identity (a PATCH),
+      # removing API Management's samples (ignore_not_found: 2.9.0).
+      version = ">= 2.9.0, < 3.0.0"
     }
     random = {
       source  = "hashicorp/random"
@@ -26,7 +27,7 @@ terraform {
     }
   }
 
-  # Remote state is configured at init time, never here (see README.md, "State"):
+  # Remote state is configured at init time, never here (env/README.md, "State"):
   #   terraform init -backend-config=backend.hcl
   # with backend.hcl naming an azurerm backend (storage account with Entra ID auth, no access keys).
 }

@@ -5,10 +5,14 @@
 # on a machine that reaches the apps' deployment (SCM) endpoints through their private endpoints: the
 # deployment runner's subnet or a network peered to it (env/README.md, "First deployment").
 # Reads the app names from `terraform output` (or tofu: the CLI scripts/terraform-cli.sh finds, or $TF).
+# Each deployment is bounded (DEPLOY_TIMEOUT_SECONDS, default 900): after the upload the Azure CLI waits for
+# the host to report healthy in a loop that never counts its tries (azure-cli appservice/custom.py,
+# check_flex_app_after_deployment), so an app that never becomes healthy would hold the release for hours.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 tf="$(bash "$root/scripts/terraform-cli.sh")"
 packages="${1:-}"
+deploy_timeout="${DEPLOY_TIMEOUT_SECONDS:-900}"
 if [ -z "$packages" ]; then
   packages="$root/.local/packages"
   bash "$root/scripts/package-functions.sh" "$packages"
@@ -26,5 +30,8 @@ for pair in "audit:AuditApi" "patient_tests:PatientTestsApi"; do
   echo "Deploying $app to $name..."
   # Flex Consumption takes a zip through the one-deploy endpoint of its SCM site; the app keeps running the
   # previous package until the new one is in place. The Audit API goes first: PatientTests calls it.
-  az functionapp deployment source config-zip --resource-group "$group" --name "$name" --src "$packages/$app.zip"
+  if ! timeout "$deploy_timeout" az functionapp deployment source config-zip --resource-group "$group" --name "$name" --src "$packages/$app.zip"; then
+    echo "Deploying $app to $name failed or did not finish within ${deploy_timeout}s: see the app's deployment log (az functionapp log deployment show -g $group -n $name) and docs/operations.md" >&2
+    exit 1
+  fi
 done

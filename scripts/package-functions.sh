@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # `bash scripts/package-functions.sh [out-dir]`: builds both function apps and writes one deployable zip
 # per app (its compiled code, host.json, package.json and production node_modules, with the shared
-# package packed in) into .local/packages/ or the given folder. Needs Node.js only: no Azure access, and
-# none of the local stack's tooling (no Go, no database); CI builds the packages this way and hands them
-# to the deployment as an artifact (.github/workflows/ci.yml, deploy.yml).
+# package packed in) into .local/packages/ or the given folder. Needs Node.js and python3 (its zipfile
+# module writes the zips: no zip tool needed): no Azure access, and none of the local stack's tooling (no Go,
+# no database); CI builds the packages this way and hands them to the deployment as an artifact
+# (.github/workflows/ci.yml, deploy.yml).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 out="$(realpath -m "${1:-$root/.local/packages}")"

@@ -10,6 +10,9 @@
 // public API, …/patient), SUBSCRIPTION_KEY (a subscription of the API), PATIENT_TESTS_PROBE_TOKEN and
 // AUDIT_PROBE_TOKEN (valid tokens for each API of an identity that holds a role opening nothing: the release
 // probe), VERIFY_READY_SECONDS (how long to wait for the apps to answer their health check, 300 by default).
+// Optionally EXPECTED_API_MANAGEMENT (terraform output api_management: the products and APIs the configuration
+// makes) with API_MANAGEMENT_PRODUCTS and API_MANAGEMENT_APIS (JSON lists of the names the service has): then
+// anything else API Management serves fails the check (the samples a new service may come with).
 'use strict';
 /* global fetch, AbortSignal, setTimeout -- Node.js globals, which the lint configuration for scripts does not list */
 
@@ -75,6 +78,17 @@ async function waitUntilHealthy(name, base) {
   return false;
 }
 
+/** API Management serves nothing but what the configuration made: no sample product, no Echo API. */
+function checkApiManagementContents() {
+  const expected = process.env.EXPECTED_API_MANAGEMENT;
+  if (!expected) return;
+  const wanted = JSON.parse(expected);
+  for (const [kind, listed] of [['products', process.env.API_MANAGEMENT_PRODUCTS], ['apis', process.env.API_MANAGEMENT_APIS]]) {
+    const extra = JSON.parse(listed ?? '[]').filter((name) => !wanted[kind].includes(name));
+    expect(`API Management has no ${kind} but the configuration's`, extra.length === 0, `also has ${extra.join(', ')}`);
+  }
+}
+
 async function main() {
   const missing = Object.entries(settings).filter(([, value]) => value === '').map(([name]) => name);
   if (missing.length > 0) {
@@ -104,6 +118,7 @@ async function main() {
     found = undefined;
   }
   expect('through API Management: a search is 200 (its token accepted by PatientTests, PatientTests\' by the Audit API)', searched.status === 200 && Array.isArray(found), `answered ${searched.status}`);
+  checkApiManagementContents();
   for (const line of passed) process.stdout.write(`ok    ${line}\n`);
   for (const line of failures) process.stdout.write(`FAIL  ${line}\n`);
   process.stdout.write(`${passed.length} passed, ${failures.length} failed\n`);

@@ -3,7 +3,9 @@
 # the environment env/ deployed. Run it from inside the VNet (the deployment runner), logged in to the Azure CLI
 # as the release probe: an identity env/identity gave the Release.Probe role (release_probe_object_ids), whose
 # tokens are valid for both APIs and open nothing. Reads the apps' hosts, the gateway and the release check's
-# subscription key from `terraform output` (or tofu: the CLI scripts/terraform-cli.sh finds, or $TF).
+# subscription key from `terraform output` (or tofu: the CLI scripts/terraform-cli.sh finds, or $TF). Also lists
+# API Management's products and APIs (Reader on the service is enough) so that the check fails on any this
+# configuration did not make: the samples a new service may come with, or one added by hand.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 tf="$(bash "$root/scripts/terraform-cli.sh")"
@@ -13,6 +15,9 @@ host() { node -e 'console.log(JSON.parse(process.argv[1])[process.argv[2]])' "$h
 applications="$("$tf" -chdir="$root/env" output -json api_application_ids)"
 application() { node -e 'console.log(JSON.parse(process.argv[1])[process.argv[2]])' "$applications" "$1"; }
 token() { az account get-access-token --resource "$1" --query accessToken -o tsv; }
+apim="$("$tf" -chdir="$root/env" output -json api_management)"
+apim_name="$(node -e 'console.log(JSON.parse(process.argv[1]).name)' "$apim")"
+group="$(output resource_group_name)"
 
 PATIENT_TESTS_URL="https://$(host patient_tests)" \
 AUDIT_URL="https://$(host audit)" \
@@ -20,4 +25,7 @@ GATEWAY_URL="$(output gateway_url)" \
 SUBSCRIPTION_KEY="$(output release_check_subscription_key)" \
 PATIENT_TESTS_PROBE_TOKEN="$(token "$(application patient_tests)")" \
 AUDIT_PROBE_TOKEN="$(token "$(application audit)")" \
+EXPECTED_API_MANAGEMENT="$apim" \
+API_MANAGEMENT_PRODUCTS="$(az apim product list -g "$group" -n "$apim_name" --query '[].name' -o json)" \
+API_MANAGEMENT_APIS="$(az apim api list -g "$group" -n "$apim_name" --query '[].name' -o json)" \
   exec node "$root/scripts/verify-access.cjs"

@@ -6,9 +6,9 @@ name_prefix   = "pt01"
 environment   = "prod"
 address_space = "10.20.0.0/22"
 
-# Premium with two units over two availability zones: the only API Management tier with zones. The second
-# unit costs as much as the first (Premium_1 would be half the price and in one zone).
-apim_sku             = "Premium_2"
+# Premium with three units, spread by Azure over the region's availability zones (automatic zones, as
+# Microsoft recommends): the only API Management tier with zones. Each unit costs a Premium unit's price.
+apim_sku             = "Premium_3"
 apim_publisher_name  = "Contoso Health"
 apim_publisher_email = "api-team@contoso-health.example"
 
@@ -20,6 +20,11 @@ database_credentials = {
   active      = "blue"
   generations = { blue = 1, green = 1 }
 }
+
+# Who is e-mailed when an alert fires (docs/operations.md says what each means and what to do), and how long
+# the data-plane audit logs are kept in all: six years, searchable for the first 90 days.
+alert_email_receivers    = [{ name = "api-team", email = "api-team@contoso-health.example" }]
+audit_log_retention_days = 2191
 
 # A deployment runner in a peered network, if it is not in snet-deployment-runner:
 # deployment_peered_cidrs               = []

@@ -492,7 +492,7 @@ def tokens_checked_per_app(config: Config) -> list[str]:
 
 def environment_files(config: Config) -> list[str]:
     """What CD applies comes from env/environments/*.tfvars: every name must be a declared variable (a typo
-    would silently leave the default), and prod must be zone redundant where the tier allows."""
+    would silently leave the default), and prod must be zone redundant as Microsoft recommends."""
     violations = []
     for path in sorted(glob.glob(os.path.join(config.directory, "environments", "*.tfvars"))):
         with open(path, encoding="utf-8") as handle:
@@ -505,8 +505,8 @@ def environment_files(config: Config) -> list[str]:
                 violations.append("prod.tfvars does not set environment = prod")
             sku = str(values.get("apim_sku", ""))
             units = int(sku.split("_")[1]) if re.fullmatch(r"Premium_\d+", sku) else 0
-            if not (units % 2 == 0 or units % 3 == 0) or units == 0:
-                violations.append(f"prod.tfvars: API Management {sku or '(default)'} cannot spread over availability zones")
+            if units < 3:
+                violations.append(f"prod.tfvars: API Management {sku or '(default)'} is not the three Premium units over zones Microsoft recommends")
     if not glob.glob(os.path.join(config.directory, "environments", "prod.tfvars")):
         violations.append("env/environments/prod.tfvars, what CD applies, is missing")
     return violations
@@ -659,6 +659,214 @@ def entra_applications(config: Config) -> list[str]:
     return violations
 
 
+def key_vault_references_resolve_with_the_apps_identity(config: Config) -> list[str]:
+    """Defects: the reference identity was set by azapi_update_resource, which GETs the whole Flex Consumption
+    site and PUTs it back with siteConfig fields Flex refuses (ARM 51021); and it ran in parallel with the
+    settings write, whose restart could resolve the references before the identity was set."""
+    violations = []
+    for kind, name, body in config.resources:
+        if kind == "azapi_update_resource" and str(value(body, "type", "")).startswith("Microsoft.Web/sites@"):
+            violations.append(f"{kind}.{name} PUTs the whole site back (a Flex Consumption site refuses echoed siteConfig fields): PATCH what changes")
+    patches = [
+        (name, body) for name, body in config.of_type("azapi_resource_action")
+        if "keyVaultReferenceIdentity" in str(body.get("body"))
+    ]
+    if not patches:
+        violations.append("nothing sets the apps' Key Vault reference identity: references would resolve with no identity")
+    for name, body in patches:
+        if value(body, "method") != "PATCH" or not str(value(body, "type", "")).startswith("Microsoft.Web/sites@"):
+            violations.append(f"azapi_resource_action.{name} is not a PATCH of the site")
+        sent = body.get("body", [{}])[0]
+        properties = sent.get("properties", {})
+        if set(properties) != {"keyVaultReferenceIdentity"} or set(sent) != {"properties"}:
+            violations.append(f"azapi_resource_action.{name} sends more than keyVaultReferenceIdentity: {sorted(properties)}")
+        if "local.identities[each.key].id" not in str(properties.get("keyVaultReferenceIdentity")):
+            violations.append(f"azapi_resource_action.{name} does not name each app's own identity")
+        triggers = str([block.get("replace_triggered_by") for block in blocks(body, "lifecycle")])
+        if "azurerm_function_app_flex_consumption.main[each.key]" not in triggers:
+            violations.append(f"azapi_resource_action.{name} does not run again after each change of the app (replace_triggered_by)")
+        for writer, writes in config.of_type("azapi_resource_action"):
+            if str(value(writes, "resource_id")).endswith("/config/appsettings") and f"azapi_resource_action.{name}" not in str(writes.get("depends_on")):
+                violations.append(f"azapi_resource_action.{writer} writes the settings without waiting for azapi_resource_action.{name}: the restart may resolve references with no identity")
+    return violations
+
+
+# The products and APIs a new API Management service may come with.
+API_MANAGEMENT_SAMPLES = {"products/starter", "products/unlimited", "apis/echo-api"}
+
+
+def api_management_opens_no_door_of_its_own(config: Config) -> list[str]:
+    """Defects: a public developer portal let anyone sign up, and a new service may come with the Starter and
+    Unlimited products (open subscriptions) and the Echo API."""
+    violations = []
+    for name, body in config.of_type("azurerm_api_management"):
+        sign_up = blocks(body, "sign_up")
+        if not sign_up or value(sign_up[0], "enabled") is not False:
+            violations.append(f"azurerm_api_management.{name} lets visitors of its developer portal sign up")
+    removed = set()
+    for name, body in config.of_type("azapi_resource_action"):
+        if value(body, "method") != "DELETE":
+            continue
+        for sample in config.locals.get("apim_samples", {}).values() if "apim_samples" in str(body.get("for_each")) else []:
+            removed.add(f"{sample.get('type')}/{sample.get('name')}")
+        if value(body, "ignore_not_found") is not True:
+            violations.append(f"azapi_resource_action.{name} fails where Azure made no sample (ignore_not_found)")
+    for missing in sorted(API_MANAGEMENT_SAMPLES - removed):
+        violations.append(f"API Management's sample {missing} is not removed")
+    return violations
+
+
+PLAN_ROLE = os.path.join("roles", "terraform-plan-reader.json")
+REFRESH_EVIDENCE = os.path.join("roles", "refresh-list-actions.json")
+
+
+def granted_by(patterns: list[str], action: str) -> bool:
+    """Whether an Azure RBAC Actions list grants an action: case-insensitive, `*` matching any run of characters,
+    so `*/read` grants every `.../read` and no `.../action`."""
+    return any(re.fullmatch(re.escape(pattern).replace(r"\*", ".*"), action, re.IGNORECASE) for pattern in patterns)
+
+
+def plan_role_covers_refresh(config: Config) -> list[str]:
+    """Defect B1: the release plan (a refresh) stopped on a 403, because azurerm's Read of API Management calls
+    two POST list actions that the plan identity's role did not grant (`*/read` covers no `/action`). The role is a
+    file, env/roles/terraform-plan-reader.json. roles/refresh-list-actions.json records, for every resource and
+    data source type in env/*.tf, the POST calls of its Read in the provider source. The role grants `*/read`
+    and exactly the actions recorded there. A list action whose 403 the provider tolerates may stay ungranted
+    only if env/ reads none of the attributes it fills, because otherwise the plan would depend on it. The
+    README points at the file instead of keeping a second copy of the list."""
+    violations = []
+    try:
+        with open(os.path.join(config.directory, PLAN_ROLE), encoding="utf-8") as handle:
+            role = json.load(handle)
+        with open(os.path.join(config.directory, REFRESH_EVIDENCE), encoding="utf-8") as handle:
+            evidence = json.load(handle).get("resource_types") or {}
+    except (OSError, ValueError) as error:
+        return [f"the plan role or its evidence cannot be read: {error}"]
+    tf_text = ""
+    for path in sorted(glob.glob(os.path.join(config.directory, "*.tf"))):
+        with open(path, encoding="utf-8") as handle:
+            tf_text += handle.read() + "\n"
+    code = "\n".join(line for line in tf_text.splitlines() if not line.lstrip().startswith(("#", "//")))
+
+    # (a) every resource and data source type in env/*.tf has an entry
+    used = sorted({match.group(2) for match in re.finditer(r'^(resource|data) "([a-z0-9_]+)"', tf_text, re.MULTILINE)})
+    for kind in used:
+        entry = evidence.get(kind)
+        if not isinstance(entry, dict) or not isinstance(entry.get("actions"), list) or not entry.get("note"):
+            violations.append(f"{kind} is used in env/*.tf but {REFRESH_EVIDENCE} has no entry (actions, note) for what its refresh calls")
+
+    granted = [str(action) for action in role.get("Actions") or []]
+    needed: set[str] = set()
+    for kind, entry in evidence.items():
+        if not isinstance(entry, dict):
+            continue
+        # (b) every action a refresh needs is in the role's Actions
+        for call in entry.get("actions") or []:
+            action = str(call.get("action", ""))
+            needed.add(action.lower())
+            if call.get("on_403") not in ("fatal", "tolerated") or not call.get("where") or not call.get("call"):
+                violations.append(f"{REFRESH_EVIDENCE}: {kind} {action or '(no action)'} lacks its call, where or on_403 (fatal|tolerated)")
+            if not action.endswith("/action") or not granted_by(granted, action):
+                violations.append(f"the plan role does not grant {action}, which {kind}'s refresh calls ({call.get('where')}): the release plan stops with 403")
+        # left out on purpose: tolerated, really not granted, and nothing in env/ reads what it would fill
+        for call in entry.get("tolerated_not_granted") or []:
+            action = str(call.get("action", ""))
+            if call.get("on_403") != "tolerated" or not call.get("why_not_granted") or not call.get("fills"):
+                violations.append(f"{REFRESH_EVIDENCE}: {kind} {action} is left out of the role without a tolerated 403, a reason and the attributes it fills")
+            if granted_by(granted, action):
+                violations.append(f"the plan role grants {action}, which {REFRESH_EVIDENCE} says it leaves out ({kind})")
+            for attribute in call.get("fills") or []:
+                if re.search(r"\." + re.escape(attribute) + r"\b", code):
+                    violations.append(f"env/ reads .{attribute}, which {kind}'s refresh fills only with {action}: the plan role must grant it, or nothing may read it")
+
+    # (c) nothing but */read and the recorded actions: no write, delete or wildcard beyond reading
+    for action in granted:
+        if action != "*/read" and action.lower() not in needed:
+            violations.append(f"the plan role grants {action}, which {REFRESH_EVIDENCE} does not record as needed by any refresh of env/")
+        if re.search(r"/(write|delete)$|\*", action, re.IGNORECASE) and action != "*/read":
+            violations.append(f"the plan role may change things: {action}")
+    for key in ("DataActions", "NotDataActions"):
+        if role.get(key):
+            violations.append(f"the plan role has {key}: data-plane reads come from data roles scoped to one resource (README)")
+    scopes = role.get("AssignableScopes") or []
+    if not scopes or any(not re.fullmatch(r"/subscriptions/<subscription-id>(/.*)?", str(scope)) for scope in scopes):
+        violations.append(f"the plan role's AssignableScopes must be the placeholder /subscriptions/<subscription-id>, not {scopes}")
+
+    # (d) the README creates the role from the file and keeps no second copy of its actions
+    try:
+        with open(os.path.join(config.directory, "README.md"), encoding="utf-8") as handle:
+            readme = handle.read()
+    except OSError:
+        readme = ""
+    for path in (PLAN_ROLE, REFRESH_EVIDENCE):
+        if path.replace(os.sep, "/") not in readme:
+            violations.append(f"env/README.md does not point at {path}")
+    if "--role-definition @" not in readme or "--role-definition '{" in readme:
+        violations.append("env/README.md does not create the plan role from its file (az role definition create --role-definition @…)")
+    for action in granted:
+        if action != "*/read" and action.lower() in readme.lower():
+            violations.append(f"env/README.md repeats the plan role's action {action}: keep the list in {PLAN_ROLE} only")
+    return violations
+
+
+def granted_roles(config: Config) -> dict[str, str]:
+    """The built-in roles env/ assigns, each with where: a literal role_definition_name, or the list a
+    `for role in [...]` of the for_each local names."""
+    roles = {}
+    for name, body in config.of_type("azurerm_role_assignment"):
+        role = str(value(body, "role_definition_name", ""))
+        if "${" not in role:
+            roles[role] = f"azurerm_role_assignment.{name}"
+            continue
+        source = re.search(r"local\.([a-z_]+)", str(body.get("for_each")))
+        listed = []
+        if source:
+            for path in glob.glob(os.path.join(config.directory, "*.tf")):
+                text = open(path, encoding="utf-8").read()
+                found = re.search(source.group(1) + r"\s*=\s*merge\(\[.*?for role in \[([^\]]*)\]", text, re.DOTALL)
+                if found:
+                    listed = re.findall(r'"([^"]+)"', found.group(1))
+        if not listed:
+            roles[f"(unresolved: {role})"] = f"azurerm_role_assignment.{name}"
+        for entry in listed:
+            roles[entry] = f"azurerm_role_assignment.{name}"
+    return roles
+
+
+def deploy_identity_assigns_only_the_configurations_roles(config: Config) -> list[str]:
+    """Defect: the deploy identity held User Access Administrator, which may grant Owner to anyone. Its role
+    assignment condition (env/roles/deploy-assignment-condition.txt) allows exactly the roles env/ assigns, to
+    service principals only, for writes and deletes alike; every assignment to an app identity says its type."""
+    violations = []
+    with open(os.path.join(config.directory, "roles", "built-in-role-ids.json"), encoding="utf-8") as handle:
+        ids = json.load(handle)["roles"]
+    with open(os.path.join(config.directory, "roles", "deploy-assignment-condition.txt"), encoding="utf-8") as handle:
+        condition = handle.read()
+    roles = granted_roles(config)
+    wanted = set()
+    for role, where in sorted(roles.items()):
+        if role not in ids:
+            violations.append(f"{where} assigns {role}, whose id env/roles/built-in-role-ids.json does not give")
+        else:
+            wanted.add(ids[role].lower())
+    branches = re.findall(r"ActionMatches\{'Microsoft\.Authorization/roleAssignments/(write|delete)'\}\)\s*\)\s*OR\s*\((.*?)\n \)", condition, re.DOTALL)
+    if {action for action, _ in branches} != {"write", "delete"}:
+        violations.append("the deploy identity's condition does not constrain both writing and deleting role assignments")
+    for action, branch in branches:
+        allowed = {guid.lower() for guid in re.findall(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}", branch)}
+        for extra in sorted(allowed - wanted):
+            violations.append(f"the deploy identity may {action} assignments of role {extra}, which env/ never assigns")
+        for missing in sorted(wanted - allowed):
+            violations.append(f"the deploy identity may not {action} assignments of role {missing}, which env/ assigns: CD would fail")
+        if not re.search(r"roleAssignments:PrincipalType\] ForAnyOfAnyValues:StringEqualsIgnoreCase \{'ServicePrincipal'\}", branch):
+            violations.append(f"the deploy identity may {action} assignments for any kind of principal, not only service principals")
+    for name, body in config.of_type("azurerm_role_assignment"):
+        if "local.identities" in str(body.get("principal_id")) or "reader_principals" in str(body.get("principal_id")):
+            if value(body, "principal_type") != "ServicePrincipal":
+                violations.append(f"azurerm_role_assignment.{name} does not say its principal is a service principal")
+    return violations
+
+
 CHECKS = {
     "public network access": public_network_access,
     "private endpoint DNS": private_endpoint_dns,
@@ -668,6 +876,9 @@ CHECKS = {
     "database names": database_names,
     "subscription keys stay at the gateway": policies_strip_subscription_keys,
     "host storage through identity": host_storage_through_identity,
+    "Key Vault references resolve with the app's identity": key_vault_references_resolve_with_the_apps_identity,
+    "API Management opens no door of its own": api_management_opens_no_door_of_its_own,
+    "the deploy identity assigns only the configuration's roles": deploy_identity_assigns_only_the_configurations_roles,
     "database credentials per app": database_credentials_per_app,
     "resource providers registered": resource_providers_registered,
     "roles propagate before use": roles_propagate_before_use,
@@ -680,4 +891,5 @@ CHECKS = {
     "environment files": environment_files,
     "callers named by the gateway only": callers_named_by_the_gateway_only,
     "untyped and plain-text bodies pass the gateway": policies_pass_untyped_bodies,
+    "plan role covers refresh": plan_role_covers_refresh,
 }

@@ -148,6 +148,13 @@ mock_provider "azurerm" {
     }
   }
 
+  # The alerts name their action group by id (alerts.tf), which the provider parses as an Azure id.
+  mock_resource "azurerm_monitor_action_group" {
+    defaults = {
+      id = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-pt01-dev/providers/Microsoft.Insights/actionGroups/ag-pt01-dev-operations"
+    }
+  }
+
   mock_data "azurerm_client_config" {
     defaults = {
       tenant_id = "00000000-0000-0000-0000-000000000004"
@@ -478,7 +485,7 @@ run "prod_is_zone_redundant" {
   command = plan
   variables {
     environment = "prod"
-    apim_sku    = "Premium_2"
+    apim_sku    = "Premium_3"
   }
 
   assert {
@@ -490,9 +497,22 @@ run "prod_is_zone_redundant" {
     error_message = "In prod, Cosmos DB is zone redundant."
   }
   assert {
-    condition     = toset(azurerm_api_management.main.zones) == toset(["1", "2"])
-    error_message = "In prod, API Management's two Premium units sit in two zones."
+    condition     = azurerm_api_management.main.zones == null && azurerm_api_management.main.sku_name == "Premium_3"
+    error_message = "In prod, API Management has three Premium units and automatic zones (none named), as Microsoft recommends."
   }
+  assert {
+    condition     = toset(azurerm_public_ip.apim.zones) == toset(["1", "2", "3"])
+    error_message = "In prod, API Management's public address is zone-redundant, as API Management over zones in a VNet requires."
+  }
+}
+
+run "prod_refuses_fewer_than_three_premium_units" {
+  command = plan
+  variables {
+    environment = "prod"
+    apim_sku    = "Premium_2"
+  }
+  expect_failures = [var.apim_sku]
 }
 
 run "rejects_a_bad_prefix" {
@@ -616,6 +636,17 @@ run "refuses_applications_of_another_tenant" {
 }
 
 # Rotating a database password: the other user gets a new password while the apps still use the first.
+# PatientTests' AUDIT_API_URL names the Audit app's host by its name (an app's settings cannot name an
+# attribute of the resource they belong to): an app that Azure gives another host name stops the apply. Here
+# the mocked apps report the host names of prefix pt01 (the overrides above) for apps named with pt02.
+run "stops_when_azure_names_the_audit_host_otherwise" {
+  command = plan
+  variables {
+    name_prefix = "pt02"
+  }
+  expect_failures = [azurerm_function_app_flex_consumption.main]
+}
+
 run "database_rotation_switches_users" {
   command = apply
   variables {
@@ -641,4 +672,32 @@ run "network" {
     condition     = strcontains(azurerm_key_vault_secret.connection["audit-mongodb-uri"].value, "mongodb://audit-api-blue:") && strcontains(azurerm_key_vault_secret.connection["audit-mongodb-uri"].value, "/audit?") && endswith(azurerm_key_vault_secret.connection["audit-mongodb-uri"].value, "authSource=audit") && strcontains(azurerm_key_vault_secret.connection["patient-tests-mongodb-uri"].value, "mongodb://patient-tests-api-blue:") && endswith(azurerm_key_vault_secret.connection["patient-tests-mongodb-uri"].value, "authSource=patienttests")
     error_message = "Each app connects as its own database user, authenticated against its own database."
   }
+}
+
+# Operable from day one (alerts.tf, monitoring.tf): the data-plane audit logs land in their resource-specific
+# tables and are kept six years, and the workbook's JSON, once filled in, reads this workspace and names
+# PatientTests by both of its role names. The names themselves are checked by tests/test_monitoring.py.
+run "audit_logs_are_kept_and_the_workbook_reads_the_workspace" {
+  command = apply
+
+  assert {
+    condition     = toset([for table in azurerm_log_analytics_workspace_table.audit_logs : table.name]) == toset(["AZKVAuditLogs", "CDBMongoRequests", "ApiManagementGatewayLogs"]) && alltrue([for table in azurerm_log_analytics_workspace_table.audit_logs : table.total_retention_in_days == 2191 && table.retention_in_days == 90])
+    error_message = "The three audit tables must be kept six years in all, searchable for the workspace's 90 days."
+  }
+  assert {
+    condition     = alltrue([for setting in azurerm_monitor_diagnostic_setting.audit_logs : setting.log_analytics_destination_type == "Dedicated" && setting.log_analytics_workspace_id == azurerm_log_analytics_workspace.main.id])
+    error_message = "The audit logs must go to the workspace, into resource-specific tables."
+  }
+  assert {
+    condition     = jsondecode(azurerm_application_insights_workbook.operations.data_json).fallbackResourceIds[0] == azurerm_log_analytics_workspace.main.id && strcontains(azurerm_application_insights_workbook.operations.data_json, "'func-pt01-dev-patienttests', 'patient-tests-api'")
+    error_message = "The workbook must read the workspace and know PatientTests by its site name and its service name."
+  }
+}
+
+run "rejects_an_audit_retention_log_analytics_refuses" {
+  command = plan
+  variables {
+    audit_log_retention_days = 1000
+  }
+  expect_failures = [var.audit_log_retention_days]
 }

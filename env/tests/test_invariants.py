@@ -25,6 +25,8 @@ def broken_copy(tmp_path, file_name, old, new):
     shutil.copytree(os.path.join(invariants.ENV_DIR, "policies"), tmp_path / "policies")
     shutil.copytree(os.path.join(invariants.ENV_DIR, "environments"), tmp_path / "environments")
     shutil.copytree(os.path.join(invariants.ENV_DIR, "identity"), tmp_path / "identity", ignore=shutil.ignore_patterns(".terraform*", "*.tfstate*"))
+    shutil.copytree(os.path.join(invariants.ENV_DIR, "roles"), tmp_path / "roles")
+    shutil.copy(os.path.join(invariants.ENV_DIR, "README.md"), tmp_path / "README.md")
     path = tmp_path / file_name
     text = path.read_text()
     assert re.search(old, text), f"{old!r} not found in {file_name}"
@@ -81,16 +83,44 @@ BREAKAGES = [
     ("Entra applications", "identity/main.tf", r"    direct_callers = var\.direct_caller_object_ids\n", ""),
     ("Entra applications", "identity/outputs.tf", r"    release_probe_object_ids    = var\.release_probe_object_ids\n", ""),
     ("environment files", "environments/prod.tfvars", r'cosmos_max_throughput  = 4000', "cosmos_max_throughput_ru = 4000"),
-    ("environment files", "environments/prod.tfvars", r'apim_sku             = "Premium_2"', 'apim_sku = "Premium_1"'),
+    ("environment files", "environments/prod.tfvars", r'apim_sku             = "Premium_3"', 'apim_sku = "Premium_2"'),
     ("no rules that are never evaluated", "functions.tf", r"  https_only                                     = true\n", '  https_only = true\n  client_certificate_mode = "Required"\n'),
     ("callers named by the gateway only", "policies/patient-api.xml", r'<set-header name="x-caller-address" exists-action="delete" />', ""),
     ("callers named by the gateway only", "policies/patient-api.xml", r'<set-header name="x-caller-subscription-id" exists-action="override">', '<set-header name="x-caller-subscription-id" exists-action="skip">'),
     ("callers named by the gateway only", "policies/patient-api.xml", r"@\(context\.Subscription\.Id\)</value>", "@(context.Request.Headers.GetValueOrDefault(\"x-caller\"))</value>"),
     ("callers named by the gateway only", "entra.tf", r'api_management = \[local\.identities\["api_management"\]\.principal_id\]', 'api_management = [local.identities["patient_tests"].principal_id]'),
+    ("Key Vault references resolve with the app's identity", "functions.tf", r'resource "azapi_resource_action" "key_vault_reference_identity" \{\n  for_each    = local\.function_apps\n  type        = "Microsoft\.Web/sites@2024-04-01"\n  resource_id = azurerm_function_app_flex_consumption\.main\[each\.key\]\.id\n  method      = "PATCH"\n', 'resource "azapi_update_resource" "key_vault_reference_identity" {\n  for_each    = local.function_apps\n  type        = "Microsoft.Web/sites@2024-04-01"\n  resource_id = azurerm_function_app_flex_consumption.main[each.key].id\n'),
+    ("Key Vault references resolve with the app's identity", "functions.tf", r"  depends_on = \[azapi_resource_action\.key_vault_reference_identity\]\n", ""),
+    ("Key Vault references resolve with the app's identity", "functions.tf", r"      keyVaultReferenceIdentity = local\.identities\[each\.key\]\.id\n", '      keyVaultReferenceIdentity = local.identities[each.key].id\n      siteConfig = { linuxFxVersion = "" }\n'),
+    ("API Management opens no door of its own", "apim.tf", r"  sign_up \{\n    enabled = false", "  sign_up {\n    enabled = true"),
+    ("API Management opens no door of its own", "apim.tf", r'    echo_api  = \{ type = "apis", name = "echo-api", query = \{ deleteRevisions = \["true"\] \} \}\n', ""),
+    ("API Management opens no door of its own", "apim.tf", r"  ignore_not_found = true\n", ""),
+    ("the deploy identity assigns only the configuration's roles", "functions.tf", r'"Storage Table Data Contributor"\]', '"Storage Table Data Contributor", "Storage Account Contributor"]'),
+    ("the deploy identity assigns only the configuration's roles", "keyvault.tf", r'role_definition_name = "Key Vault Secrets User"', 'role_definition_name = "Owner"'),
+    ("the deploy identity assigns only the configuration's roles", "roles/deploy-assignment-condition.txt", r"\{b86a8fe4", "{8e3af657-a8ff-443c-a75c-2fe8c4bcb635, b86a8fe4"),
+    ("the deploy identity assigns only the configuration's roles", "roles/deploy-assignment-condition.txt", r"  AND\n  @Resource\[Microsoft\.Authorization/roleAssignments:PrincipalType\][^\n]*\n", ""),
+    ("the deploy identity assigns only the configuration's roles", "keyvault.tf", r'  principal_type       = "ServicePrincipal"\n', ""),
     ("untyped and plain-text bodies pass the gateway", "policies/patient-api.xml", r'unspecified-content-type-action="ignore"', 'unspecified-content-type-action="prevent"'),
+    # B1: the release plan's refresh needs every POST list action its Read calls; the role grants those and nothing else.
+    ("plan role covers refresh", "roles/terraform-plan-reader.json", r',\n    "Microsoft\.ApiManagement/service/tenant/listSecrets/action"', ""),
+    ("plan role covers refresh", "main.tf", r'(data "azurerm_client_config" "current" \{\})', '\\1\n\nresource "azurerm_monitor_workspace" "prometheus" {\n  name                = "amw-example"\n  resource_group_name = azurerm_resource_group.main.name\n  location            = azurerm_resource_group.main.location\n}'),
+    ("plan role covers refresh", "main.tf", r'(data "azurerm_client_config" "current" \{\})', '\\1\n\ndata "azurerm_subscription" "current" {}'),
+    ("plan role covers refresh", "roles/refresh-list-actions.json", r'"azurerm_public_ip":', '"azurerm_public_ip_prefix":'),
+    ("plan role covers refresh", "roles/terraform-plan-reader.json", r'("\*/read",)', '\\1\n    "Microsoft.Web/sites/config/write",'),
+    ("plan role covers refresh", "roles/terraform-plan-reader.json", r'("\*/read",)', '\\1\n    "Microsoft.Storage/storageAccounts/listKeys/action",'),
+    ("plan role covers refresh", "roles/terraform-plan-reader.json", r'"AssignableScopes": \["/subscriptions/<subscription-id>"\]', '"AssignableScopes": ["/"]'),
+    ("plan role covers refresh", "roles/refresh-list-actions.json", r'"action": "Microsoft\.ApiManagement/service/tenant/listSecrets/action"', '"action": "Microsoft.ApiManagement/service/tenant/listSecret/action"'),
+    ("plan role covers refresh", "outputs.tf", r'(output ")', 'output "storage_key" {\n  value     = azurerm_storage_account.functions["audit"].primary_access_key\n  sensitive = true\n}\n\n\\1'),
+    ("plan role covers refresh", "README.md", r"--role-definition @plan-reader-role\.json  ", """--role-definition '{"Actions": ["*/read", "Microsoft.Web/sites/config/list/action"]}'  """),
 ]
 
 
 @pytest.mark.parametrize("check,file_name,old,new", BREAKAGES, ids=[f"{b[0]}: {b[1]}" for b in BREAKAGES])
 def test_check_fires_on_a_broken_copy(tmp_path, check, file_name, old, new):
     assert invariants.CHECKS[check](invariants.load(str(broken_copy(tmp_path, file_name, old, new)))) != []
+
+
+@pytest.mark.parametrize("check", invariants.CHECKS.keys())
+def test_a_faithful_copy_satisfies_every_check(tmp_path, check):
+    """The copies above differ from env/ only by their breakage, so each failure is the breakage's."""
+    assert invariants.CHECKS[check](invariants.load(str(broken_copy(tmp_path, "main.tf", r"\A", "")))) == []

@@ -20,6 +20,11 @@ export interface StackStatus {
   readonly identity: { readonly url: string; readonly tenantId: string; readonly keyFile: string };
   /** Full access: for tools, benchmarks and looking around (the embedded cluster's superuser). */
   readonly mongodbUri: string;
+  /**
+   * Where the signals an operator watches in Azure (docs/operations.md) go locally: the OTLP endpoint traces go
+   * to (none: telemetry is off), and whether App Insights gets them too.
+   */
+  readonly telemetry: { readonly otlpEndpoint: string | null; readonly applicationInsights: boolean };
   /** The embedded FerretDB's backend, or false when MONGODB_URI names another database. */
   readonly embeddedDatabase: 'postgresql' | 'sqlite' | false;
   readonly startedAt: string;
@@ -48,9 +53,22 @@ export function formatBanner(status: StackStatus, statusPath: string): string {
     ['  a token for the audit register', 'npm run --silent token -- auditor      (Audit API, read)'],
     ['database', `${redactPassword(status.mongodbUri)}${status.embeddedDatabase === false ? '' : ` (embedded FerretDB on ${status.embeddedDatabase === 'postgresql' ? 'PostgreSQL; each app has a role of its own' : 'SQLite'})`}`],
     ['status file', statusPath],
+    // What docs/operations.md's alerts watch in Azure, and where the same signals are here.
+    ['operations (docs/operations.md)', ''],
+    ['  traces (App Insights in Azure)', telemetryTarget(status.telemetry)],
+    ['  logs', 'this console, one line per event, prefixed [gateway] [patient-tests] [audit] [identity] [ferretdb] [postgresql]'],
+    ['  5xx, audit refusals, latency', 'the gateway\'s and the apps\' request spans (traces above; status 503 on PatientTests = an audit refused)'],
   ];
   const width = Math.max(...rows.map(([label = '']) => label.length));
   return ['', 'Local stack is ready:', ...rows.map(([label = '', value = '']) => `  ${label.padEnd(width)}  ${value}`), '', 'Press Ctrl-C to stop.', ''].join('\n');
+}
+
+function telemetryTarget(telemetry: StackStatus['telemetry']): string {
+  const sinks = [
+    ...(telemetry.otlpEndpoint === null ? [] : [`OTLP ${telemetry.otlpEndpoint}`]),
+    ...(telemetry.applicationInsights ? ['App Insights (APPLICATIONINSIGHTS_CONNECTION_STRING)'] : []),
+  ];
+  return sinks.length > 0 ? sinks.join(' and ') : 'off: set OTEL_EXPORTER_OTLP_ENDPOINT (docs/distributed_telemetry.md)';
 }
 
 export function redactPassword(uri: string): string {

@@ -148,6 +148,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       audit: { url: auditUrl, applicationId: localApis.audit.clientId, database: options.names.auditDatabase, collection: options.names.auditCollection, mongodbUri: uris.audit },
       identity: { url: identity.url, tenantId: identity.tenantId, keyFile: signingKeyFile(options.stateDirectory) },
       mongodbUri: uris.admin,
+      telemetry: { otlpEndpoint: options.telemetry?.otlpEndpoint ?? null, applicationInsights: options.telemetry?.applicationInsightsConnectionString !== undefined },
       embeddedDatabase: database === undefined ? false : database.backend,
       startedAt: new Date().toISOString(),
     };
