@@ -1,24 +1,35 @@
 # API Management: the only public entry. Injected into the VNet in External mode: its gateway has a
 # public address, everything behind it (function apps, Key Vault, Cosmos DB) is private.
 resource "azurerm_public_ip" "apim" {
-  name                = "pip-${local.resource_prefix}-apim"
+  # A zone-redundant address is a new address (zones are fixed at creation): its own name, made before the old
+  # one goes, so API Management moves to it and the old address is deleted once free (Microsoft's migration of
+  # a VNet-injected service to zones takes a new address; the gateway's public IP changes).
+  name                = local.apim_zone_redundant ? "pip-${local.resource_prefix}-apim-zr" : "pip-${local.resource_prefix}-apim"
   location            = azurerm_resource_group.main.location
   resource_group_name = azurerm_resource_group.main.name
   allocation_method   = "Static"
   sku                 = "Standard"
-  domain_name_label   = "apim-${local.resource_prefix}"
+  # Unique per region, like the name: the old address keeps its label until it is deleted.
+  domain_name_label = local.apim_zone_redundant ? "apim-${local.resource_prefix}-zr" : "apim-${local.resource_prefix}"
   # In prod zone-redundant, as API Management in a VNet over availability zones requires of its address
   # (API Management's VNet prerequisites: "zone-redundant" Standard IP). Said, not left to the region's
   # default: zones are fixed at creation (azurerm replaces the address when they change: ForceNew), and a
   # dev region may have no zones at all.
   zones = local.apim_zone_redundant ? ["1", "2", "3"] : null
   tags  = local.tags
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
-# Zone redundancy in prod, as Microsoft recommends for Premium (enable-availability-zone-support.md,
-# reliability-api-management.md): automatic zones (none named: the platform spreads the units over the
-# region's zones) and at least three units, so a zone's loss takes a third of the gateway, not half. Only
-# Premium has zones; the variable's validation asks prod for Premium_3 or more.
+# Zone redundancy in prod, with at least the three units Microsoft recommends for Premium
+# (reliability-api-management.md), spread evenly over the region's three zones, so a zone's loss takes a third
+# of the gateway, not half. The zones are named (Microsoft's "manual, zone-redundant" configuration) rather
+# than left automatic, which Microsoft prefers for new services: azurerm's zones are not computed, so whatever
+# Azure chose would show as a change on every plan, and an existing service in two zones must be told its
+# third (automatic applies only to new ones). Only Premium has zones; the variable's validation asks prod for a
+# multiple of three units.
 locals {
   apim_zone_redundant = var.environment == "prod" && startswith(var.apim_sku, "Premium_")
 }
@@ -31,6 +42,7 @@ resource "azurerm_api_management" "main" {
   publisher_name      = var.apim_publisher_name
   publisher_email     = var.apim_publisher_email
   sku_name            = var.apim_sku
+  zones               = local.apim_zone_redundant ? ["1", "2", "3"] : null
 
   virtual_network_type = "External"
   virtual_network_configuration {
@@ -70,11 +82,6 @@ resource "azurerm_api_management" "main" {
   }
 
   tags = local.tags
-
-  lifecycle {
-    # Automatic zones: Azure places the units and may report where; naming none is the configuration.
-    ignore_changes = [zones]
-  }
 
   depends_on = [azurerm_subnet_network_security_group_association.apim]
 }

@@ -43,19 +43,27 @@ resource "azurerm_private_endpoint" "key_vault" {
 }
 
 # Whoever applies writes the secrets, over the vault's private endpoint: from the deployment runner's subnet
-# or a network peered to it (network.tf, README.md "First deployment"). The writers are named in
-# secret_writer_object_ids (a person for the bootstrap, the deploying identity of CD); without a name, the
-# identity running Terraform. Not "the identity running Terraform" in CD: a saved plan is made by the
-# read-only plan identity, and the role would go to it. These are the only roles on the whole vault.
+# or a network peered to it (network.tf, README.md "First deployment"). The writers are named, each with the
+# kind of principal it is: secret_writer_object_ids (service principals: CD's deploying identity) and
+# secret_writer_user_object_ids (people: whoever bootstraps). The kind is said because CD's identity may assign
+# roles to service principals only (README.md, "Continuous deployment"). Without a name, the identity running
+# Terraform, of a kind Terraform cannot tell (a person's own apply, outside CD). Not "the identity running
+# Terraform" in CD: a saved plan is made by the read-only plan identity, and the role would go to it. These
+# are the only roles on the whole vault.
 locals {
-  secret_writers = length(var.secret_writer_object_ids) > 0 ? toset(var.secret_writer_object_ids) : toset([data.azurerm_client_config.current.object_id])
+  named_secret_writers = merge(
+    { for id in var.secret_writer_object_ids : id => "ServicePrincipal" },
+    { for id in var.secret_writer_user_object_ids : id => "User" },
+  )
+  secret_writers = length(local.named_secret_writers) > 0 ? local.named_secret_writers : { (data.azurerm_client_config.current.object_id) = null }
 }
 
 resource "azurerm_role_assignment" "deployer_secrets_officer" {
   for_each             = local.secret_writers
   scope                = azurerm_key_vault.main.id
   role_definition_name = "Key Vault Secrets Officer"
-  principal_id         = each.value
+  principal_id         = each.key
+  principal_type       = each.value
 }
 
 # Azure RBAC takes a while to reach Key Vault's data plane: a secret written right after its role

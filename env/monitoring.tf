@@ -18,21 +18,33 @@ resource "azurerm_application_insights" "main" {
   # Telemetry is sent with the connection string; nothing else about the resource needs a key.
   local_authentication_enabled = true
   tags                         = local.tags
+
+  # Destroyed after what Azure makes for it is removed (below): Terraform destroys in reverse order.
+  depends_on = [azapi_resource_action.remove_generated_by_app_insights]
 }
 
-# Application Insights may make an action group of its own, "Application Insights Smart Detection", in the
-# resource group (for the Failure Anomalies rule azurerm disables: providers.tf). Terraform does not manage it,
-# so the resource group would refuse deletion (prevent_deletion_if_contains_resources). Deleted on destroy:
-# this depends on the component, so Terraform destroys it (runs the DELETE) before the component and the
-# resource group; if Azure made none, nothing happens (ignore_not_found). Nothing on apply.
-resource "azapi_resource_action" "smart_detection_action_group" {
-  type             = "Microsoft.Insights/actionGroups@2023-01-01"
-  resource_id      = "${azurerm_resource_group.main.id}/providers/microsoft.insights/actionGroups/Application Insights Smart Detection"
+# Application Insights makes two resources of its own in the resource group, asynchronously (up to an hour
+# after the component): a "Failure Anomalies - <component>" smart detector rule and the "Application Insights
+# Smart Detection" action group it notifies. Terraform does not manage them, so the resource group would refuse
+# deletion (prevent_deletion_if_contains_resources), and deleting them while the component exists only makes
+# Azure create them again (application_insights_resource.go says so). So they are deleted on destroy, after
+# the component: it depends on these actions, so Terraform destroys them, and runs the DELETEs, once it is
+# gone. Absent ones are fine (ignore_not_found). Nothing happens on apply; while the component lives, the rule
+# notifies the action group, which e-mails the subscription's Monitoring Contributor and Reader role holders.
+locals {
+  generated_by_app_insights = {
+    failure_anomalies = { type = "Microsoft.AlertsManagement/smartDetectorAlertRules@2021-04-01", path = "microsoft.alertsManagement/smartDetectorAlertRules/Failure Anomalies - appi-${local.resource_prefix}" }
+    smart_detection   = { type = "Microsoft.Insights/actionGroups@2023-01-01", path = "microsoft.insights/actionGroups/Application Insights Smart Detection" }
+  }
+}
+
+resource "azapi_resource_action" "remove_generated_by_app_insights" {
+  for_each         = local.generated_by_app_insights
+  type             = each.value.type
+  resource_id      = "${azurerm_resource_group.main.id}/providers/${each.value.path}"
   method           = "DELETE"
   when             = "destroy"
   ignore_not_found = true
-
-  depends_on = [azurerm_application_insights.main]
 }
 
 # Data-plane audit logs (S5), each into its resource-specific table of the workspace (Dedicated: typed columns

@@ -5,13 +5,15 @@ provider "azurerm" {
 
   # azurerm 5.x registers no resource provider unless told to (its default is "none"): a subscription that
   # never used one of these would fail on the first resource of that namespace. These are exactly the
-  # namespaces env/ creates resources in (Microsoft.App for the Flex Consumption subnet delegation); an
-  # invariant keeps the list in step with the resource types. Registering needs */register/action
+  # namespaces env/ creates resources in or calls (Microsoft.App for the Flex Consumption subnet delegation;
+  # Microsoft.AlertsManagement for the rule App Insights makes, deleted on destroy); an invariant keeps the
+  # list in step with the resource types. Registering needs */register/action
   # (Contributor has it). The names are matched case-sensitively against what Resource Manager lists, which
   # spells one of them "microsoft.insights" (azurerm's own lists do too, internal/resourceproviders/required.go);
   # a name that matches nothing is skipped with only a warning.
   resource_provider_registrations = "none"
   resource_providers_to_register = [
+    "Microsoft.AlertsManagement",
     "Microsoft.ApiManagement",
     "Microsoft.App",
     "Microsoft.DocumentDB",
@@ -33,14 +35,10 @@ provider "azurerm" {
     resource_group {
       prevent_deletion_if_contains_resources = true
     }
-    # Application Insights makes a "Failure Anomalies" smart detector rule of its own in the resource group,
-    # which alerts nobody useful and which no `terraform destroy` would remove, so the resource group would
-    # refuse deletion (above). With this, azurerm disables the rule after creating the component and deletes it
-    # with the component (application_insights_resource.go, Create and Delete). The action group Azure makes
-    # for it is removed on destroy in monitoring.tf.
-    application_insights {
-      disable_generated_rule = true
-    }
+    # Not `application_insights { disable_generated_rule = true }`: its create waits, until the create timeout,
+    # for the Failure Anomalies rule Azure makes asynchronously (application_insights_resource.go, Create;
+    # hashicorp/terraform-provider-azurerm#18375, #18026: an hour, then "already exists"). What Azure makes is
+    # removed on destroy instead (monitoring.tf).
   }
 }
 

@@ -55,8 +55,8 @@ variable "apim_sku" {
     error_message = "apim_sku must be Developer_1 or Premium_N: only these tiers can be injected into a VNet (the only public entry must sit in it)."
   }
   validation {
-    condition     = var.environment != "prod" || can(regex("^Premium_([3-9]|[1-9][0-9]+)$", var.apim_sku))
-    error_message = "In prod, apim_sku must be Premium_3 or more: the only tier with availability zones, and Microsoft recommends at least three units over a region's zones (env/apim.tf)."
+    condition     = var.environment != "prod" || (can(regex("^Premium_[0-9]+$", var.apim_sku)) && try(tonumber(split("_", var.apim_sku)[1]) % 3 == 0, false))
+    error_message = "In prod, apim_sku must be Premium_3, Premium_6, …: the only tier with availability zones, with at least the three units Microsoft recommends, spread evenly over three zones (env/apim.tf)."
   }
 }
 
@@ -136,11 +136,25 @@ variable "database_credentials" {
 
 variable "secret_writer_object_ids" {
   type        = list(string)
-  description = "Object ids of the principals that write Key Vault secrets when they apply (Key Vault Secrets Officer on the vault): the person who bootstraps, the deploying identity of CD. Empty: whoever runs Terraform. Set it for CD, where plans are made by a read-only identity."
+  description = "Object ids of the service principals that write Key Vault secrets when they apply (Key Vault Secrets Officer on the vault): CD's deploy identity. With secret_writer_user_object_ids both empty: whoever runs Terraform. Set it for CD, where plans are made by a read-only identity."
   default     = []
   validation {
     condition     = alltrue([for id in var.secret_writer_object_ids : can(regex("^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$", id))])
     error_message = "Every entry of secret_writer_object_ids must be an object id (a GUID), e.g. from `az ad sp show --id <client-id> --query id -o tsv`."
+  }
+}
+
+variable "secret_writer_user_object_ids" {
+  type        = list(string)
+  description = "Object ids of the people who write Key Vault secrets when they apply (the person who bootstraps). CD's deploy identity may assign roles to service principals only, so it can keep these assignments but not add or remove one: change this list in an apply of your own, and keep the repository variable SECRET_WRITER_USER_OBJECT_IDS the same."
+  default     = []
+  validation {
+    condition     = alltrue([for id in var.secret_writer_user_object_ids : can(regex("^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$", id))])
+    error_message = "Every entry of secret_writer_user_object_ids must be an object id (a GUID), e.g. from `az ad signed-in-user show --query id -o tsv`."
+  }
+  validation {
+    condition     = length(setintersection(var.secret_writer_user_object_ids, var.secret_writer_object_ids)) == 0
+    error_message = "An object id is either a person's (secret_writer_user_object_ids) or a service principal's (secret_writer_object_ids), not both."
   }
 }
 

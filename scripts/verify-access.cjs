@@ -84,7 +84,17 @@ function checkApiManagementContents() {
   if (!expected) return;
   const wanted = JSON.parse(expected);
   for (const [kind, listed] of [['products', process.env.API_MANAGEMENT_PRODUCTS], ['apis', process.env.API_MANAGEMENT_APIS]]) {
-    const extra = JSON.parse(listed ?? '[]').filter((name) => !wanted[kind].includes(name));
+    let names;
+    try {
+      names = JSON.parse(listed ?? '');
+    } catch {
+      names = undefined;
+    }
+    if (!Array.isArray(names)) {
+      expect(`API Management has no ${kind} but the configuration's`, false, `its ${kind} could not be listed`);
+      continue;
+    }
+    const extra = names.filter((name) => !wanted[kind].includes(name));
     expect(`API Management has no ${kind} but the configuration's`, extra.length === 0, `also has ${extra.join(', ')}`);
   }
 }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { repositoryRoot } from './repository-root';
 
-interface Step { readonly uses?: string; readonly run?: string; readonly with?: Record<string, unknown>; readonly env?: Record<string, string> }
+interface Step { readonly uses?: string; readonly run?: string; readonly with?: Record<string, unknown>; readonly env?: Record<string, string>; readonly 'timeout-minutes'?: number }
 interface Job {
   readonly if?: string;
   readonly needs?: string | string[];
@@ -58,7 +58,11 @@ function trustViolations(workflow: Workflow): string[] {
     if (environment === undefined) found.push(`${name} runs outside a deployment environment (no branch rule, no environment-scoped identity or secret)`);
     if (secretsAt(job) && environment === undefined) found.push(`${name} reads a repository secret, which pull requests from this repository's branches receive too`);
     if (clientOf(job).includes('vars.AZURE_PLAN_CLIENT_ID') && environment !== 'plan') found.push(`${name} uses the plan identity outside the plan environment its credential names`);
-    if (typeof job['timeout-minutes'] !== 'number' || job['timeout-minutes'] > 120) found.push(`${name} has no bound of its own (GitHub's default is 6 hours)`);
+    if (typeof job['timeout-minutes'] !== 'number' || job['timeout-minutes'] > 240) found.push(`${name} has no bound of its own (GitHub's default is 6 hours)`);
+    // Within the job's bound, each long step has its own: a hung deployment must not eat the apply's time.
+    for (const step of job.steps.filter((candidate) => /terraform apply|deploy-functions\.sh|verify-access\.sh/.test(candidate.run ?? ''))) {
+      if (typeof step['timeout-minutes'] !== 'number') found.push(`${name}: the step running ${/terraform apply|deploy-functions\.sh|verify-access\.sh/.exec(step.run ?? '')?.[0] ?? ''} has no bound of its own`);
+    }
   }
   const applying = jobs.filter(([, job]) => /terraform apply/.test(commands(job)));
   if (applying.length === 0) found.push('no job applies');
@@ -177,6 +181,8 @@ describe('deployment workflow: separate trust for plan, approval and apply', () 
     assert.ok(apply);
     const { 'timeout-minutes': _bound, ...unbounded } = apply;
     assert.ok(trustViolations({ ...loose, jobs: { ...loose.jobs, apply: unbounded } }).some((line) => line.includes('apply has no bound of its own')));
+    const unboundedDeploy = { ...apply, steps: apply.steps.map((step) => (/deploy-functions\.sh/.test(step.run ?? '') ? { ...step, 'timeout-minutes': undefined } : step)) };
+    assert.ok(trustViolations({ ...loose, jobs: { ...loose.jobs, apply: unboundedDeploy } }).some((line) => line.includes('deploy-functions.sh has no bound of its own')));
     const script = readFileSync(join(repositoryRoot, 'scripts', 'deploy-functions.sh'), 'utf8');
     assert.match(script, /timeout "\$deploy_timeout" az functionapp deployment source config-zip/, 'each code deployment is bounded: the Azure CLI waits for a healthy host without counting its tries');
   });

@@ -6,8 +6,9 @@ name_prefix   = "pt01"
 environment   = "prod"
 address_space = "10.20.0.0/22"
 
-# Premium with three units, spread by Azure over the region's availability zones (automatic zones, as
-# Microsoft recommends): the only API Management tier with zones. Each unit costs a Premium unit's price.
+# Premium with three units over the region's three availability zones (at least three, as Microsoft
+# recommends; in threes, so they spread evenly): the only API Management tier with zones. Each unit costs a
+# Premium unit's price.
 apim_sku             = "Premium_3"
 apim_publisher_name  = "Contoso Health"
 apim_publisher_email = "api-team@contoso-health.example"

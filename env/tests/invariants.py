@@ -347,6 +347,18 @@ def resource_providers_registered(config: Config) -> list[str]:
         violations.append("the azurerm provider does not say which resource providers it registers")
     needed = set()
     for kind, name, body in config.resources:
+        if kind.startswith("azapi_"):
+            # Its type names the namespace: a call into an unregistered one fails even with ignore_not_found.
+            namespace = str(value(body, "type", "")).split("/")[0]
+            literal = {entry.lower(): entry for entry in registered}
+            if namespace and "${" not in namespace and namespace.lower() not in literal:
+                violations.append(f"{kind}.{name} calls {namespace}, which is not in resource_providers_to_register")
+            elif "${" in namespace:
+                # The type comes from a local: every API-versioned type named in the locals.
+                for candidate in sorted(set(re.findall(r"([Mm]icrosoft\.[A-Za-z]+)/[A-Za-z/]+@\d{4}-\d{2}-\d{2}", str(config.locals)))):
+                    if candidate.lower() not in literal:
+                        violations.append(f"{kind}.{name} may call {candidate}, which is not in resource_providers_to_register")
+            continue
         if not kind.startswith("azurerm_"):
             continue
         matches = [namespace for prefix, namespace in NAMESPACES if kind.startswith(prefix)]
@@ -505,8 +517,8 @@ def environment_files(config: Config) -> list[str]:
                 violations.append("prod.tfvars does not set environment = prod")
             sku = str(values.get("apim_sku", ""))
             units = int(sku.split("_")[1]) if re.fullmatch(r"Premium_\d+", sku) else 0
-            if units < 3:
-                violations.append(f"prod.tfvars: API Management {sku or '(default)'} is not the three Premium units over zones Microsoft recommends")
+            if units < 3 or units % 3 != 0:
+                violations.append(f"prod.tfvars: API Management {sku or '(default)'} is not Premium units in threes over three zones")
     if not glob.glob(os.path.join(config.directory, "environments", "prod.tfvars")):
         violations.append("env/environments/prod.tfvars, what CD applies, is missing")
     return violations
@@ -861,9 +873,11 @@ def deploy_identity_assigns_only_the_configurations_roles(config: Config) -> lis
         if not re.search(r"roleAssignments:PrincipalType\] ForAnyOfAnyValues:StringEqualsIgnoreCase \{'ServicePrincipal'\}", branch):
             violations.append(f"the deploy identity may {action} assignments for any kind of principal, not only service principals")
     for name, body in config.of_type("azurerm_role_assignment"):
-        if "local.identities" in str(body.get("principal_id")) or "reader_principals" in str(body.get("principal_id")):
-            if value(body, "principal_type") != "ServicePrincipal":
-                violations.append(f"azurerm_role_assignment.{name} does not say its principal is a service principal")
+        kind = value(body, "principal_type")
+        if kind is None:
+            violations.append(f"azurerm_role_assignment.{name} does not say what kind of principal it assigns to: the condition refuses what it cannot tell is a service principal")
+        elif ("local.identities" in str(body.get("principal_id")) or "reader_principals" in str(body.get("principal_id"))) and kind != "ServicePrincipal":
+            violations.append(f"azurerm_role_assignment.{name} does not say its principal is a service principal")
     return violations
 
 

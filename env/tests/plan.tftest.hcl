@@ -497,8 +497,8 @@ run "prod_is_zone_redundant" {
     error_message = "In prod, Cosmos DB is zone redundant."
   }
   assert {
-    condition     = azurerm_api_management.main.zones == null && azurerm_api_management.main.sku_name == "Premium_3"
-    error_message = "In prod, API Management has three Premium units and automatic zones (none named), as Microsoft recommends."
+    condition     = toset(azurerm_api_management.main.zones) == toset(["1", "2", "3"]) && azurerm_api_management.main.sku_name == "Premium_3"
+    error_message = "In prod, API Management's three Premium units sit in three zones."
   }
   assert {
     condition     = toset(azurerm_public_ip.apim.zones) == toset(["1", "2", "3"])

@@ -55,6 +55,7 @@ BREAKAGES = [
     ("database credentials per app", "keyvault.tf", r'value = local\.mongodb_uri\["patient_tests"\]', "value = azurerm_cosmosdb_account.main.primary_mongodb_connection_string"),
     ("resource providers registered", "providers.tf", r'    "Microsoft.App",\n', ""),
     ("resource providers registered", "providers.tf", r'    "microsoft.insights",\n', '    "Microsoft.Insights",\n'),
+    ("resource providers registered", "providers.tf", r'    "Microsoft.AlertsManagement",\n', ""),
     ("host storage through identity", "functions.tf", r"AzureWebJobsStorage__accountName = ", 'WEBSITE_HEALTHCHECK_MAXPINGFAILURES = "2"\n      AzureWebJobsStorage__accountName = '),
     ("API Management calls with its identity", "apim.tf", r'    type         = "UserAssigned"', '    type         = "SystemAssigned, UserAssigned"'),
     ("API Management calls with its identity", "policies/patient-api.xml", r'<set-header name="Authorization" exists-action="delete" />', ""),
@@ -100,6 +101,7 @@ BREAKAGES = [
     ("the deploy identity assigns only the configuration's roles", "roles/deploy-assignment-condition.txt", r"\{b86a8fe4", "{8e3af657-a8ff-443c-a75c-2fe8c4bcb635, b86a8fe4"),
     ("the deploy identity assigns only the configuration's roles", "roles/deploy-assignment-condition.txt", r"  AND\n  @Resource\[Microsoft\.Authorization/roleAssignments:PrincipalType\][^\n]*\n", ""),
     ("the deploy identity assigns only the configuration's roles", "keyvault.tf", r'  principal_type       = "ServicePrincipal"\n', ""),
+    ("the deploy identity assigns only the configuration's roles", "keyvault.tf", r"  principal_type       = each\.value\n", ""),
     ("untyped and plain-text bodies pass the gateway", "policies/patient-api.xml", r'unspecified-content-type-action="ignore"', 'unspecified-content-type-action="prevent"'),
     # B1: the release plan's refresh needs every POST list action its Read calls; the role grants those and nothing else.
     ("plan role covers refresh", "roles/terraform-plan-reader.json", r',\n    "Microsoft\.ApiManagement/service/tenant/listSecrets/action"', ""),

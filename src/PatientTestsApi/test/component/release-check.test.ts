@@ -70,4 +70,24 @@ describe('the release check (scripts/verify-access.cjs) against the local stack'
     assert.equal(code, 1);
     assert.match(stdout, /FAIL {2}Audit API: GET \/api\/auditrecords with a valid token of an identity it does not allow is 403: answered 401/);
   });
+
+  // What `terraform output api_management` and `az apim product list` / `az apim api list` hand it in Azure.
+  const configured = JSON.stringify({ name: 'apim-pt01-prod', products: ['patient-tests-clients'], apis: ['patient-tests'] });
+
+  it('passes when API Management serves only the configuration\'s products and APIs', async () => {
+    const { code, stdout } = await verify({ EXPECTED_API_MANAGEMENT: configured, API_MANAGEMENT_PRODUCTS: '["patient-tests-clients"]', API_MANAGEMENT_APIS: '["patient-tests"]' });
+    assert.equal(code, 0, stdout);
+    assert.match(stdout, /^ok {4}API Management has no products but the configuration's$/m);
+    assert.match(stdout, /^13 passed, 0 failed$/m);
+  });
+
+  it('fails on a sample a new service came with, or on a listing it could not make', async () => {
+    const samples = await verify({ EXPECTED_API_MANAGEMENT: configured, API_MANAGEMENT_PRODUCTS: '["patient-tests-clients","starter","unlimited"]', API_MANAGEMENT_APIS: '["echo-api","patient-tests"]' });
+    assert.equal(samples.code, 1);
+    assert.match(samples.stdout, /FAIL {2}API Management has no products but the configuration's: also has starter, unlimited/);
+    assert.match(samples.stdout, /FAIL {2}API Management has no apis but the configuration's: also has echo-api/);
+    const unlisted = await verify({ EXPECTED_API_MANAGEMENT: configured, API_MANAGEMENT_PRODUCTS: '', API_MANAGEMENT_APIS: '["patient-tests"]' });
+    assert.equal(unlisted.code, 1);
+    assert.match(unlisted.stdout, /FAIL {2}API Management has no products but the configuration's: its products could not be listed/);
+  });
 });
