@@ -182,6 +182,52 @@ describe('APIM policy applied by the local gateway', () => {
     });
   });
 
+  it('refuses an attribute it does not apply on any element, naming the element and the attribute', () => {
+    const unknown: [string, string, RegExp][] = [
+      ['renewal-period="60"', 'renewal-period="60" increment-condition="@(context.Response.StatusCode == 200)"', /<rate-limit-by-key> has increment-condition, which the local gateway does not apply/],
+      ['max-size="32768"', 'max-size="32768" max-size-bytes="1"', /<validate-content> has max-size-bytes/],
+      ['size-exceeded-action="prevent"', 'size-exceeded-action="detect"', /<validate-content> size-exceeded-action/],
+      ['<set-header name="Ocp-Apim-Subscription-Key" exists-action="delete" />', '<set-header name="Ocp-Apim-Subscription-Key" exists-action="delete" ignore-case="true" />', /<set-header> has ignore-case/],
+      [/<forward-request timeout="(\d+)"/.exec(realPolicy)?.[0] ?? '<forward-request', '$& follow-redirects="true"', /<forward-request> has follow-redirects/],
+    ];
+    for (const [from, to, refusal] of unknown) {
+      withPolicy((xml) => xml.replace(from, to), (file) => {
+        assert.throws(() => readApiPolicy(file), refusal);
+      });
+    }
+  });
+
+  it('answers with the rate-limit headers the policy names: calls left on every answer, and its Retry-After name', async () => {
+    const policy = withPolicy((xml) => xml.replace('calls="6000"', 'calls="2"'), readApiPolicy);
+    assert.deepEqual(policy.rateLimitHeaders, { retryAfter: 'retry-after', remainingCalls: 'x-ratelimit-remaining', totalCalls: undefined });
+    const backend = createServer((_req, res) => { res.writeHead(200, { 'content-type': 'application/json' }).end('{}'); });
+    const backendUrl = await listenOnFreePort(backend);
+    const gateway = createGateway({
+      subscriptions: [{ id: 'first-client', name: 'First client', key: 'first-client-key-0123456789' }],
+      apis: [{ path: 'patient', backendUrl: `${backendUrl}/api/patient` }],
+      policy,
+      namedValues: patientApiNamedValues,
+      managedIdentity: identity.gateway,
+    });
+    const gatewayUrl = await listenOnFreePort(gateway);
+    try {
+      const answers = [];
+      for (let call = 0; call < 3; call++) {
+        const response = await fetch(`${gatewayUrl}/patient/42`, { headers: { 'ocp-apim-subscription-key': 'first-client-key-0123456789' } });
+        await response.arrayBuffer();
+        answers.push({ status: response.status, remaining: response.headers.get('x-ratelimit-remaining'), retryAfter: response.headers.get('retry-after') !== null });
+      }
+      assert.deepEqual(answers, [
+        { status: 200, remaining: '1', retryAfter: false },
+        { status: 200, remaining: '0', retryAfter: false },
+        { status: 429, remaining: '0', retryAfter: true },
+      ]);
+    } finally {
+      await closeServer(gateway);
+      await closeServer(backend);
+    }
+  });
+
   it('refuses a policy expression it cannot evaluate', () => {
     withPolicy((xml) => xml.replace('@(context.Request.IpAddress)', '@(context.Request.Headers.GetValueOrDefault("x-secret"))'), (file) => {
       assert.throws(() => readApiPolicy(file), /cannot evaluate the policy expression/);
@@ -261,12 +307,12 @@ describe('RateLimiter', () => {
   it('allows the calls of a window per key, then says how long to wait, and starts afresh', () => {
     let now = 0;
     const limiter = new RateLimiter(2, 60_000, () => now);
-    assert.equal(limiter.take('a'), 0);
-    assert.equal(limiter.take('a'), 0);
-    assert.equal(limiter.take('b'), 0, 'keys are counted apart');
+    assert.deepEqual(limiter.take('a'), { retryAfterSeconds: 0, remaining: 1 });
+    assert.deepEqual(limiter.take('a'), { retryAfterSeconds: 0, remaining: 0 });
+    assert.deepEqual(limiter.take('b'), { retryAfterSeconds: 0, remaining: 1 }, 'keys are counted apart');
     now = 15_000;
-    assert.equal(limiter.take('a'), 45);
+    assert.deepEqual(limiter.take('a'), { retryAfterSeconds: 45, remaining: 0 });
     now = 60_000;
-    assert.equal(limiter.take('a'), 0);
+    assert.deepEqual(limiter.take('a'), { retryAfterSeconds: 0, remaining: 1 });
   });
 });

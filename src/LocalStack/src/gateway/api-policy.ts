@@ -31,11 +31,24 @@ export interface BackendAuthentication {
   readonly clientId: PolicyValue | undefined;
 }
 
+/**
+ * The response headers `rate-limit-by-key` names: the wait after the limit (`retry-after-header-name`, APIM's
+ * default Retry-After), and, when asked for, the calls left in the window and the calls per window, on every
+ * response the policy ran for.
+ */
+export interface RateLimitHeaders {
+  readonly retryAfter: string;
+  readonly remainingCalls: string | undefined;
+  readonly totalCalls: string | undefined;
+}
+
 /** What the local gateway takes from the policy file Terraform gives API Management. */
 export interface ApiPolicy {
   readonly limits: ApiLimits;
   /** `rate-limit-by-key`'s counter-key: calls are counted per value of it (our policy: the subscription). */
   readonly rateLimitCounter: PolicyValue;
+  /** Lower case (HTTP header names are case-insensitive). */
+  readonly rateLimitHeaders: RateLimitHeaders;
   readonly requestTransforms: readonly RequestTransform[];
   /** Absent: the backend is called without a token. */
   readonly backendAuthentication: BackendAuthentication | undefined;
@@ -43,7 +56,11 @@ export interface ApiPolicy {
 
 const count = z.coerce.number().int().positive();
 const text = z.union([z.string(), z.object({ '#text': z.string() })]).transform((value) => (typeof value === 'string' ? value : value['#text']));
-const transform = z.object({
+const headerName = z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'a header name');
+// Every element is strict: an attribute the gateway does not apply (APIM's increment-condition, ignore-error,
+// follow-redirects, a size-exceeded-action other than prevent...) would be a rule APIM follows and the gateway
+// would not, so it refuses to start, naming the element and the attribute (strictOf below).
+const transform = z.strictObject({
   '@_name': z.string().min(1),
   '@_exists-action': z.enum(['override', 'skip', 'append', 'delete']).default('override'),
   value: z.array(text).default([]),
@@ -51,14 +68,27 @@ const transform = z.object({
 const policyShape = z.object({
   policies: z.object({
     inbound: z.object({
-      'rate-limit-by-key': z.object({ '@_calls': count, '@_renewal-period': count, '@_counter-key': z.string() }),
-      'validate-content': z.object({ '@_max-size': count }),
+      'rate-limit-by-key': z.strictObject({
+        '@_calls': count,
+        '@_renewal-period': count,
+        '@_counter-key': z.string(),
+        '@_retry-after-header-name': headerName.optional(),
+        '@_remaining-calls-header-name': headerName.optional(),
+        '@_total-calls-header-name': headerName.optional(),
+      }),
+      'validate-content': z.strictObject({
+        '@_max-size': count,
+        // What the gateway does: bodies over max-size refused with 413, bodies of any or no content type read.
+        '@_size-exceeded-action': z.literal('prevent').optional(),
+        '@_unspecified-content-type-action': z.literal('ignore').optional(),
+        // A context variable for later policies; none of ours reads it, so naming it changes nothing here.
+        '@_errors-variable-name': z.string().optional(),
+      }),
       'set-header': z.array(transform).default([]),
       'set-query-parameter': z.array(transform).default([]),
-      // Strict: an attribute the gateway does not apply (ignore-error, output-token-variable-name) refuses to start.
       'authentication-managed-identity': z.strictObject({ '@_resource': z.string().min(1), '@_client-id': z.string().min(1).optional() }).optional(),
     }),
-    backend: z.object({ 'forward-request': z.object({ '@_timeout': count }) }),
+    backend: z.object({ 'forward-request': z.strictObject({ '@_timeout': count }) }),
   }),
 });
 
@@ -84,7 +114,7 @@ export function readApiPolicy(policyFile: string): ApiPolicy {
   }).parse(source);
   refuseUnknownElements(xml);
   refuseAuthenticationBeforeTransforms(source);
-  const { inbound, backend } = policyShape.parse(xml).policies;
+  const { inbound, backend } = strictOf(xml).policies;
   const rateLimit = inbound['rate-limit-by-key'];
   const transforms = (target: RequestTransform['target'], elements: z.infer<typeof transform>[]): RequestTransform[] =>
     elements.map((element) => {
@@ -105,6 +135,11 @@ export function readApiPolicy(policyFile: string): ApiPolicy {
       backendTimeoutMs: backend['forward-request']['@_timeout'] * 1000,
     },
     rateLimitCounter: PolicyValue.parse(rateLimit['@_counter-key']),
+    rateLimitHeaders: {
+      retryAfter: (rateLimit['@_retry-after-header-name'] ?? 'Retry-After').toLowerCase(),
+      remainingCalls: rateLimit['@_remaining-calls-header-name']?.toLowerCase(),
+      totalCalls: rateLimit['@_total-calls-header-name']?.toLowerCase(),
+    },
     requestTransforms: [...transforms('header', inbound['set-header']), ...transforms('query', inbound['set-query-parameter'])],
     backendAuthentication: authenticationOf(inbound['authentication-managed-identity']),
   };
@@ -143,6 +178,20 @@ export function namedValuesOf(policy: ApiPolicy): string[] {
   const values = [policy.rateLimitCounter, ...policy.requestTransforms.flatMap((step) => step.values)];
   if (authentication !== undefined) values.push(authentication.resource, ...(authentication.clientId === undefined ? [] : [authentication.clientId]));
   return [...new Set(values.flatMap((value) => value.namedValues()))];
+}
+
+/** The policy as the gateway applies it; an attribute it does not know refuses to start with its element's name. */
+function strictOf(xml: unknown): z.infer<typeof policyShape> {
+  const parsed = policyShape.safeParse(xml);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const element = issue?.path.filter((part) => typeof part === 'string' && !part.startsWith('@_')).slice(-1)[0];
+  if (issue?.code === 'unrecognized_keys') {
+    const attributes = issue.keys.map((key) => key.replace(/^@_/, '')).join(', ');
+    throw new UnsupportedPolicyError(`<${String(element)}> has ${attributes}, which the local gateway does not apply`);
+  }
+  const attribute = issue?.path.find((part) => typeof part === 'string' && part.startsWith('@_'));
+  throw new UnsupportedPolicyError(`<${String(element)}>${attribute === undefined ? '' : ` ${String(attribute).slice(2)}`}: ${issue?.message ?? 'not as the local gateway applies it'}`);
 }
 
 function refuseUnknownElements(xml: unknown): void {

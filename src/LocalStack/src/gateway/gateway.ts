@@ -74,9 +74,13 @@ export function createGateway(config: GatewayConfig): Server {
       product: subscription.productId === undefined ? undefined : { id: subscription.productId },
       request: { ipAddress: clientAddressOf(req.socket.remoteAddress) },
     };
-    const retryAfter = limiter.take(policy.rateLimitCounter.resolve(context, namedValues));
-    if (retryAfter > 0) {
-      sendProblem(res, { ...problemTypes.tooManyRequests, detail: `This subscription made more than ${limits.callsPerWindow} calls in ${limits.windowSeconds} s.` }, { 'retry-after': String(retryAfter) });
+    const { retryAfterSeconds, remaining } = limiter.take(policy.rateLimitCounter.resolve(context, namedValues));
+    // As APIM: these on every response the limit was checked for (set now, kept by the backend's answer).
+    const counted = policy.rateLimitHeaders;
+    if (counted.remainingCalls !== undefined) res.setHeader(counted.remainingCalls, String(remaining));
+    if (counted.totalCalls !== undefined) res.setHeader(counted.totalCalls, String(limits.callsPerWindow));
+    if (retryAfterSeconds > 0) {
+      sendProblem(res, { ...problemTypes.tooManyRequests, detail: `This subscription made more than ${limits.callsPerWindow} calls in ${limits.windowSeconds} s.` }, { [counted.retryAfter]: String(retryAfterSeconds) });
       return;
     }
     readLimitedBody(req, limits.maxBodyBytes).then((body) => {
@@ -84,8 +88,9 @@ export function createGateway(config: GatewayConfig): Server {
         sendProblem(res, { ...problemTypes.payloadTooLarge, detail: `Request bodies are limited to ${limits.maxBodyBytes} bytes.` }, { connection: 'close' });
         return;
       }
+      const forwardAdmitted = (release: () => void) => { forward(req, res, url, api, body, { requestSpan, incoming, operation, context }, release); };
       if (admission === undefined) {
-        forward(req, res, url, api, body, { requestSpan, incoming, operation, context }, () => undefined);
+        forwardAdmitted(() => undefined);
         return;
       }
       const hungUp = new AbortController();
@@ -99,7 +104,7 @@ export function createGateway(config: GatewayConfig): Server {
           release();
           return;
         }
-        forward(req, res, url, api, body, { requestSpan, incoming, operation, context }, release);
+        forwardAdmitted(release);
       });
     }, () => { res.destroy(); });
   });
