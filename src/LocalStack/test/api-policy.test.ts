@@ -259,7 +259,7 @@ describe('APIM policy applied by the local gateway', () => {
 });
 
 describe('request transforms', () => {
-  const context = { subscription: { id: 'sub-1', name: 'First' }, request: { ipAddress: '127.0.0.1' } };
+  const context = { subscription: { id: 'sub-1', name: 'First' }, request: { ipAddress: '127.0.0.1', originalPath: '/patient' } };
   const step = (action: 'override' | 'skip' | 'append' | 'delete', value?: string) => ({
     target: 'header' as const,
     name: 'x-example',

@@ -44,6 +44,13 @@ describe('functions host', () => {
     assert.deepEqual(seen[0]?.params, { patientId });
   });
 
+  it('matches literal segments without regard to case, as Azure does, and keeps the case of route values', async () => {
+    const upperId = patientId.toUpperCase();
+    const response = await fetch(`${base}/API/PATIENT/${upperId}/Tests`, { headers: { 'x-functions-key': 'the-key' } });
+    assert.equal(response.status, 200);
+    assert.deepEqual(seen[0]?.params, { patientId: upperId });
+  });
+
   it('takes the key from ?code= when no header is sent, and the header wins over it', async () => {
     assert.equal((await fetch(`${base}/api/patient/${patientId}/tests?code=the-key`)).status, 200);
     const headerWins = await fetch(`${base}/api/patient/${patientId}/tests?code=the-key`, { headers: { 'x-functions-key': 'wrong' } });

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { patientApiPolicyFile, readApiPolicy, type ApiLimits } from '../src/gateway/api-policy';
 import { createGateway } from '../src/gateway/gateway';
+import { operationNamer } from '../src/gateway/operation-name';
 import { patientApiNamedValues } from '../src/stack/publish-patient-api';
 import { repositoryRoot } from '../src/stack/repository-root';
 import { startStackIdentity, type StackIdentity } from '../src/stack/stack-identity';
@@ -85,6 +86,20 @@ describe('gateway (API Management stand-in)', () => {
     assert.equal(forwarded.headers['x-functions-key'], undefined);
     assert.match(forwarded.headers.authorization ?? '', /^Bearer eyJ/);
     assert.equal(forwarded.headers['ocp-apim-subscription-key'], undefined);
+  });
+
+  it('matches the API path without regard to case, as API Management does, and forwards the rest as sent', async () => {
+    const response = await fetch(`${base}/PATIENT/AbC-id?x=1`, { headers: { 'ocp-apim-subscription-key': subscriptionKey } });
+    assert.equal(response.status, 201);
+    assert.equal(received[0]?.url, '/api/patient/AbC-id?x=1');
+    // The path the client called, for a problem's instance (the policy's x-original-path), as it was sent.
+    assert.equal(received[0].headers['x-original-path'], '/PATIENT/AbC-id');
+    assert.equal((await fetch(`${base}/PATIENTS`, { headers: { 'ocp-apim-subscription-key': subscriptionKey } })).status, 404);
+  });
+
+  it('tells the backend the path the client called, whatever x-original-path the client sent', async () => {
+    await fetch(`${base}/patient/search`, { headers: { 'ocp-apim-subscription-key': subscriptionKey, 'x-original-path': '/elsewhere' } });
+    assert.equal(received[0]?.headers['x-original-path'], '/patient/search');
   });
 
   it('accepts the key as a subscription-key query parameter and removes it before forwarding', async () => {
@@ -194,5 +209,14 @@ describe('gateway (API Management stand-in)', () => {
         await closeServer(silent);
       }
     });
+  });
+});
+
+describe('operation names (the request span, as APIM analytics name it)', () => {
+  it('match the operation whatever the case of its literals, as the API path matches', () => {
+    const api = { path: 'patient', backendUrl: 'http://127.0.0.1:1/api/patient', operations: ['/{patientId}/tests'] };
+    const nameOf = operationNamer([api]);
+    assert.equal(nameOf(api, '/PATIENT/AbC/Tests'), '/patient/{patientId}/tests');
+    assert.equal(nameOf(api, '/patient/AbC/other'), '/patient/*');
   });
 });

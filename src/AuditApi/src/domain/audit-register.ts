@@ -8,13 +8,24 @@ export interface AuditPage {
   readonly next: PageCursor | null;
 }
 
+/** What the register takes besides its store; tests pass a clock and ids (as PatientTests' ServiceOptions). */
+export interface AuditRegisterOptions {
+  readonly now?: () => Date;
+  readonly newId?: () => string;
+}
+
 /** The use cases of the register: append, read one, and page through records by resource, actor or time. */
 export class AuditRegister {
+  private readonly now: () => Date;
+  private readonly newId: () => string;
+
   constructor(
     private readonly store: AuditRecordStore,
-    private readonly now: () => Date = () => new Date(),
-    private readonly newId: () => string = randomUUID,
-  ) {}
+    options: AuditRegisterOptions = {},
+  ) {
+    this.now = options.now ?? (() => new Date());
+    this.newId = options.newId ?? randomUUID;
+  }
 
   async record(input: AuditRecordInput, correlationId: string | null): Promise<AuditRecord> {
     const record: AuditRecord = { ...input, id: this.newId(), createdDate: this.now(), correlationId };

@@ -41,7 +41,7 @@ describe('AuditRegister', () => {
   it('assigns the id, the date and the correlation id', async () => {
     const store = new InMemoryAuditRecordStore();
     const now = new Date('2026-02-03T04:05:06.007Z');
-    const register = new AuditRegister(store, () => now, () => 'fixed-id');
+    const register = new AuditRegister(store, { now: () => now, newId: () => 'fixed-id' });
     const actor = { id: 'apim-subscription/s1', kind: 'apim-subscription' };
     const record = await register.record({ sourceSystemName: 'x', actor, resource: { type: 'patient', operation: 'read' } }, 'trace-1');
     assert.deepEqual(record, { sourceSystemName: 'x', actor, resource: { type: 'patient', operation: 'read' }, id: 'fixed-id', createdDate: now, correlationId: 'trace-1' });

@@ -7,6 +7,7 @@ import { loadOrCreateKeys } from '../stack/local-keys';
 import { repositoryRoot } from '../stack/repository-root';
 import { defaultAdmissionLimits, startStack, type RunningStack } from '../stack/start-stack';
 import { formatBanner, writeStackStatus } from '../stack/stack-status';
+import { claimStackFolder } from '../supervision/stack-lock';
 
 const settings = decodeEnvironment(
   {
@@ -56,6 +57,13 @@ async function main(): Promise<void> {
     gatewaySubscriptionKey: settings.GATEWAY_SUBSCRIPTION_KEY,
     secondSubscriptionKey: settings.GATEWAY_SECOND_SUBSCRIPTION_KEY,
   });
+  try {
+    const release = claimStackFolder(stateDirectory, process.argv[1] ?? '');
+    process.on('exit', release);
+  } catch (error: unknown) {
+    process.stderr.write(`The local stack could not start: ${error instanceof Error ? error.message : String(error)}.\n`);
+    process.exit(1);
+  }
   // Signals are handled from the first moment: Ctrl-C during start-up must not orphan what has started.
   let stack: RunningStack | undefined;
   let stopping = false;

@@ -1,7 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
 import { stopProcess } from '../process/stop-process';
+import { forwardFerretDbLog } from './ferretdb-log';
 import { waitForPort } from '../process/wait-for-port';
 import { deathSignalPrefix } from './run-as-server-user';
 
@@ -54,13 +56,16 @@ export async function startFerretDb(options: FerretDbOptions): Promise<RunningFe
     '--debug-addr=-',
     `--state-dir=${state}`,
     '--log-level=error',
+    // One JSON object a line, so the forwarder can drop expected conflicts by their code.
+    '--log-format=json',
   ], { stdio: ['ignore', 'pipe', 'pipe'] });
   // Whatever path ends our process, FerretDB must not outlive it (a Go program cannot watch its parent).
   const killOnExit = () => { if (child.exitCode === null) child.kill('SIGKILL'); };
   process.on('exit', killOnExit);
   child.once('exit', () => process.off('exit', killOnExit));
-  child.stdout.on('data', (chunk: Buffer) => { options.log(chunk.toString().trimEnd()); });
-  child.stderr.on('data', (chunk: Buffer) => { options.log(chunk.toString().trimEnd()); });
+  const forward = forwardFerretDbLog(options.log);
+  createInterface({ input: child.stdout }).on('line', forward);
+  createInterface({ input: child.stderr }).on('line', forward);
   await waitForPort(options.port, 30_000, child);
   return {
     uri: `mongodb://127.0.0.1:${options.port}/`,

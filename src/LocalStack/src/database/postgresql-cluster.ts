@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import pg from 'pg';
 import { findPostgresqlBinaries } from './postgresql-binaries';
+import { clearStaleCluster } from './stale-cluster';
+import { forwardPostgresqlLog, sqlStateLinePrefix } from './postgresql-log';
 import { assertEnterable, serverAccount, type ServerAccount } from './run-as-server-user';
 
 export interface PostgresqlClusterOptions {
@@ -66,6 +68,7 @@ export class PostgresqlCluster {
 
   /** Starts the server; resolves once it accepts authenticated connections. */
   async start(): Promise<ChildProcess> {
+    await clearStaleCluster(this.dataDirectory, this.socketDirectory, this.options.log);
     const [program = '', ...rest] = this.command(this.binaries.postgres);
     const child = spawn(program, [
       ...rest,
@@ -82,9 +85,11 @@ export class PostgresqlCluster {
       '-c', 'autovacuum_analyze_scale_factor=0.02',
       '-c', 'autovacuum_analyze_threshold=200',
       '-c', 'logging_collector=off',
+      '-c', `log_line_prefix=${sqlStateLinePrefix}`,
     ], { stdio: ['ignore', 'pipe', 'pipe'] });
-    createInterface({ input: child.stdout }).on('line', this.options.log);
-    createInterface({ input: child.stderr }).on('line', this.options.log);
+    const forward = forwardPostgresqlLog(this.options.log);
+    createInterface({ input: child.stdout }).on('line', forward);
+    createInterface({ input: child.stderr }).on('line', forward);
     await this.waitUntilReady(child);
     await this.ensureFerretDbDatabase();
     return child;

@@ -39,7 +39,18 @@ export interface ForwardingSettings {
 /** How long a request waits for the gateway's token before it is answered 503 (the token is usually cached). */
 const tokenWaitMs = 5_000;
 
-export type Forward = (req: IncomingMessage, res: ServerResponse, url: URL, api: PublishedApi, body: Buffer, trail: Trail, release: Release) => void;
+/** One admitted request: the exchange, its parsed URL and API, the body read whole, its trail and its place in the chain. */
+export interface ForwardedRequest {
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  readonly url: URL;
+  readonly api: PublishedApi;
+  readonly body: Buffer;
+  readonly trail: Trail;
+  readonly release: Release;
+}
+
+export type Forward = (request: ForwardedRequest) => void;
 
 /**
  * The backend call of an admitted request: the policy's request transforms, the trace context, the
@@ -50,7 +61,7 @@ export type Forward = (req: IncomingMessage, res: ServerResponse, url: URL, api:
 export function backendForwarder(settings: ForwardingSettings): Forward {
   const { policy, namedValues, agent, tracer, backendTokens } = settings;
   const limits = policy.limits;
-  return (req, res, url, api, body, trail, release) => {
+  return ({ req, res, url, api, body, trail, release }) => {
     // The place in the chain is held until the answer has been passed on (or the exchange failed).
     res.once('close', release);
     const send = (token: string | undefined): void => {

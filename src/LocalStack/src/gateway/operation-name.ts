@@ -19,6 +19,7 @@ function templatePattern(template: string): RegExp {
     .split(/(\{[^}]+\})/)
     .map((part) => (part.startsWith('{') ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
     .join('');
-  // Trailing-slash forms reach the same operation (the functions host accepts both).
-  return new RegExp(`^${body.replace(/\/$/, '')}/?$`);
+  // Trailing-slash forms reach the same operation (the functions host accepts both); literals match
+  // without regard to case, as in APIM and the host (gateway.ts, isUnderApiPath).
+  return new RegExp(`^${body.replace(/\/$/, '')}/?$`, 'i');
 }

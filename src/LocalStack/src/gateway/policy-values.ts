@@ -9,7 +9,8 @@ export interface PolicyContext {
   readonly subscription: { readonly id: string; readonly name: string };
   /** Absent for a subscription to all APIs, as `context.Product` is null in APIM then. */
   readonly product?: { readonly id: string } | undefined;
-  readonly request: { readonly ipAddress: string };
+  /** `originalPath`: the path the client called (`context.Request.OriginalUrl.Path`), before any rewrite to the backend. */
+  readonly request: { readonly ipAddress: string; readonly originalPath: string };
 }
 
 const expressions: Readonly<Record<string, (context: PolicyContext) => string>> = {
@@ -19,6 +20,7 @@ const expressions: Readonly<Record<string, (context: PolicyContext) => string>> 
   // Null-safe, as APIM needs it: `context.Product.Id` throws for a subscription without a product.
   'context.Product?.Id': (context) => context.product?.id ?? '',
   'context.Request.IpAddress': (context) => context.request.ipAddress,
+  'context.Request.OriginalUrl.Path': (context) => context.request.originalPath,
 };
 
 const expressionPattern = /^@\((.*)\)$/s;

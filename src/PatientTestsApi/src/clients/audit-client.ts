@@ -92,8 +92,7 @@ export type AuditCallOutcome = { readonly status: number } | { readonly failure:
 /**
  * The fail-closed decision: an entry counts as recorded when the Audit API answered 201 within the
  * timeout, and only then. Anything else (a refused connection, a 5xx, a 4xx, a slow answer) is a 503 for
- * our caller, and the use case does nothing: the 2020 sample skipped auditing silently when misconfigured
- * and waited forever for a slow Audit API.
+ * our caller, and the use case does nothing. Why: docs/decisions/0001-audit-first-fail-closed.md
  */
 export function requireRecordedInTime(outcome: AuditCallOutcome, timeoutMs: number): void {
   if ('status' in outcome) {

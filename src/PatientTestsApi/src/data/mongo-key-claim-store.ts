@@ -5,7 +5,7 @@ import type { KeyClaim, KeyClaimStore } from '../domain/idempotent-creations';
 
 /**
  * One document per caller, operation and key (`idempotencykeys`). `_id` is the claim's digest (and the
- * shard key in Cosmos DB), so the first claim is a unique insert. Cosmos DB deletes claims after the collection's TTL (`default_ttl_seconds`
+ * shard key in Cosmos DB), so the first claim is a unique insert (docs/decisions/0002-unique-inserts.md). Cosmos DB deletes claims after the collection's TTL (`default_ttl_seconds`
  * in env/cosmos.tf, counted from `_ts`, the last write). FerretDB 1.24 has no TTL index ("expireAfterSeconds
  * is not implemented yet"), so locally expired claims stay; here they count as absent and are replaced.
  */

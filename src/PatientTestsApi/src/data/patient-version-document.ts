@@ -3,7 +3,8 @@ import { fromStoredFields, toStoredFields, type StoredPatientFields } from './st
 
 /**
  * One immutable version of a patient, in the `patientversions` collection. `_id` is the patient id and
- * the version number, so a version can be stored once only: the unique insert that serializes writers.
+ * the version number, so a version can be stored once only: the unique insert that serializes writers
+ * (docs/decisions/0002-unique-inserts.md).
  * `_shardKey` is the patient id, so a patient's history is one partition and every query carries it.
  */
 export interface PatientVersionDocument extends StoredPatientFields {

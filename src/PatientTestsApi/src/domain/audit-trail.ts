@@ -77,7 +77,7 @@ export interface AuditTrail {
 /**
  * The rule every use case runs under, audit first and fail closed: the entry is recorded before anything
  * is read or written, and when it cannot be (the trail rejects), `work` never runs and the use case
- * rejects with the trail's error (a 503 from the audit client).
+ * rejects with the trail's error (a 503 from the audit client). Why: docs/decisions/0001-audit-first-fail-closed.md
  */
 export async function auditFirst<Result>(audit: AuditTrail, entry: AuditEntry, scope: RequestScope, work: () => Promise<Result>): Promise<Result> {
   await audit.record(entry, scope);

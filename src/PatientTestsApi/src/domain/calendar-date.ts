@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /**
  * Dates of birth as the original API takes them: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, years 0001-9999.
- * Unlike the original, an impossible date (`2000-02-31`) is rejected instead of rolling over.
+ * An impossible date (`2000-02-31`) is rejected, not rolled over.
  */
 export const partialDatePattern = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/;
 

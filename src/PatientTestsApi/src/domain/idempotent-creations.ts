@@ -42,6 +42,7 @@ export interface KeyClaimStore {
  * concurrent or later, aims at that same id and the store's unique insert lets exactly one of them create
  * it; the others find it and answer with it. A claim records which request a key was first used for, so
  * the same key with a different request is refused (422) while the key lives.
+ * Why a unique insert: docs/decisions/0002-unique-inserts.md
  */
 export class IdempotentCreations {
   constructor(

@@ -47,7 +47,7 @@ export interface SearchPage {
 /**
  * Turns the validated search body into criteria. Date-of-birth bounds become whole-day UTC instants:
  * `dateOfBirthFrom` from the start of its period, `dateOfBirthTo` to its end (so `1990` to `1990` is the
- * whole year). The original compared the JSON strings with dates and never matched.
+ * whole year).
  */
 export function toPatientCriteria(body: PatientSearchBody): PatientCriteria {
   const { dateOfBirthFrom, dateOfBirthTo, id, ...exact } = body;

@@ -24,13 +24,9 @@ const updateContention = { attempts: 100, baseMs: 5, maxMs: 100 } as const;
 
 
 /**
- * Patient use cases. Each one runs under auditFirst: its audit entry is recorded before it touches data,
- * and when the audit trail rejects, the use case stops there and nothing is read, returned or written.
- *
- * A change is stored by one write, the version's unique insert, and that write alone decides the answer.
- * Publishing the new state for search follows as best effort: when it fails, the change stands, the
- * failure is logged with the operation id, and search lags until a later load, update or history read
- * of the patient finds its searchable copy behind and publishes it (docs/patient-tests-api.md, "Storage").
+ * Patient use cases, each under auditFirst (docs/decisions/0001-audit-first-fail-closed.md). A change is
+ * the version's unique insert, which alone decides the answer; publishing for search follows as best
+ * effort, logged when it fails. Why: docs/decisions/0003-versions-and-searchable-copy.md
  */
 export class PatientService {
   private readonly now: () => Date;

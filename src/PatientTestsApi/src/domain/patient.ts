@@ -51,12 +51,8 @@ export type AppendOutcome = 'appended' | 'taken';
 /**
  * The port the domain owns for patients; there is deliberately no delete. A patient is a sequence of
  * immutable versions; version n+1 can be stored once only, whoever tries second is told `taken`.
- * That one guarantee, a unique insert, is what concurrent updates rest on: it holds on every database we
- * run on, where a conditional overwrite does not (FerretDB applies filtered writes without a lock).
- *
- * The versions are the record of truth: storing one is the change. What search reads is a copy of each
- * patient's newest version, brought up to date by `publish` after the change, as a follow-up that may
- * fail or be overtaken without undoing the change; a later read that finds the copy behind publishes again.
+ * Search reads a copy of the newest version, which `publish` brings up to date after the change.
+ * Why: docs/decisions/0002-unique-inserts.md, docs/decisions/0003-versions-and-searchable-copy.md
  */
 export interface PatientStore {
   /** Stores a new patient as its version 1; false, storing nothing, when a patient has this id already. */

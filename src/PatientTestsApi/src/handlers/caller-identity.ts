@@ -29,12 +29,9 @@ export class UnidentifiedCallError extends Error {
 }
 
 /**
- * Tells who is calling, for the audit register, from the caller the access guard verified (its token).
- * Only API Management knows the client behind a request, so only a token of API Management's own identity
- * (`AUTH_API_MANAGEMENT_OBJECT_IDS`) makes the `x-caller-*` headers believed: the call is then the
- * subscription's. Any other caller the guard let in is recorded as itself, its Entra object id, and may
- * not name anyone else: a request of another identity that carries caller headers is refused (403) before
- * anything is audited, read or written.
+ * Tells who is calling, for the audit register, from the caller the access guard verified (its token):
+ * the subscription from `x-caller-*` when API Management's own identity calls, otherwise the Entra
+ * principal itself, which may not send `x-caller-*` (403). Why: docs/decisions/0004-caller-identity.md
  */
 export class CallerIdentity {
   private readonly gateways: ReadonlySet<string>;

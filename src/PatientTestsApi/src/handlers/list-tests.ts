@@ -4,7 +4,7 @@ import type { MedicalTestService } from '../domain/medical-test-service';
 import { toMedicalTestJson } from './medical-test-json';
 import type { CallerIdentity } from './caller-identity';
 
-/** Always an array, also for one test (the original returned a bare object then). */
+/** Always an array, also for one test. */
 export function listTestsHandler(tests: MedicalTestService, callers: CallerIdentity): HttpHandler {
   return withProblemHandling(async (request, context) => {
     const patientId = routeId(request, 'patientId');

@@ -10,9 +10,8 @@ import type { CallerIdentity } from './caller-identity';
 export function loadPatientHandler(patients: PatientService, callers: CallerIdentity): HttpHandler {
   return withProblemHandling(async (request, context) => {
     const id = request.params.patientId;
-    // The original answered 404 for any id it could not find; a non-GUID can match nothing, so it is
-    // answered without an audit entry or a database read. (The route has no `:guid` constraint: it is the
-    // PUT route's too, and PUT answers a non-GUID with 400, as the original did.)
+    // A non-GUID can match nothing: 404 without an audit entry or a database read. The route has no
+    // `:guid` constraint because PUT shares it and answers a non-GUID with 400.
     if (!isGuid(id)) throw new NotFoundError('No patient has this id.');
     const patient = await patients.load(id.toLowerCase(), callers.identify(request, context));
     return { status: 200, headers: { etag: etagOf(patient.version) }, jsonBody: toPatientJson(patient) };

@@ -1,17 +1,11 @@
 import type { HttpHandler } from '@azure/functions';
-import { continuationTokens, decode, decodeTogether, queryParameters, readJsonBody, withProblemHandling } from '@patient-tests/shared/http';
-import { isGuid } from '@patient-tests/shared/schema';
+import { decode, decodeTogether, queryParameters, readJsonBody, withProblemHandling } from '@patient-tests/shared/http';
 import type { PatientService } from '../domain/patient-service';
 import { patientSearchSchema, searchPageSchema, toPatientCriteria } from '../domain/patient-search';
 import { continuationHeader, thirdPartyBodies } from './http-helpers';
+import { searchPageTokens } from './patient-page-tokens';
 import { toPatientJson } from './patient-json';
 import type { CallerIdentity } from './caller-identity';
-
-/** A page of search results ends at its last patient's id; the token is that id (shared continuationTokens). */
-const searchPageTokens = continuationTokens<string>({
-  toText: (afterId) => afterId,
-  fromText: (text) => (isGuid(text) ? text : undefined),
-});
 
 export function searchPatientsHandler(patients: PatientService, callers: CallerIdentity, maxBodyBytes: number): HttpHandler {
   return withProblemHandling(async (request, context) => {

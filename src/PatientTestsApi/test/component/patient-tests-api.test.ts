@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { aPatientBody, aTestBody, newTrace } from '../fixtures/builders';
+import { localIdentities } from '@patient-tests/local-stack';
 import { TestStack } from '../fixtures/test-stack';
 
 interface PatientJson { id: string; lastUpdated: string; [member: string]: unknown }
@@ -275,6 +276,17 @@ describe('PatientTests API through the gateway', () => {
         assert.equal((await api.call('/', { method: 'POST', body: aPatientBody(), headers })).status, 401);
       }
       assert.deepEqual(await api.counts(), before);
+    });
+
+    it('names the path the client called as a problem\'s instance, in any case of its literals, and the app\'s own path to a direct caller', async () => {
+      for (const path of [`/patient/${unknownId}`, `/PATIENT/${unknownId}`]) {
+        const response = await fetch(`${api.stack.status.gateway.url}${path}`, { headers: { 'ocp-apim-subscription-key': api.subscriptionKey } });
+        assert.equal(response.status, 404);
+        assert.equal(((await response.json()) as { instance?: string }).instance, path);
+      }
+      const direct = await api.callDirectly(`/${unknownId}`, localIdentities.operator);
+      assert.equal(direct.status, 404);
+      assert.equal(((await direct.json()) as { instance?: string }).instance, `/api/patient/${unknownId}`);
     });
 
     it('serves the OpenAPI document without a key', async () => {

@@ -39,5 +39,17 @@ export function problemAnswer(error: unknown, request: HttpRequest, context: Inv
   } else {
     context.error(`unhandled ${error instanceof Error ? error.name : typeof error}`, { operationId });
   }
-  return toProblemResponse(error, operationId, new URL(request.url).pathname);
+  return toProblemResponse(error, operationId, instanceOf(request));
+}
+
+/**
+ * The path the client called: behind API Management that is not the app's own (`/patient/1`, not
+ * `/api/patient/1`), so the policy passes it on in x-original-path (env/policies/patient-api.xml).
+ * Taken without checking who sent it: it only labels the sender's own error document, so a forged value
+ * misleads no one else; a value that is not a plain absolute path is ignored.
+ */
+function instanceOf(request: HttpRequest): string {
+  const original = request.headers.get('x-original-path');
+  if (original !== null && /^\/[^\s?#]{0,2047}$/.test(original)) return original;
+  return new URL(request.url).pathname;
 }

@@ -11,7 +11,7 @@ export interface MongoConnectionSettings {
 
 /**
  * One MongoClient per process, created on first use. A failed connect is not cached: the next request
- * tries again (the 2020 sample cached the rejected promise and stayed broken until the worker recycled).
+ * tries again (docs/patient-tests-api.md, "Differences from the original").
  * `prepare` runs once per successful connection, e.g. to create indexes idempotently.
  */
 export class MongoConnection {

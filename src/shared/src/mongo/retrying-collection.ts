@@ -25,11 +25,8 @@ export class RetryingCollection<T extends Document> {
 
   /**
    * Inserts a document unless one with its `_id` exists: true when this call stored it, false when another
-   * did. Of concurrent callers with the same `_id` exactly one gets true. That is the one write our
-   * concurrency guarantees rest on, because it holds on every server we run on: FerretDB 1.24 applies a
-   * filtered update or replace without a lock (concurrent `replaceOne({_id, version})` can all "succeed"),
-   * but an insert of an existing `_id` fails on its unique index, on SQLite and PostgreSQL alike, as on
-   * Cosmos DB (docs/local-development.md).
+   * did. Of concurrent callers with the same `_id` exactly one gets true: the one write our concurrency
+   * guarantees rest on. Why: docs/decisions/0002-unique-inserts.md
    */
   async insertIfAbsent(document: OptionalUnlessRequiredId<T>): Promise<boolean> {
     try {

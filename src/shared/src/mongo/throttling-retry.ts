@@ -1,6 +1,7 @@
 import type { MongoError } from 'mongodb';
 import { ServiceUnavailableError } from '../errors/api-errors';
 import { driver } from './driver';
+import { isDatabaseUnavailable } from './database-unavailable';
 import { realRetryTools, type RetryTools } from '../retry/retry-tools';
 
 /** Cosmos DB answers a request over the provisioned RU/s with this code; the driver does not retry it. */
@@ -24,7 +25,8 @@ export const defaultThrottlingRetryPolicy: ThrottlingRetryPolicy = {
 /**
  * Runs one database operation, retrying Cosmos throttling (16500) for as long as the policy's total
  * wait allows and honouring the server's RetryAfterMs. A throttle that outlasts the bound, or a database
- * that cannot be reached, becomes a 503 for the caller; every other error passes through untouched.
+ * that cannot serve right now (isDatabaseUnavailable), becomes a 503 for the caller; every other error
+ * passes through untouched.
  */
 export async function withThrottlingRetry<T>(
   operation: () => Promise<T>,
@@ -36,7 +38,7 @@ export async function withThrottlingRetry<T>(
     try {
       return await operation();
     } catch (error: unknown) {
-      if (isUnreachable(error)) {
+      if (isDatabaseUnavailable(error)) {
         throw new ServiceUnavailableError('The database is not reachable right now.', 5, { cause: error });
       }
       if (!isThrottled(error)) throw error;
@@ -61,16 +63,4 @@ export function isThrottled(error: unknown): error is MongoError {
 export function retryAfterMs(error: MongoError): number | undefined {
   const match = /RetryAfterMs=(\d+)/.exec(error.message);
   return match?.[1] === undefined ? undefined : Number(match[1]);
-}
-
-/** Socket errors the driver can let through unwrapped (found killing the database mid-write). */
-const socketErrorCodes = new Set(['EPIPE', 'ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'ERR_SOCKET_CLOSED', 'ERR_STREAM_DESTROYED', 'ERR_STREAM_WRITE_AFTER_END']);
-
-function isUnreachable(error: unknown): boolean {
-  const { MongoServerSelectionError, MongoNetworkError } = driver();
-  if (error instanceof MongoServerSelectionError || error instanceof MongoNetworkError) return true;
-  // mongodb 7.9 rethrows a write to a socket the server has closed as Node's own
-  // "This socket has been ended by the other party" (EPIPE), not as a MongoNetworkError.
-  const code = typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;
-  return typeof code === 'string' && socketErrorCodes.has(code);
 }
