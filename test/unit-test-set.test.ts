@@ -16,6 +16,7 @@ const needsMoreThanUnit = new Map<string, string>([
   ['src/LocalStack/test/embedded-database.test.ts', 'FerretDB and PostgreSQL'],
   ['src/LocalStack/test/function-packages.test.ts', 'the packaged apps run against the database'],
   ['src/LocalStack/test/functions-host.test.ts', 'the functions host as a child process'],
+  ['src/LocalStack/test/gateway-memory.test.ts', 'a gateway and its callers in a process of their own'],
   ['src/LocalStack/test/gateway.test.ts', 'the stack and HTTP servers'],
   ['src/LocalStack/test/quiet-console.test.ts', 'npm start as a child process'],
   ['src/LocalStack/test/stack.test.ts', 'the whole stack'],
